@@ -1,0 +1,74 @@
+/** `mmsim experiment`: list experiments, show one's parameters, run it. */
+import { describeAllowed, parseCliValue, ParamError, type ParamSpec } from "../experiments/params";
+import { experiments, findExperiment } from "../experiments/registry";
+import { runExperiment } from "../experiments/runner";
+import type { Experiment } from "../experiments/experiment";
+import { camel, numberOption, parseArgs, lastOption, UsageError } from "./args";
+import { formatTable } from "./format";
+
+const RUN_OPTIONS = ["seeds", "seed-base", "workers", "format"];
+
+export function experimentListHelp(): string {
+  const w = Math.max(...experiments.map((e) => e.id.length));
+  return [
+    "usage: mmsim experiment <id> [--<param> <value | a,b,c | lo:hi:xF | lo:hi:+S>]... [--seeds N] [--seed-base B]",
+    "                             [--workers W] [--format table|json|csv]",
+    "       mmsim experiment <id> --help     parameters with unit, default, range and description",
+    "",
+    "experiments:",
+    ...experiments.map((e) => `  ${e.id.padEnd(w)}  ${e.title}`),
+    "",
+  ].join("\n");
+}
+
+export function experimentHelp(exp: Experiment<any, any>): string {
+  const lines = [`${exp.id}: ${exp.title}`, `thread: ${exp.thread}`, `kernel: ${exp.kernel}`, "", "parameters (a comma list sweeps):"];
+  for (const [name, spec] of Object.entries(exp.params as Record<string, ParamSpec>)) {
+    lines.push(`  --${name} <${spec.type}>  default ${JSON.stringify(spec.default)}${spec.unit ? ` ${spec.unit}` : ""}; ${describeAllowed(spec)}`);
+    lines.push(`      ${spec.description} [source: ${spec.source}]`);
+  }
+  lines.push("", "observables (each as mean over seeds, plus <name>Ci95, the 95% CI half-width):");
+  for (const [name, o] of Object.entries(exp.observables)) lines.push(`  ${name} (${o.unit}): ${o.description}`);
+  lines.push("", "claims:");
+  for (const c of exp.claims) lines.push(`  ${c.id} (${c.who}): ${c.statement}`);
+  lines.push("", "run options: --seeds N (default 5), --seed-base B (default 1), --workers W (default: all cores), --format table|json|csv", "");
+  return lines.join("\n");
+}
+
+export async function experimentCommand(argv: string[], out: (s: string) => void): Promise<void> {
+  const args = parseArgs(argv, ["help", "h"]);
+  const id = args.positionals[0];
+  const wantsHelp = lastOption(args, "help", "h") !== undefined;
+  if (id === undefined) {
+    if (wantsHelp || args.options.length === 0) return out(experimentListHelp());
+    throw new UsageError("mmsim experiment: name an experiment first\n\n" + experimentListHelp());
+  }
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument '${args.positionals[1]}'`);
+  const exp = findExperiment(id);
+  if (!exp) throw new UsageError(`unknown experiment '${id}'; experiments: ${experiments.map((e) => e.id).join(", ")}`);
+  if (wantsHelp) return out(experimentHelp(exp));
+
+  const input: Record<string, unknown[]> = {};
+  for (const o of args.options) {
+    if (RUN_OPTIONS.includes(o.name) || o.name === "help" || o.name === "h") continue;
+    const name = o.name in exp.params ? o.name : camel(o.name);
+    const spec = exp.params[name];
+    if (!spec) {
+      // Let the schema produce the message (with a did-you-mean).
+      throw new ParamError(o.name, `unknown parameter '--${o.name}' for ${exp.id}; parameters: ${Object.keys(exp.params).join(", ")}`);
+    }
+    if (o.value === true) throw new ParamError(name, `parameter '${name}' needs a value; allowed: ${describeAllowed(spec)}`);
+    input[name] = parseCliValue(name, spec, o.value);
+  }
+  const seeds = numberOption(args, "seeds", 5, (v) => Number.isInteger(v) && v >= 1 && v <= 10_000, "an integer in [1, 10000]");
+  const seedBase = numberOption(args, "seed-base", 1, (v) => Number.isSafeInteger(v) && v >= 0, "a non-negative integer");
+  const workers = numberOption(args, "workers", 0, (v) => Number.isInteger(v) && v >= 1 && v <= 256, "an integer in [1, 256]");
+  const format = lastOption(args, "format") ?? "table";
+  if (format !== "table" && format !== "json" && format !== "csv") throw new UsageError(`option --format: '${String(format)}' is not allowed; expected table, json or csv`);
+
+  const rs = await runExperiment(exp, input, { seeds, seedBase, workers: workers || undefined });
+  // Output is written once, whole, after every replication succeeded.
+  if (format === "json") out(JSON.stringify(rs.toJSON()) + "\n");
+  else if (format === "csv") out(rs.toCSV());
+  else out(formatTable(rs.rows, rs.columns));
+}

@@ -1,0 +1,71 @@
+/**
+ * The reference model of ../shared/bench: K threads contend for one FIFO mutex. Each loops: think ~Exp(thinkNs),
+ * acquire, hold ~Exp(holdNs), release. It is the finite-source single-server queue ("machine repairman"), so its
+ * mean wait has a closed form to test the engine against, and it is the engine's speed benchmark.
+ */
+import { FifoMutex } from "../../sim/resource";
+import { Histogram } from "../../sim/stats/histogram";
+import { RandomStreams } from "../../sim/random";
+import { Simulation } from "../../sim/simulation";
+import type { Process } from "../../sim/process";
+import type { Trace } from "../../sim/trace";
+
+export interface LockModelParams {
+  threads: number;
+  thinkNs: number;
+  holdNs: number;
+  acquisitions: number;
+}
+
+export interface LockModelResult {
+  acquisitions: number;
+  simNs: number;
+  meanWaitNs: number;
+  wait: Histogram;
+  events: number;
+  trace: Trace | null;
+}
+
+export function runLockModel(p: LockModelParams, seed: number, options: { trace?: boolean } = {}): LockModelResult {
+  const sim = new Simulation({ trace: options.trace });
+  const mutex = new FifoMutex(sim, "mutex");
+  const streams = new RandomStreams(seed);
+  const wait = new Histogram("waitNs");
+  const target = p.acquisitions;
+  let done = 0;
+  for (let i = 0; i < p.threads; i++) {
+    const think = streams.stream("thread", i, "think");
+    const hold = streams.stream("thread", i, "hold");
+    sim.spawn(`thread${i}`, function* worker(self: Process) {
+      for (;;) {
+        yield Math.round(think.exponential(p.thinkNs));
+        const t0 = sim.now;
+        if (!mutex.tryLock(self)) yield mutex.lockSlow(self);
+        wait.record(sim.now - t0);
+        yield Math.round(hold.exponential(p.holdNs));
+        mutex.unlock(self);
+        if (++done >= target) sim.stop();
+      }
+    });
+  }
+  sim.run();
+  return { acquisitions: done, simNs: sim.now, meanWaitNs: wait.mean, wait, events: sim.eventCount, trace: sim.trace };
+}
+
+/**
+ * Exact mean wait (queueing time before acquisition, ns) of the finite-source M/M/1 queue with K sources, mean think
+ * time Z and mean hold S: p0 = 1 / sum_{n=0..K} K!/(K-n)! (S/Z)^n, throughput X = (1 - p0)/S, and by Little's law
+ * on the whole cycle, W = K/X - Z - S.
+ */
+export function finiteSourceMeanWaitNs(threads: number, thinkNs: number, holdNs: number): { meanWaitNs: number; throughputPerNs: number; utilization: number } {
+  const rho = holdNs / thinkNs;
+  let term = 1;
+  let sum = 1;
+  for (let n = 1; n <= threads; n++) {
+    term *= (threads - n + 1) * rho;
+    sum += term;
+  }
+  const p0 = 1 / sum;
+  const x = (1 - p0) / holdNs;
+  return { meanWaitNs: threads / x - thinkNs - holdNs, throughputPerNs: x, utilization: 1 - p0 };
+}

@@ -1,0 +1,222 @@
+/**
+ * Typed experiment parameters: each has a unit, a default, an allowed range or set of choices, a description and a
+ * source (a message id, a kernel file, or "assumption" when nothing published backs it).
+ *
+ * One schema serves the notebook (a typed object), `mmsim run -p` and `mmsim experiment --<name>`: input from any of
+ * them is checked here, and a bad value fails with a ParamError that names the parameter and what is allowed.
+ */
+
+export interface NumberParam {
+  type: "number" | "integer";
+  /** Unit as written in names: "ns", "us", "ms", "s", "pages", "MiB", "count", "fraction", "per-s". */
+  unit: string;
+  default: number;
+  min: number;
+  max: number;
+  description: string;
+  /** Where the default comes from: a message id, a kernel file, "derived: ...", or "assumption". */
+  source: string;
+}
+
+export interface ChoiceParam<C extends string = string> {
+  type: "choice";
+  unit?: "";
+  choices: readonly C[];
+  default: C;
+  description: string;
+  source: string;
+}
+
+export interface BooleanParam {
+  type: "boolean";
+  unit?: "";
+  default: boolean;
+  description: string;
+  source: string;
+}
+
+export type ParamSpec = NumberParam | ChoiceParam | BooleanParam;
+export type ParamSpecs = Record<string, ParamSpec>;
+
+/** The value type of one parameter. */
+export type ParamValue<P extends ParamSpec> = P extends ChoiceParam<infer C> ? C : P extends BooleanParam ? boolean : number;
+
+/** A complete, checked set of values: what a scenario runs with. */
+export type ParamValues<S extends ParamSpecs> = { [K in keyof S]: ParamValue<S[K]> };
+
+/** What a user may pass: any subset, each a value or a list of values to sweep. */
+export type ParamInput<S extends ParamSpecs> = { [K in keyof S]?: ParamValue<S[K]> | readonly ParamValue<S[K]>[] };
+
+/** A real-valued parameter. */
+export function real(spec: Omit<NumberParam, "type">): NumberParam {
+  return { type: "number", ...spec };
+}
+
+/** An integer parameter. */
+export function integer(spec: Omit<NumberParam, "type">): NumberParam {
+  return { type: "integer", ...spec };
+}
+
+/** One of a fixed set of names. */
+export function choice<const C extends string>(spec: { choices: readonly C[]; default: NoInferC<C>; description: string; source: string }): ChoiceParam<C> {
+  return { type: "choice", ...spec } as ChoiceParam<C>;
+}
+type NoInferC<C> = [C][C extends unknown ? 0 : never];
+
+export function flag(spec: { default: boolean; description: string; source: string }): BooleanParam {
+  return { type: "boolean", ...spec };
+}
+
+export class ParamError extends Error {
+  constructor(
+    /** The parameter at fault ("" when the error is about the set as a whole). */
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ParamError";
+  }
+}
+
+/** "integer in [1, 256] (count)" and the like: what a parameter allows, for help text and errors. */
+export function describeAllowed(spec: ParamSpec): string {
+  switch (spec.type) {
+    case "number":
+      return `a number in [${spec.min}, ${spec.max}]${spec.unit ? ` ${spec.unit}` : ""}`;
+    case "integer":
+      return `an integer in [${spec.min}, ${spec.max}]${spec.unit ? ` ${spec.unit}` : ""}`;
+    case "choice":
+      return `one of ${spec.choices.map((c) => `'${c}'`).join(", ")}`;
+    case "boolean":
+      return "true or false";
+  }
+}
+
+function closest(name: string, candidates: string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+/** Checks one value of parameter `name` against its spec; returns it normalised (strings parsed). */
+export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamValue<ParamSpec> {
+  const allowed = describeAllowed(spec);
+  const bad = (why: string) => new ParamError(name, `parameter '${name}': ${why}; allowed: ${allowed}`);
+  switch (spec.type) {
+    case "number":
+    case "integer": {
+      let v: number;
+      if (typeof raw === "number") v = raw;
+      else if (typeof raw === "string" && raw.trim() !== "" && /^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim())) {
+        v = Number(raw.trim().replace(/_/g, ""));
+      } else throw bad(`expected a number, got ${JSON.stringify(raw)}`);
+      if (!Number.isFinite(v)) throw bad(`expected a finite number, got ${String(raw)}`);
+      if (spec.type === "integer" && !Number.isInteger(v)) throw bad(`expected an integer, got ${v}`);
+      if (v < spec.min || v > spec.max) throw bad(`${v} is out of range`);
+      return v;
+    }
+    case "choice": {
+      if (typeof raw !== "string") throw bad(`expected a name, got ${JSON.stringify(raw)}`);
+      if (!spec.choices.includes(raw)) throw bad(`'${raw}' is not a choice`);
+      return raw;
+    }
+    case "boolean": {
+      if (typeof raw === "boolean") return raw;
+      if (raw === "true" || raw === "1") return true;
+      if (raw === "false" || raw === "0") return false;
+      throw bad(`expected true or false, got ${JSON.stringify(raw)}`);
+    }
+  }
+}
+
+/** A checked request: every parameter as a non-empty list of values (one value = no sweep). */
+export type SweepPlan<S extends ParamSpecs> = { [K in keyof S]: Array<ParamValue<S[K]>> };
+
+/**
+ * Checks user input against the schema: unknown names (with a suggestion), wrong types, out-of-range values and
+ * empty lists all fail naming the parameter. Missing parameters take their defaults.
+ */
+export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string, unknown> = {}): SweepPlan<S> {
+  const names = Object.keys(specs);
+  for (const key of Object.keys(input)) {
+    if (!(key in specs)) {
+      const hint = closest(key, names);
+      throw new ParamError(key, `unknown parameter '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}; parameters: ${names.join(", ")}`);
+    }
+  }
+  const plan: Record<string, unknown[]> = {};
+  for (const name of names) {
+    const spec = specs[name];
+    const raw = input[name];
+    if (raw === undefined) {
+      plan[name] = [spec.default];
+      continue;
+    }
+    const list = Array.isArray(raw) ? raw : [raw];
+    if (list.length === 0) throw new ParamError(name, `parameter '${name}': an empty list sweeps nothing; allowed: ${describeAllowed(spec)}`);
+    const values = list.map((v) => checkValue(name, spec, v));
+    plan[name] = values.filter((v, i) => values.indexOf(v) === i);
+  }
+  return plan as SweepPlan<S>;
+}
+
+/** The sweep points of a plan: the cartesian product, first parameter varying slowest. */
+export function sweepPoints<S extends ParamSpecs>(specs: S, plan: SweepPlan<S>): Array<ParamValues<S>> {
+  let points: Array<Record<string, unknown>> = [{}];
+  for (const name of Object.keys(specs)) {
+    const next: Array<Record<string, unknown>> = [];
+    for (const p of points) for (const v of plan[name]) next.push({ ...p, [name]: v });
+    points = next;
+  }
+  return points as Array<ParamValues<S>>;
+}
+
+/** Default values of every parameter, as a typed object (what a notebook's parameters cell starts from). */
+export function defaults<S extends ParamSpecs>(specs: S): ParamValues<S> {
+  const out: Record<string, unknown> = {};
+  for (const [k, s] of Object.entries(specs)) out[k] = s.default;
+  return out as ParamValues<S>;
+}
+
+/** Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps. */
+export function parseCliValue(name: string, spec: ParamSpec, text: string): unknown[] {
+  const range = /^([^:]+):([^:]+):([x+])([^:]+)$/.exec(text);
+  if (range && (spec.type === "number" || spec.type === "integer")) {
+    const lo = checkValue(name, spec, range[1]) as number;
+    const hi = checkValue(name, spec, range[2]) as number;
+    const step = Number(range[4]);
+    const mult = range[3] === "x";
+    if (!Number.isFinite(step) || (mult ? step <= 1 : step <= 0)) {
+      throw new ParamError(name, `parameter '${name}': range step '${range[3]}${range[4]}' must be ${mult ? "a factor > 1" : "an increment > 0"}`);
+    }
+    const out: number[] = [];
+    for (let v = lo; v <= hi * (1 + 1e-12) && out.length <= 10_000; v = mult ? v * step : v + step) {
+      out.push(spec.type === "integer" ? Math.round(v) : Number(v.toPrecision(12)));
+    }
+    return out;
+  }
+  if (text.trim() === "") throw new ParamError(name, `parameter '${name}': an empty value sweeps nothing; allowed: ${describeAllowed(spec)}`);
+  return text.split(",").map((s) => s.trim());
+}

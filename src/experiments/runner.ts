@@ -1,0 +1,138 @@
+/**
+ * Runs an experiment: checks the input, expands the sweep, runs every (sweep point, seed) replication inline or on
+ * worker threads, and collects a ResultSet. Replications are independent and deterministic in (params, seed), and
+ * results are assembled in job order, so the output is identical whatever the worker count.
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { Experiment } from "./experiment";
+import { checkInput, sweepPoints, type ParamInput, type ParamSpecs, type ParamValues } from "./params";
+import { ResultSet, type Replication } from "./results";
+import { findExperiment } from "./registry";
+
+export interface RunOptions {
+  /** Replications per sweep point (default 5). */
+  seeds?: number;
+  /** First seed; replication i uses seedBase + i (default 1). Claim tests use seeds the notebooks never do. */
+  seedBase?: number;
+  /** Worker threads (default: the machine's cores, at most one per job; 1 runs inline). */
+  workers?: number;
+  /** Collect each replication's chart detail. */
+  detail?: boolean;
+  /** Called after each replication with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Job {
+  experiment: string;
+  point: number;
+  params: Record<string, unknown>;
+  seed: number;
+  detail: boolean;
+}
+
+export interface JobResult {
+  index: number;
+  values?: Record<string, number>;
+  detail?: unknown;
+  error?: string;
+}
+
+/** The seeds a run uses. */
+export function seedList(options: RunOptions): number[] {
+  const n = options.seeds ?? 5;
+  const base = options.seedBase ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new RangeError(`seeds must be an integer in [1, 10000], got ${n}`);
+  if (!Number.isSafeInteger(base) || base < 0) throw new RangeError(`seedBase must be a non-negative integer, got ${base}`);
+  return Array.from({ length: n }, (_, i) => base + i);
+}
+
+export async function runExperiment<S extends ParamSpecs, D>(
+  exp: Experiment<S, D>,
+  input: ParamInput<S> | Record<string, unknown> = {},
+  options: RunOptions = {},
+): Promise<ResultSet<S, D>> {
+  const plan = checkInput(exp.params, input as Record<string, unknown>);
+  const points = sweepPoints(exp.params, plan);
+  const seeds = seedList(options);
+  const jobs: Job[] = [];
+  points.forEach((params, point) => {
+    for (const seed of seeds) jobs.push({ experiment: exp.id, point, params, seed, detail: options.detail ?? false });
+  });
+  const t0 = Date.now();
+  const maxWorkers = options.workers ?? os.availableParallelism();
+  if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`workers must be an integer >= 1, got ${maxWorkers}`);
+  // Experiments defined outside the registry (in a notebook cell, say) cannot be loaded by a worker: run inline.
+  const inline = maxWorkers === 1 || jobs.length === 1 || findExperiment(exp.id) !== exp;
+  const results = inline ? runInline(exp, jobs, options.onProgress) : await runOnWorkers(jobs, Math.min(maxWorkers, jobs.length), options.onProgress);
+  const replications: Array<Replication<S, D>> = jobs.map((job, i) => {
+    const r = results[i];
+    if (r.error !== undefined) {
+      throw new Error(`${exp.id}: replication with seed ${job.seed} at ${JSON.stringify(job.params)} failed: ${r.error}`);
+    }
+    return { point: job.point, params: job.params as ParamValues<S>, seed: job.seed, values: r.values!, detail: r.detail as D | undefined };
+  });
+  return new ResultSet<S, D>(exp.id, plan, points, seeds, exp.observables, replications, Date.now() - t0);
+}
+
+/** Runs one job; shared by the inline path and the worker. */
+export function runJob(exp: Experiment<any, any>, job: Job, index: number): JobResult {
+  try {
+    const r = exp.scenario(job.params as never, job.seed, { detail: job.detail });
+    for (const name of Object.keys(exp.observables)) {
+      if (typeof r.values[name] !== "number") throw new Error(`scenario did not report observable '${name}'`);
+    }
+    return { index, values: r.values, detail: job.detail ? r.detail : undefined };
+  } catch (e) {
+    return { index, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function runInline(exp: Experiment<any, any>, jobs: Job[], onProgress?: (d: number, t: number) => void): JobResult[] {
+  return jobs.map((job, i) => {
+    const r = runJob(exp, job, i);
+    onProgress?.(i + 1, jobs.length);
+    return r;
+  });
+}
+
+function runOnWorkers(jobs: Job[], nWorkers: number, onProgress?: (d: number, t: number) => void): Promise<JobResult[]> {
+  const script = path.join(__dirname, "worker.js");
+  return new Promise((resolve, reject) => {
+    const results: JobResult[] = new Array(jobs.length);
+    let next = 0;
+    let done = 0;
+    let failed = false;
+    const workers: Worker[] = [];
+    const finish = (err?: Error) => {
+      for (const w of workers) void w.terminate();
+      if (err) reject(err);
+      else resolve(results);
+    };
+    const feed = (w: Worker) => {
+      if (next < jobs.length) {
+        const i = next++;
+        w.postMessage({ index: i, job: jobs[i] });
+      }
+    };
+    for (let k = 0; k < nWorkers; k++) {
+      const w = new Worker(script);
+      workers.push(w);
+      w.on("message", (r: JobResult) => {
+        results[r.index] = r;
+        done++;
+        onProgress?.(done, jobs.length);
+        if (done === jobs.length) finish();
+        else feed(w);
+      });
+      w.on("error", (e) => {
+        if (!failed) {
+          failed = true;
+          finish(e);
+        }
+      });
+      feed(w);
+    }
+  });
+}

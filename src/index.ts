@@ -1,0 +1,8 @@
+/** mmsim's public API, as notebooks and scripts import it: `import * as mm from "mmsim"`. */
+export * as sim from "./sim";
+export * from "./experiments/experiment";
+export * from "./experiments/params";
+export * from "./experiments/results";
+export * from "./experiments/runner";
+export * from "./experiments/claims";
+export { experiments, findExperiment } from "./experiments/registry";

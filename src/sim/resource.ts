@@ -1,0 +1,77 @@
+/**
+ * A FIFO mutual-exclusion resource (SimPy's Resource with capacity 1): the generic queueing server. Kernel locks
+ * with their own semantics live in src/kernel/locking; this one knows nothing of Linux.
+ */
+import { CONTINUE, PARK, type Process, type Waitable } from "./process";
+import { RingQueue } from "./ring-queue";
+import type { Simulation } from "./simulation";
+import { InvariantViolation } from "./invariant";
+
+export class FifoMutex implements Waitable {
+  private owner: Process<any> | null = null;
+  private readonly waiters = new RingQueue<Process<any>>();
+  acquisitions = 0;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly name = "mutex",
+  ) {}
+
+  get holder(): Process<any> | null {
+    return this.owner;
+  }
+
+  get queueLength(): number {
+    return this.waiters.length;
+  }
+
+  /** `yield m.lock(p)`: CONTINUE if free, else queues p FIFO and PARKs until unlock hands it over. */
+  lock(p: Process<any>): number {
+    return this.tryLock(p) ? CONTINUE : this.lockSlow(p);
+  }
+
+  /**
+   * The fast path alone: takes the mutex if free and returns true. Hot loops write
+   * `if (!m.tryLock(p)) yield m.lockSlow(p);`, which saves the generator resumption that `yield CONTINUE` costs.
+   */
+  tryLock(p: Process<any>): boolean {
+    if (this.owner !== null) return false;
+    this.owner = p;
+    this.acquisitions++;
+    if (this.sim.trace) this.sim.record(p.name, "acquired", this.name);
+    return true;
+  }
+
+  /** The slow path: queue FIFO and PARK until unlock hands the mutex over. */
+  lockSlow(p: Process<any>): number {
+    if (this.sim.trace) this.sim.record(p.name, "wait", this.name);
+    this.waiters.push(p);
+    p.waitingOn = this;
+    return PARK;
+  }
+
+  /** Releases the mutex, handing it to the first waiter. */
+  unlock(p: Process<any>): void {
+    if (this.owner !== p) {
+      throw new InvariantViolation(`mutex ${this.name}`, this.sim.now, `'${p.name}' unlocked a mutex held by '${this.owner?.name ?? "nobody"}'`);
+    }
+    if (this.sim.trace) this.sim.record(p.name, "release", this.name);
+    const next = this.waiters.shift();
+    if (next === undefined) {
+      this.owner = null;
+      return;
+    }
+    this.owner = next;
+    this.acquisitions++;
+    if (this.sim.trace) this.sim.record(next.name, "acquired", this.name);
+    this.sim.wake(next);
+  }
+
+  subscribe(): boolean {
+    throw new Error(`yield ${this.name}.lock(p), not the mutex itself`);
+  }
+
+  unsubscribe(p: Process<any>): void {
+    this.waiters.remove(p);
+  }
+}

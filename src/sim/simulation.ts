@@ -1,0 +1,275 @@
+/**
+ * The simulation kernel: a clock in integer nanoseconds, the event queue, and the process scheduler.
+ *
+ * Like SimPy's Environment, but processes yield plain numbers for the common cases (see process.ts), and the
+ * queue is a typed-array heap, so the steady state allocates nothing per event.
+ */
+import { EventQueue } from "./event-queue";
+import { condition, SimEvent } from "./events";
+import { InvariantViolation, ProcessFailure } from "./invariant";
+import { CONTINUE, Interrupt, PARK, Process, ProcessState, type ProcessBody, type Waitable } from "./process";
+import { Trace } from "./trace";
+
+/** Event priorities: at equal times, lower runs first; at equal priority, insertion order decides. */
+export const Priority = {
+  /** Interrupts and process starts. */
+  Urgent: 0,
+  /** Timeouts, wake-ups. */
+  Normal: 1,
+} as const;
+// Local copies: `Priority.Normal` compiles to a property chain through `exports` on every use.
+const URGENT = 0;
+const NORMAL = 1;
+
+export interface RunOptions {
+  /** Stop before processing any event at or after this time (ns); the clock is then set to it. */
+  until?: number;
+  /** Stop after the first event at which this returns true. Checked after every event, so keep it cheap. */
+  stopWhen?: () => boolean;
+  /** Stop after this many events (a guard against runaway models). */
+  maxEvents?: number;
+}
+
+export interface SimulationOptions {
+  /** Record a trace of primitive operations (small runs only). */
+  trace?: boolean | Trace;
+}
+
+export class Simulation {
+  /** Current simulated time, integer nanoseconds. */
+  now = 0;
+  /** Events processed so far. */
+  eventCount = 0;
+  /** The process whose body is running, or null between events. */
+  current: Process | null = null;
+  /** The trace, when enabled; primitives record into it only when it is set. */
+  readonly trace: Trace | null;
+
+  private readonly queue = new EventQueue();
+  private readonly procs: Array<Process<any> | null> = [];
+  private readonly freeSlots: number[] = [];
+  private readonly callbacks: Array<(() => void) | null> = [];
+  private readonly callbackKeys: number[] = [];
+  private readonly freeCallbacks: number[] = [];
+  private stopRequested = false;
+
+  constructor(options: SimulationOptions = {}) {
+    this.trace = options.trace === true ? new Trace() : options.trace ? options.trace : null;
+  }
+
+  /** Records into the trace if one is enabled. */
+  record(who: string, what: string, on = ""): void {
+    if (this.trace) this.trace.record(this.now, who, what, on);
+  }
+
+  /**
+   * Starts a process at the current time (after events already due now). `body` is a generator, or a function
+   * that receives the new process (a task's `current`, which it passes to the primitives it locks) and returns one.
+   */
+  spawn<R>(name: string, body: ProcessBody<R> | ((self: Process<R>) => ProcessBody<R>)): Process<R> {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.procs.length;
+    const p = new Process<R>(this, name, slot);
+    p.body = typeof body === "function" ? body(p) : body;
+    this.procs[slot] = p;
+    // Keys are unique, so entries left for an earlier process in this slot stay stale.
+    p.pendingKey = this.queue.push(this.now, URGENT, slot);
+    return p;
+  }
+
+  /** Schedules `process` (parked on a primitive or waitable) to resume now with `value`. */
+  wake(process: Process<any>, value?: unknown): void {
+    const state = process.state;
+    if (state === ProcessState.Done) return;
+    if (state === ProcessState.Scheduled || state === ProcessState.Sleeping) {
+      throw new Error(`wake('${process.name}') at t=${this.now} ns: it is not parked (woken twice?)`);
+    }
+    process.resumeValue = value;
+    process.waitingOn = null;
+    process.state = ProcessState.Scheduled;
+    process.pendingKey = this.queue.push(this.now, NORMAL, process.slot);
+  }
+
+  /** Throws Interrupt(cause) into `process` now, withdrawing any sleep or subscription it has. */
+  interrupt(process: Process<any>, cause: unknown): void {
+    if (process.state === ProcessState.Done) {
+      throw new Error(`cannot interrupt '${process.name}' at t=${this.now} ns: it has finished`);
+    }
+    if (process === this.current) throw new Error(`process '${process.name}' cannot interrupt itself`);
+    if (process.waitingOn) process.waitingOn.unsubscribe(process);
+    process.waitingOn = null;
+    process.pendingThrow = new Interrupt(cause);
+    process.state = ProcessState.Scheduled;
+    process.pendingKey = this.queue.push(this.now, URGENT, process.slot);
+  }
+
+  /** Runs `fn` after `delayNs`; returns a handle for `cancel`. */
+  schedule(delayNs: number, fn: () => void, priority: number = NORMAL): number {
+    if (!(delayNs >= 0)) throw new RangeError(`schedule: delay must be >= 0 ns, got ${delayNs}`);
+    const id = this.freeCallbacks.length > 0 ? this.freeCallbacks.pop()! : this.callbacks.length;
+    this.callbacks[id] = fn;
+    this.callbackKeys[id] = this.queue.push(this.now + delayNs, priority, ~id);
+    return id;
+  }
+
+  /** Cancels a callback from `schedule` that has not run yet. */
+  cancel(handle: number): void {
+    if (this.callbacks[handle]) {
+      this.callbacks[handle] = null;
+      this.callbackKeys[handle] = -1;
+      this.freeCallbacks.push(handle);
+    }
+  }
+
+  /** A new pending event. */
+  event<T = unknown>(name?: string): SimEvent<T> {
+    return new SimEvent<T>(this, name);
+  }
+
+  /** An event that succeeds after `delayNs`. */
+  timeout<T = undefined>(delayNs: number, value?: T): SimEvent<T> {
+    const ev = new SimEvent<T>(this, `timeout(${delayNs})`);
+    this.schedule(delayNs, () => ev.succeed(value as T));
+    return ev;
+  }
+
+  /** Fires when every source is done; the value lists their values. */
+  allOf(sources: Array<SimEvent<any> | Process<any>>): SimEvent<unknown[]> {
+    return condition(this, sources, true, "allOf");
+  }
+
+  /** Fires when the first source is done. */
+  anyOf(sources: Array<SimEvent<any> | Process<any>>): SimEvent<unknown[]> {
+    return condition(this, sources, false, "anyOf");
+  }
+
+  /** Asks `run` to return after the current event. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Number of processes alive (a memory check: this must not grow with simulated time in a steady model). */
+  get liveProcesses(): number {
+    return this.procs.length - this.freeSlots.length;
+  }
+
+  /** Entries the event queue has held at most; bounded by the model's concurrency, not by time. */
+  get queueCapacity(): number {
+    return this.queue.capacity;
+  }
+
+  /** Processes events until the queue empties, `until` is reached, `stopWhen` holds, or `stop()` is called. */
+  run(options: RunOptions = {}): void {
+    const until = options.until ?? Infinity;
+    this.stopRequested = false;
+    let reachedUntil: boolean;
+    try {
+      reachedUntil = this.loop(until, options.stopWhen, options.maxEvents ?? Infinity);
+    } catch (e) {
+      const p = this.current;
+      this.current = null;
+      if (e instanceof InvariantViolation || e instanceof ProcessFailure) throw e;
+      throw new ProcessFailure(p ? p.name : "(scheduled callback)", this.now, e);
+    }
+    if (reachedUntil && until !== Infinity && this.now < until) this.now = until;
+  }
+
+  /**
+   * The event loop. The common case (a process yields a delay) is inlined; everything else goes to `resumeSlow`.
+   * Returns true when it ran out of events before `until`, false when stopped early.
+   */
+  private loop(until: number, stopWhen: (() => boolean) | undefined, maxEvents: number): boolean {
+    const queue = this.queue;
+    const procs = this.procs;
+    const lastEvent = this.eventCount + maxEvents;
+    while (queue.size > 0) {
+      const t = queue.peekTime();
+      if (t >= until) break;
+      const target = queue.peekTarget();
+      const key = queue.peekKey();
+      queue.pop();
+      if (target >= 0) {
+        const p = procs[target]!;
+        if (p.pendingKey !== key) continue; // stale: left behind by an interrupt
+        this.now = t;
+        this.eventCount++;
+        this.current = p;
+        p.state = ProcessState.Running;
+        let r: IteratorResult<unknown, unknown> | null;
+        if (p.pendingThrow === undefined) {
+          const v = p.resumeValue;
+          p.resumeValue = undefined;
+          r = p.body.next(v);
+        } else {
+          r = this.throwInto(p);
+        }
+        for (;;) {
+          if (r.done) {
+            this.retire(p, r.value);
+            break;
+          }
+          const y = r.value;
+          if (typeof y === "number" && y >= 0) {
+            p.state = ProcessState.Sleeping;
+            p.pendingKey = queue.push(t + y, NORMAL, target);
+            break;
+          }
+          r = this.resumeSlow(p, y);
+          if (r === null) break;
+        }
+        this.current = null;
+      } else {
+        const id = ~target;
+        if (this.callbackKeys[id] !== key) continue;
+        const fn = this.callbacks[id]!;
+        this.callbacks[id] = null;
+        this.freeCallbacks.push(id);
+        this.now = t;
+        this.eventCount++;
+        fn();
+      }
+      if (this.stopRequested || (stopWhen !== undefined && stopWhen())) return false;
+      if (this.eventCount >= lastEvent) return false;
+    }
+    return true;
+  }
+
+  private throwInto(p: Process<any>): IteratorResult<unknown, unknown> {
+    const e = p.pendingThrow;
+    p.pendingThrow = undefined;
+    return p.body.throw(e);
+  }
+
+  /**
+   * Handles a yield other than a delay: CONTINUE resumes at once, PARK leaves the process to the primitive that
+   * queued it, a Waitable subscribes. Returns the body's next result, or null when the process now waits.
+   */
+  private resumeSlow(p: Process<any>, y: unknown): IteratorResult<unknown, unknown> | null {
+    if (typeof y === "number") {
+      if (y === CONTINUE) return p.body.next(undefined);
+      if (y === PARK) {
+        if (p.state === ProcessState.Running) p.state = ProcessState.Parked;
+        return null;
+      }
+      throw new RangeError(`yielded ${y}: a delay must be >= 0 ns (or CONTINUE/PARK from a primitive)`);
+    }
+    const w = y as Waitable;
+    if (w === null || typeof w !== "object" || typeof w.subscribe !== "function") {
+      throw new TypeError(`yielded ${String(y)}: expected a delay in ns, CONTINUE, PARK, an event or a process`);
+    }
+    if (w.subscribe(p)) {
+      if (p.pendingThrow !== undefined) return this.throwInto(p);
+      const v = p.resumeValue;
+      p.resumeValue = undefined;
+      return p.body.next(v);
+    }
+    p.waitingOn = w;
+    if (p.state === ProcessState.Running) p.state = ProcessState.Parked;
+    return null;
+  }
+
+  private retire(p: Process<any>, value: unknown): void {
+    p.pendingKey = -1;
+    p.finish(value);
+    this.freeSlots.push(p.slot);
+  }
+}
