@@ -60,6 +60,8 @@ export class Process<R = unknown> implements Waitable {
   pendingThrow: unknown = undefined;
   /** The primitive or waitable this process is queued on, so an interrupt can withdraw it. */
   waitingOn: Waitable | null = null;
+  /** When the process began waiting on a primitive (ns); primitives set it to measure waits. */
+  waitStartNs = 0;
   /** The body's return value, once done. */
   result: R | undefined = undefined;
   private joiners: Process[] | null = null;

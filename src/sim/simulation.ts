@@ -89,6 +89,20 @@ export class Simulation {
     process.pendingKey = this.queue.push(this.now, NORMAL, process.slot);
   }
 
+  /** Like `wake`, but the process resumes `delayNs` later (a lock hand-off that takes a cache-line transfer). */
+  wakeAfter(process: Process<any>, delayNs: number, value?: unknown): void {
+    if (delayNs === 0) return this.wake(process, value);
+    const state = process.state;
+    if (state === ProcessState.Done) return;
+    if (state === ProcessState.Scheduled || state === ProcessState.Sleeping || !(delayNs > 0)) {
+      throw new Error(`wakeAfter('${process.name}', ${delayNs}) at t=${this.now} ns: not parked, or a bad delay`);
+    }
+    process.resumeValue = value;
+    process.waitingOn = null;
+    process.state = ProcessState.Scheduled;
+    process.pendingKey = this.queue.push(this.now + delayNs, NORMAL, process.slot);
+  }
+
   /** Throws Interrupt(cause) into `process` now, withdrawing any sleep or subscription it has. */
   interrupt(process: Process<any>, cause: unknown): void {
     if (process.state === ProcessState.Done) {
