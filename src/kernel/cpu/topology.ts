@@ -1,0 +1,33 @@
+/**
+ * Where CPUs sit: sockets of `cpusPerSocket` CPUs each, numbered socket-major. Line-transfer costs depend on
+ * whether two CPUs share a socket. Defaults are secondary-source figures (mechanisms-notifiers-vma-rcu.md, E3):
+ * local DRAM about 90 ns, remote about 140 ns; a contended line moved between sockets costs more, 100-300 ns.
+ */
+export interface TopologyOptions {
+  cpus: number;
+  cpusPerSocket?: number;
+}
+
+export class Topology {
+  readonly cpus: number;
+  readonly cpusPerSocket: number;
+
+  constructor(options: TopologyOptions) {
+    if (!Number.isInteger(options.cpus) || options.cpus < 1) throw new RangeError(`topology: cpus must be an integer >= 1, got ${options.cpus}`);
+    this.cpus = options.cpus;
+    this.cpusPerSocket = options.cpusPerSocket ?? options.cpus;
+    if (!Number.isInteger(this.cpusPerSocket) || this.cpusPerSocket < 1) throw new RangeError(`topology: cpusPerSocket must be an integer >= 1`);
+  }
+
+  socketOf(cpu: number): number {
+    return Math.floor(cpu / this.cpusPerSocket);
+  }
+
+  sameSocket(a: number, b: number): boolean {
+    return this.socketOf(a) === this.socketOf(b);
+  }
+
+  get sockets(): number {
+    return Math.ceil(this.cpus / this.cpusPerSocket);
+  }
+}
