@@ -9,7 +9,6 @@
 import { Simulation } from "../../sim/simulation";
 import { RandomStreams, type RandomStream } from "../../sim/random";
 import { Histogram } from "../../sim/stats/histogram";
-import type { Trace } from "../../sim/trace";
 import type { ParamValues } from "../params";
 import { KvmMmuLock } from "../../kernel/kvm/mmu-lock";
 import type { KvmVm } from "../../kernel/kvm/kvm-vm";
@@ -29,7 +28,8 @@ export interface ModelResult {
   writerWaitNs: Histogram;
   /** CPUs in the model: vCPUs plus kswapd plus the direct reclaimers (plus extra aging threads). */
   cpus: number;
-  trace: Trace | null;
+  /** The simulation, for its trace and for checks that state does not grow with simulated time. */
+  sim: Simulation;
 }
 
 function lognormalNs(s: RandomStream, mean: number, cv: number): () => number {
@@ -95,5 +95,5 @@ export function runMmuLockModel(p: Params, seed: number, options: { trace?: bool
   const writerWaitNs = new Histogram("unmap writer wait ns");
   writerWaitNs.merge(mmuLock.sites.unmap.waitNs);
   for (const w of mmuLock.pendingWaits("unmap")) writerWaitNs.record(w);
-  return { measuredNs: endNs - warmupNs, mmuLock, vcpu, reclaim, writerWaitNs, cpus, trace: sim.trace };
+  return { measuredNs: endNs - warmupNs, mmuLock, vcpu, reclaim, writerWaitNs, cpus, sim };
 }
