@@ -9,6 +9,7 @@
 import { Simulation } from "../../sim/simulation";
 import { RandomStreams, type RandomStream } from "../../sim/random";
 import { Histogram } from "../../sim/stats/histogram";
+import type { Trace } from "../../sim/trace";
 import type { ParamValues } from "../params";
 import { KvmMmuLock } from "../../kernel/kvm/mmu-lock";
 import type { KvmVm } from "../../kernel/kvm/kvm-vm";
@@ -44,8 +45,8 @@ function secondaryMmuAging(p: Params): SecondaryMmuAging {
   return p.agingLock === "faults-only" ? "none" : p.agingLock;
 }
 
-/** Runs the model; `trace` records every lock event (keep the run short). */
-export function runMmuLockModel(p: Params, seed: number, options: { trace?: boolean } = {}): ModelResult {
+/** Runs the model; `trace` records every lock event (keep the run short, or pass a Trace with a limit). */
+export function runMmuLockModel(p: Params, seed: number, options: { trace?: boolean | Trace } = {}): ModelResult {
   const sim = new Simulation({ trace: options.trace });
   const rs = new RandomStreams(seed);
   const reclaimTasks = 1 + p.reclaimers;
