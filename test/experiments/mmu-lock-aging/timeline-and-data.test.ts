@@ -36,3 +36,13 @@ test("data/published/mmu-lock-aging.csv holds the anchors the claims and charts 
   const has = (q: string) => rows.some((r) => r.startsWith(q));
   assert.ok(has("agingPassS,1.661,s") && has("agingPassS,0.307,s") && has("vcpuWallChange,-0.009"));
 });
+
+test("the published CSV parses, and the pass arithmetic reproduces the derived per-page costs", async () => {
+  const { parsePublished, passMsAt } = await import("../../../src/experiments/mmu-lock-aging/published");
+  const rows = parsePublished(fs.readFileSync(path.join(__dirname, "../../../../data/published/mmu-lock-aging.csv"), "utf8"));
+  const pass = rows.find((r) => r.quantity === "agingPassS" && r.arch === "arm64" && r.agingLock === "write")!;
+  const perPage = rows.find((r) => r.quantity === "agingNsPerPage" && r.arch === "arm64" && r.agingLock === "write")!;
+  assert.equal(pass.vcpus, 32);
+  assert.match(rows.find((r) => r.arch === "x86" && r.vcpus === 16)!.conditions, /no THP/);
+  assert.ok(Math.abs(passMsAt(perPage.value, 32) - pass.value * 1000) / (pass.value * 1000) < 0.01);
+});
