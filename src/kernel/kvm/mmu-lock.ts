@@ -52,6 +52,8 @@ interface Holder {
   write: boolean;
   /** Declared hold, ns. */
   holdNs: number;
+  /** When the task asked (issued its atomic on the lock word). */
+  askNs: number;
   /** When the task's atomic landed and it entered the lock's fast or slow path; -1 while the atomic is in flight. */
   requestNs: number;
   /** When the task got the lock and began its hold; -1 while it waits. */
@@ -123,9 +125,15 @@ export class KvmMmuLock {
    * A whole critical section: take the lock (read or write), hold it `holdNs`, release it. Returns the ns of the
    * release atomic, still to be spent by the caller's CPU; a caller whose next step is another mmu_lock
    * acquisition may drop it, because the lock word's line already serialises that atomic behind this one.
+   * (The acquisition is spelled out rather than delegated: this is the model's innermost loop.)
    */
   *critical_section(task: Process<any>, cpu: number, site: MmuLockSite, holdNs: number, write: boolean): Generator<Yielded, number, unknown> {
-    yield* this.acquire(task, cpu, site, holdNs, write);
+    const lineNs = this.ask(task, cpu, site, holdNs, write);
+    if (lineNs > 0) yield lineNs;
+    if (this.enter(task) === PARK) {
+      yield PARK;
+      this.granted(task);
+    }
     yield holdNs;
     return write ? this.write_unlock(task, cpu) : this.read_unlock(task, cpu);
   }
@@ -145,51 +153,74 @@ export class KvmMmuLock {
   }
 
   private *acquire(task: Process<any>, cpu: number, site: MmuLockSite, holdNs: number, write: boolean): Generator<Yielded, void, unknown> {
+    const lineNs = this.ask(task, cpu, site, holdNs, write);
+    if (lineNs > 0) yield lineNs;
+    if (this.enter(task) === PARK) {
+      yield PARK;
+      this.granted(task);
+    }
+  }
+
+  /**
+   * First half of an acquisition: the task asks, and its atomic on the lock word (atomic_add_return_acquire of
+   * _QR_BIAS, or the writer's cmpxchg) is issued. Returns the ns until the line has come to this CPU, behind every
+   * atomic already queued on it; the lock's state changes only when the atomic lands (`enter`).
+   */
+  private ask(task: Process<any>, cpu: number, site: MmuLockSite, holdNs: number, write: boolean): number {
     const askNs = this.sim.now;
     let h = this.holders.get(task);
     if (h === undefined) {
-      h = { site, write, holdNs, requestNs: -1, acquiredNs: -1, boundNs: -1, active: true };
+      h = { site, write, holdNs, askNs, requestNs: -1, acquiredNs: -1, boundNs: -1, active: true };
       this.holders.set(task, h);
     } else {
       if (h.active) throw new InvariantViolation("kvm mmu_lock", askNs, `'${task.name}' asked for mmu_lock (${site}) while it already holds or waits for it (${h.site})`);
       h.site = site;
       h.write = write;
       h.holdNs = holdNs;
+      h.askNs = askNs;
       h.requestNs = -1;
       h.acquiredNs = -1;
       h.boundNs = -1;
       h.active = true;
     }
     if (this.sim.trace) this.sim.trace.record(askNs, task.name, "ask", site);
-    // atomic_add_return_acquire(_QR_BIAS) or cmpxchg on cnts: first the line must come to this CPU, behind every
-    // atomic already queued on it. The lock's state changes when the atomic lands.
-    const lineNs = this.line.atomic(cpu);
-    if (lineNs > 0) yield lineNs;
+    return this.line.atomic(cpu);
+  }
+
+  /** Second half: the atomic has landed; the lock's fast path, or its slow path. Returns CONTINUE or PARK. */
+  private enter(task: Process<any>): number {
+    const h = this.holders.get(task)!;
     const callNs = this.sim.now;
     h.requestNs = callNs;
-    const r = write ? this.lock.writeLock(task) : this.lock.readLock(task, false);
-    const stats = this.sites[site];
+    const r = h.write ? this.lock.writeLock(task) : this.lock.readLock(task, false);
+    const stats = this.sites[h.site];
     stats.acquisitions++;
-    stats.lineNs += callNs - askNs;
+    stats.lineNs += callNs - h.askNs;
     if (r === CONTINUE) {
       h.acquiredNs = callNs;
-      stats.waitNs.record(callNs - askNs);
-      if (this.sim.trace) this.sim.trace.record(callNs, task.name, "hold", site);
-      return;
+      stats.waitNs.record(callNs - h.askNs);
+      if (this.sim.trace) this.sim.trace.record(callNs, task.name, "hold", h.site);
+      return CONTINUE;
     }
     if (r !== PARK) throw new Error(`mmu_lock: unexpected lock result ${r}`);
-    if (write) {
+    if (h.write) {
       h.boundNs = this.writerBoundNs(task);
       this.boundedWriters++;
     }
-    if (this.sim.trace) this.sim.trace.record(callNs, task.name, "wait", site);
-    yield PARK;
+    if (this.sim.trace) this.sim.trace.record(callNs, task.name, "wait", h.site);
+    return PARK;
+  }
+
+  /** After a PARK: the lock has let the task in. */
+  private granted(task: Process<any>): void {
+    const h = this.holders.get(task)!;
     const now = this.sim.now;
+    const stats = this.sites[h.site];
     h.acquiredNs = now;
-    stats.waitNs.record(now - askNs);
-    stats.spinNs += now - callNs;
-    if (this.sim.trace) this.sim.trace.record(now, task.name, "hold", site);
-    if (write) this.checkBound(task, h, now - callNs);
+    stats.waitNs.record(now - h.askNs);
+    stats.spinNs += now - h.requestNs;
+    if (this.sim.trace) this.sim.trace.record(now, task.name, "hold", h.site);
+    if (h.write) this.checkBound(task, h, now - h.requestNs);
   }
 
   private release(task: Process<any>, write: boolean): void {

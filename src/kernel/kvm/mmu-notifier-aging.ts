@@ -21,7 +21,7 @@ export type AgingLockMode = "write" | "read" | "lockless";
  * ns of the release atomic still to be spent (0 when lockless); a caller that takes mmu_lock next may drop it,
  * since the lock word's line already serialises its next atomic behind it.
  */
-export function* kvm_mmu_notifier_clear_young(
+export function kvm_mmu_notifier_clear_young(
   kvm: KvmVm,
   task: Process<any>,
   cpu: number,
@@ -30,10 +30,13 @@ export function* kvm_mmu_notifier_clear_young(
   mode: AgingLockMode,
 ): Generator<Yielded, number, unknown> {
   const holdNs = pages * agingPageNs;
-  if (mode === "lockless") {
-    // rcu_read_lock(); walk; cmpxchg the Access flag off; rcu_read_unlock().
-    yield holdNs;
-    return 0;
-  }
-  return yield* kvm.mmu_lock.critical_section(task, cpu, "aging", holdNs, mode === "write");
+  // Returns the section's generator rather than delegating to it: one generator fewer per page.
+  if (mode === "lockless") return rcu_walk(holdNs);
+  return kvm.mmu_lock.critical_section(task, cpu, "aging", holdNs, mode === "write");
+}
+
+/** rcu_read_lock(); walk; cmpxchg the Access flag off; rcu_read_unlock(): no mmu_lock, nothing to release. */
+function* rcu_walk(walkNs: number): Generator<Yielded, number, unknown> {
+  yield walkNs;
+  return 0;
 }
