@@ -45,6 +45,16 @@ function secondaryMmuAging(p: Params): SecondaryMmuAging {
   return p.agingLock === "faults-only" ? "none" : p.agingLock;
 }
 
+/**
+ * What reclaimer r does in each workload: in reclaim, both (the parameters' batches); in access-tracking, whole-guest
+ * aging walks and no eviction; in split, kswapd (r = 0) evicts without a walk and the others only age.
+ */
+function reclaimerRole(p: Params, r: number): { agingBatchPages: number; evictBatchPages: number } {
+  if (p.workload === "access-tracking") return { agingBatchPages: p.vcpus * p.pagesPerVcpu, evictBatchPages: 0 };
+  if (p.workload === "split") return r === 0 ? { agingBatchPages: 0, evictBatchPages: p.evictBatchPages } : { agingBatchPages: p.agingBatchPages, evictBatchPages: 0 };
+  return { agingBatchPages: p.agingBatchPages, evictBatchPages: p.evictBatchPages };
+}
+
 /** Runs the model; `trace` records every lock event (keep the run short, or pass a Trace with a limit). */
 export function runMmuLockModel(p: Params, seed: number, options: { trace?: boolean | Trace } = {}): ModelResult {
   const sim = new Simulation({ trace: options.trace });
@@ -62,18 +72,18 @@ export function runMmuLockModel(p: Params, seed: number, options: { trace?: bool
     sim.spawn(`vcpu${i}`, (self) => kvm_vcpu_run(kvm, self, i, run, hold, vcpu));
   }
 
-  const accessTracking = p.workload === "access-tracking";
   const aging = secondaryMmuAging(p);
-  // In access-tracking nothing is evicted, so with no secondary-MMU aging there is nothing for these threads to do.
-  const spawnReclaimers = !(accessTracking && aging === "none");
-  for (let r = 0; spawnReclaimers && r < reclaimTasks; r++) {
+  for (let r = 0; r < reclaimTasks; r++) {
     const name = r === 0 ? "kswapd0" : `reclaim${r}`;
+    const role = reclaimerRole(p, r);
+    // A thread that would only age, when aging does not consult KVM, has nothing to do here.
+    if (role.evictBatchPages === 0 && aging === "none") continue;
     const cfg: ReclaimerConfig = {
       secondaryMmuAging: aging,
       agingPageNs: p.agingPageNs,
       pagesPerAgingCall: p.pagesPerAgingCall,
-      agingBatchPages: accessTracking ? p.vcpus * p.pagesPerVcpu : p.agingBatchPages,
-      evictBatchPages: accessTracking ? 0 : p.evictBatchPages,
+      agingBatchPages: role.agingBatchPages,
+      evictBatchPages: role.evictBatchPages,
       unmapHoldNs: lognormalNs(rs.stream("reclaimer", r, "unmap"), p.unmapHoldNs, p.holdCv),
       invalidateEndHoldNs: Math.round(p.invalidateEndHoldNs),
       pageoutNs: lognormalNs(rs.stream("reclaimer", r, "pageout"), p.pageoutNs, p.holdCv),

@@ -80,3 +80,19 @@ test("chart detail is structured-cloneable", () => {
   const d = structuredClone(r.detail);
   assert.ok(d && d.writerWaitCdf.length > 0 && d.faultLatencyCdf.length > 0);
 });
+
+test("split workload: kswapd evicts without walking, the direct reclaimers only age", () => {
+  const p = { ...defaults(mmuLockAging.params), ...small, workload: "split" as const, agingLock: "read" as const, reclaimers: 2 };
+  const r = runMmuLockModel({ ...p, warmupMs: 0, durationMs: 0.2 }, 1, { trace: true });
+  const lines = r.sim.trace!.lines((e) => e.what === "ask");
+  assert.ok(lines.some((l) => / kswapd0 ask unmap$/.test(l)));
+  assert.ok(!lines.some((l) => / reclaim[12] ask (unmap|invalidate-end)$/.test(l)));
+  assert.ok(lines.some((l) => / reclaim1 ask aging$/.test(l)) && lines.some((l) => / reclaim2 ask aging$/.test(l)));
+  // kswapd's only aging calls are its rmap checks, one per evicted folio (plus at most one in flight).
+  const kswapdAging = lines.filter((l) => / kswapd0 ask aging$/.test(l)).length;
+  const kswapdUnmaps = lines.filter((l) => / kswapd0 ask unmap$/.test(l)).length;
+  assert.ok(kswapdAging - kswapdUnmaps >= 0 && kswapdAging - kswapdUnmaps <= 1);
+  // faults-only: the aging-only reclaimers have nothing to do and are not started.
+  const none = runMmuLockModel({ ...p, agingLock: "faults-only", warmupMs: 0, durationMs: 0.2 }, 1);
+  assert.equal(none.sim.liveProcesses, p.vcpus + 1);
+});
