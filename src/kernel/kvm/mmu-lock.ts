@@ -271,12 +271,12 @@ export class KvmMmuLock {
   }
 
   /**
-   * Waits still in progress, for the end of a run: a writer starved until the end has waited at least this long,
-   * and leaving it out would hide exactly the starvation being measured.
+   * Waits still in progress, for the end of a run, measured like the site waits (from asking): a writer starved
+   * until the end has waited at least this long, and leaving it out would hide exactly the starvation measured.
    */
   pendingWaits(site: MmuLockSite): number[] {
     const out: number[] = [];
-    for (const h of this.holders.values()) if (h.active && h.acquiredNs < 0 && h.requestNs >= 0 && h.site === site) out.push(this.sim.now - h.requestNs);
+    for (const h of this.holders.values()) if (h.active && h.acquiredNs < 0 && h.site === site) out.push(this.sim.now - h.askNs);
     return out;
   }
 
