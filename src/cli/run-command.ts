@@ -37,49 +37,63 @@ export async function asUsageErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function runCommand(argv: string[], out: (s: string) => void): Promise<void> {
+export interface RunArgs {
+  notebook: string;
+  /** Overrides in flag order: a later -p or -f wins. */
+  params: Record<string, unknown>;
+  out?: string;
+  html?: string;
+  cellTimeoutS?: number;
+}
+
+/** Parses `mmsim run` arguments (null for --help); values are parsed as YAML but not yet checked. */
+export function parseRunArgs(argv: string[]): RunArgs | null {
   const args = parseArgs(argv, ["help", "h"], ["p"]);
-  if (args.options.some((o) => o.name === "help" || o.name === "h")) return out(RUN_HELP);
+  if (args.options.some((o) => o.name === "help" || o.name === "h")) return null;
   if (args.positionals.length !== 1) {
     throw new UsageError(`${args.positionals.length === 0 ? "name a notebook" : `one notebook at a time, got ${args.positionals.join(" ")}`}\n\n${RUN_HELP}`);
   }
-  const notebook = args.positionals[0];
-  const params: Record<string, unknown> = {};
-  let outPath: string | undefined;
-  let htmlPath: string | undefined;
-  let cellTimeoutS: number | undefined;
+  const run: RunArgs = { notebook: args.positionals[0], params: {} };
   for (const o of args.options) {
     const value = String(o.value);
     switch (o.name) {
       case "p": {
         const [name, text] = value.split("\u0000");
-        params[name] = parseYamlValue(name, text);
+        run.params[name] = parseYamlValue(name, text);
         break;
       }
       case "f":
-        Object.assign(params, readParamsFile(value));
+        Object.assign(run.params, readParamsFile(value));
         break;
       case "o":
       case "output":
-        outPath = value;
+        run.out = value;
         break;
       case "html":
-        htmlPath = value;
+        run.html = value;
         break;
       case "cell-timeout":
-        cellTimeoutS = Number(value);
-        if (!Number.isInteger(cellTimeoutS) || cellTimeoutS < 1) throw new UsageError(`option --cell-timeout: '${value}' is not allowed; expected an integer number of seconds >= 1`);
+        run.cellTimeoutS = Number(value);
+        if (!Number.isInteger(run.cellTimeoutS) || run.cellTimeoutS < 1) {
+          throw new UsageError(`option --cell-timeout: '${value}' is not allowed; expected an integer number of seconds >= 1`);
+        }
         break;
       default:
         throw new UsageError(`unknown option '${o.name.length === 1 ? "-" : "--"}${o.name}'; options: -p name value, -f params.yaml, -o out.ipynb, --html out.html, --cell-timeout S`);
     }
   }
-  const result = await asUsageErrors(() => runNotebook(notebook, { params, out: outPath, html: htmlPath, cellTimeoutS }));
-  if (!result.ok) throw new NotebookRunError(`${describeFailure(notebook, result.error)}\nnothing was written; earlier outputs are left as they were`);
-  const wrote = [outPath, htmlPath].filter(Boolean);
+  return run;
+}
+
+export async function runCommand(argv: string[], out: (s: string) => void): Promise<void> {
+  const run = parseRunArgs(argv);
+  if (run === null) return out(RUN_HELP);
+  const result = await asUsageErrors(() => runNotebook(run.notebook, { params: run.params, out: run.out, html: run.html, cellTimeoutS: run.cellTimeoutS }));
+  if (!result.ok) throw new NotebookRunError(`${describeFailure(run.notebook, result.error)}\nnothing was written; earlier outputs are left as they were`);
+  const wrote = [run.out, run.html].filter(Boolean);
   const overrides = Object.entries(result.run.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   out(
-    `${notebook}: ran in ${result.run.durationS.toFixed(1)} s` +
+    `${run.notebook}: ran in ${result.run.durationS.toFixed(1)} s` +
       `${overrides.length ? ` with ${overrides.join(", ")}` : " at its defaults"}` +
       `${wrote.length ? `; wrote ${wrote.join(", ")}` : "; nothing written (give -o and/or --html)"}\n`,
   );

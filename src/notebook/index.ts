@@ -8,7 +8,7 @@
  *
  * Chart libraries (vega, vega-lite) are loaded on first render, never by the CLI or worker threads.
  */
-export { displayBundle, inKernel, newDisplayId, type MimeBundle, type BundleOptions } from "./bundle";
+export { displayBundle, inKernel, newDisplayId, type MimeBundle, type BundleOptions, type DisplayWriter } from "./bundle";
 export { show, chartBundle, PLOTLY_MIME, SVG_MIME, type Chart, type VegaLiteChart, type PlotlyChart, type PlotlyFigure } from "./chart";
 export { renderVegaLiteSvg, VEGA_LITE_MIME, type VegaLiteSpec, type RenderedSvg } from "./vega-render";
 export type { ChartOptions, AxisOptions, ReferencePoints, ReferencePoint, RowSource } from "./charts/common";

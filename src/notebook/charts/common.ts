@@ -52,7 +52,7 @@ export function baseSpec(options: ChartOptions): VegaLiteSpec {
   if (options.title) spec.title = options.title;
   spec.width = options.width ?? 560;
   spec.height = options.height ?? 320;
-  spec.config = { font: "Helvetica, Arial, sans-serif", legend: { orient: "right" }, view: { stroke: "#ddd" } };
+  spec.config = { font: "Helvetica, Arial, sans-serif", legend: { orient: "right", symbolOpacity: 1 }, view: { stroke: "#ddd" } };
   return spec;
 }
 

@@ -53,7 +53,7 @@ export function heatmapChart(options: HeatmapOptions): VegaLiteChart {
       encoding: {
         x: xEnc,
         y: yEnc,
-        text: { field: "v", type: "quantitative", format: ".3~g" },
+        text: { field: "v", type: "quantitative", format: ",.3~r" },
         color: { value: "white" },
       },
     });
