@@ -19,13 +19,30 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def first_error(nb):
-    for i, cell in enumerate(nb.cells):
-        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if out.get("output_type") == "error":
-                tb = "\n".join(ANSI.sub("", line) for line in out.get("traceback", []))
-                return {"cell": i, "ename": out.get("ename", ""), "evalue": ANSI.sub("", out.get("evalue", "")), "traceback": tb}
-    return None
+def clean(text):
+    return ANSI.sub("", text or "")
+
+
+def describe_error(nb, index, error):
+    """What failed in cell `index`. tslab reports a cell's exception on stderr rather than as an error output, so the
+    message is taken from the reply (ename, evalue) and, when that is empty, from the cell's last stderr lines."""
+    cell = nb.cells[index] if 0 <= index < len(nb.cells) else {"outputs": []}
+    stderr = "".join(
+        "".join(o.get("text", "")) for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    )
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    ename = clean(getattr(error, "ename", "")) or (errors[0].get("ename", "") if errors else "")
+    evalue = clean(getattr(error, "evalue", "")) or (errors[0].get("evalue", "") if errors else "")
+    traceback = "\n".join(clean(line) for line in (errors[0].get("traceback", []) if errors else [])) or clean(stderr)
+    if not evalue:
+        # The first line that looks like "SomeError: message" in the kernel's stderr.
+        match = re.search(r"^(\w*Error|\w*Exception)\b:? ?(.*)$", clean(stderr), re.MULTILINE)
+        if match:
+            ename, evalue = match.group(1), match.group(2)
+        elif stderr.strip():
+            # A compile (type) error: tslab prints "line:col - message" lines and names the error "<Error>".
+            ename, evalue = "TypeScript error", clean(stderr).strip().splitlines()[0]
+    return {"cell": index, "ename": ename or "Error", "evalue": evalue, "traceback": traceback.strip()}
 
 
 def main():
@@ -41,17 +58,23 @@ def main():
     client = NotebookClient(
         nb, kernel_name=kernel, timeout=args.timeout, startup_timeout=120, resources={"metadata": {"path": args.cwd}}
     )
+    current = {"cell": -1}
+
+    def on_cell_start(cell, cell_index):
+        current["cell"] = cell_index
+
+    client.on_cell_start = on_cell_start
     result = {"ok": True}
     try:
         client.execute()
     except NoSuchKernel:
         result = {"ok": False, "cell": -1, "ename": "NoSuchKernel", "evalue": f"kernel '{kernel}' is not registered in .venv: run `npm run setup`", "traceback": ""}
     except CellTimeoutError as e:
-        result = {"ok": False, "cell": -1, "ename": "CellTimeoutError", "evalue": f"a cell ran longer than {args.timeout} s: {e}", "traceback": ""}
+        result = {"ok": False, "cell": current["cell"], "ename": "CellTimeoutError", "evalue": f"the cell ran longer than {args.timeout} s", "traceback": ""}
     except DeadKernelError as e:
-        result = {"ok": False, "cell": -1, "ename": "DeadKernelError", "evalue": f"the kernel died: {e}", "traceback": ""}
+        result = {"ok": False, "cell": current["cell"], "ename": "DeadKernelError", "evalue": f"the kernel died: {e}", "traceback": ""}
     except CellExecutionError as e:
-        result = {"ok": False, **(first_error(nb) or {"cell": -1, "ename": "CellExecutionError", "evalue": str(e), "traceback": ""})}
+        result = {"ok": False, **describe_error(nb, current["cell"], e)}
     nbformat.write(nb, args.output)
     print(json.dumps(result))
     return 0 if result["ok"] else 1

@@ -76,7 +76,10 @@ export function prepareRun(file: string, params: Record<string, unknown> = {}, o
 export function describeFailure(file: string, error: ExecuteResult | undefined): string {
   if (!error) return `${file} failed`;
   const where = error.cell !== undefined && error.cell >= 0 ? ` in cell ${error.cell}` : "";
-  const tb = (error.traceback ?? "").trim();
+  // The kernel's own frames (tslab, node:vm) say nothing about the notebook: keep the lines above them.
+  const lines = (error.traceback ?? "").trim().split("\n");
+  const internal = lines.findIndex((l) => /\(node:|node_modules\/tslab\/|^\s+at sigintHandlersWrap/.test(l));
+  const tb = (internal >= 0 ? lines.slice(0, internal) : lines).join("\n").trim();
   return `${file} failed${where}: ${error.ename ?? "Error"}: ${error.evalue ?? ""}${tb ? `\n${tb}` : ""}`.trimEnd();
 }
 
