@@ -12,7 +12,7 @@ import { hasTag, joinText, type Cell, type Notebook, type Output, type RunRecord
 import { INJECTED_TAG, PARAMETERS_TAG } from "../inject";
 import { VEGA_LITE_MIME } from "../vega-render";
 import { libraryScripts, scriptSafe, type Library } from "./assets";
-import { REPORT_CSS } from "./style";
+import { documentStart } from "./style";
 
 /** Older Vega-Lite MIME types render through the same path. */
 const VEGA_MIMES = [VEGA_LITE_MIME, "application/vnd.vegalite.v4+json", "application/vnd.vegalite.v3+json"];
@@ -150,16 +150,7 @@ export function reportHtml(nb: Notebook, info: ReportInfo): string {
     .join("");
   const seeds = describeSeeds(info.run.parameters);
   const libs = (["vega", "vegaLite", "vegaEmbed", "plotly"] as Library[]).filter((l) => b.needs.has(l));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="mmsim ${escapeHtml(info.run.version)}">
-<title>${escapeHtml(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
+  return `${documentStart(title, info.run.version)}
 <header class="mmsim-header">
 <p class="mmsim-crumb"><a href="index.html">mmsim reports</a> / ${escapeHtml(info.file)}</p>
 <dl class="mmsim-run">

@@ -2,7 +2,7 @@
 import { escapeHtml } from "../html";
 import type { RunRecord } from "../ipynb";
 import { describeSeeds, formatValue } from "./html-report";
-import { REPORT_CSS } from "./style";
+import { documentStart } from "./style";
 
 /** What reports/<name>.status.json holds about a notebook's latest run. */
 export interface NotebookStatus {
@@ -39,16 +39,7 @@ export function indexHtml(statuses: ReadonlyArray<NotebookStatus>, version: stri
     })
     .join("\n");
   const failed = statuses.filter((s) => s.status === "failed").length;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="mmsim ${escapeHtml(version)}">
-<title>mmsim reports</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
+  return `${documentStart("mmsim reports", version)}
 <header class="mmsim-header">
 <h1>mmsim reports</h1>
 <p>${statuses.length} notebook${statuses.length === 1 ? "" : "s"}, ${failed === 0 ? "all ran" : `<span class="mmsim-status-failed">${failed} failed</span>`}; mmsim ${escapeHtml(version)}; index written ${escapeHtml(generated)}.</p>

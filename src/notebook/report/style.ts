@@ -1,4 +1,6 @@
-/** The reports' stylesheet (inline: reports are single files). */
+/** The reports' stylesheet and document head (inline: reports are single files). */
+import { escapeHtml } from "../html";
+
 export const REPORT_CSS = `
 body { font: 15px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2328; max-width: 980px; margin: 0 auto; padding: 0 20px 40px; }
 header.mmsim-header { border-bottom: 1px solid #d0d7de; margin-bottom: 16px; padding: 12px 0; }
@@ -26,3 +28,17 @@ figure.mmsim-rendered .mmsim-fallback { display: none; }
 .mmsim-status-failed { color: #cf222e; font-weight: 600; }
 footer { margin-top: 32px; color: #57606a; font-size: 12.5px; border-top: 1px solid #d0d7de; padding-top: 8px; }
 `;
+
+/** Everything up to and including <body>, shared by the reports and the index. */
+export function documentStart(title: string, version: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="mmsim ${escapeHtml(version)}">
+<title>${escapeHtml(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>`;
+}
