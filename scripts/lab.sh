@@ -14,5 +14,8 @@ npm run --silent build
 [ "$(readlink node_modules/mmsim 2>/dev/null || true)" = ".." ] || ln -sfn .. node_modules/mmsim
 # shellcheck source=jupyter-env.sh
 source "$root/scripts/jupyter-env.sh"
+# Jupyter refuses to run as root without being told; containers and CI machines often are root.
+as_root=()
+[ "$(id -u)" = 0 ] && as_root=(--allow-root)
 echo "Starting JupyterLab on $root/notebooks (kernel: TypeScript); open the URL it prints."
-exec jupyter lab --notebook-dir="$root/notebooks" "$@"
+exec jupyter lab --notebook-dir="$root/notebooks" "${as_root[@]}" "$@"

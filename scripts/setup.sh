@@ -64,6 +64,13 @@ else
   "$tslab_bin" install --python="$root/.venv/bin/python" --sys-prefix --binary="$tslab_bin"
 fi
 
+# JupyterLab would otherwise fetch news and update checks from the internet on start.
+lab_settings=".venv/share/jupyter/lab/settings/overrides.json"
+if [ ! -f "$lab_settings" ]; then
+  mkdir -p "$(dirname "$lab_settings")"
+  printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' >"$lab_settings"
+fi
+
 step "Main job: every notebook at its defaults -> reports/"
 node bin/mmsim.js report "$@"
 echo

@@ -68,3 +68,12 @@ test("the real CLI: exit status 2 and the message on stderr", () => {
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /cannot read notebook .*nope\.ipynb/);
 });
+
+test("the CLI's run path never loads the chart libraries (they load on first render, in the kernel)", () => {
+  const probe = `require(${JSON.stringify(path.join(ROOT, "dist", "src", "cli", "main.js"))});
+require(${JSON.stringify(path.join(ROOT, "dist", "src", "cli", "run-command.js"))});
+require(${JSON.stringify(path.join(ROOT, "dist", "src", "cli", "report-command.js"))});
+console.log(Object.keys(require.cache).filter((k) => /node_modules\\/(vega|vega-lite|plotly)[^/]*\\//.test(k)).length);`;
+  const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+  assert.equal(r.stdout.trim(), "0", r.stderr);
+});

@@ -62,7 +62,10 @@ export function assertAllRendered(name: string, r: PageReport): void {
   assert.deepEqual(r.errors, [], `${name} logged errors`);
   for (const c of r.charts) {
     assert.equal(c.state, "rendered", `${name}: ${c.kind} chart ${c.spec} did not render`);
-    if (c.kind === "vega") assert.ok(c.vegaMarks > 0, `${name}: vega chart ${c.spec} has no SVG marks`);
+    if (c.kind === "vega") {
+      assert.ok(c.vegaMarks > 0, `${name}: vega chart ${c.spec} has no SVG marks`);
+      assert.equal(c.fallbackImages, 1, `${name}: vega chart ${c.spec} lacks the kernel's SVG for pages without scripts`);
+    }
     else assert.ok(c.plotlyTraces > 0, `${name}: plotly chart ${c.spec} has no traces`);
   }
 }

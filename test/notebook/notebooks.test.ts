@@ -79,7 +79,7 @@ for (const file of NOTEBOOKS) {
     for (const o of outputs.filter((o) => o.data && ("application/vnd.vegalite.v5+json" in o.data || "application/vnd.plotly.v1+json" in o.data))) {
       assert.equal(o.output_type, "display_data");
       assert.ok("image/svg+xml" in o.data! || "application/vnd.plotly.v1+json" in o.data!, `${file}: a vega chart without its SVG`);
-      assert.ok(typeof outputText({ output_type: "stream", text: o.data!["text/plain"] as string }) === "string" && o.data!["text/plain"], `${file}: a chart without a caption`);
+      assert.ok(o.data!["text/plain"], `${file}: a chart without a caption`);
       assert.equal("text/html" in o.data!, false, `${file}: a chart bundle holds text/html`);
     }
   });
