@@ -50,7 +50,7 @@ test("sweep chart: error bars, a dashed exact curve, published points, log x", a
   });
   const svg = await checkVega("sweep-errorbars", chart);
   assert.match(svg, /published \(LKML\)/, "the legend names the published points");
-  assert.equal(chart.caption, "wait (ns) against threads: mean, exact, with 95% CIs as error bars, and published (LKML) points");
+  assert.equal(chart.caption, "wait (ns) against threads: mean; exact; 95% CIs as error bars; published (LKML) points");
 });
 
 test("sweep chart: quantile bands split by a second parameter", async () => {
@@ -80,7 +80,7 @@ test("CDF chart: several series with a legend, log axis drops zero", async () =>
   }));
   const chart = cdfChart({ title: "wait CDF", series, x: { label: "wait (ns)", log: true } });
   await checkVega("cdf", chart);
-  assert.match(chart.caption, /CDF of wait \(ns\) for fifo, ticket \(2 points at or below zero not drawn on the log axis\)/);
+  assert.match(chart.caption, /CDF of wait \(ns\): fifo; ticket \(2 points at or below zero not drawn on the log axis\)/);
 });
 
 test("heatmap and grouped bars", async () => {

@@ -1,6 +1,6 @@
 /** CDF chart: the distribution of one or more series, as step lines with a legend. */
 import type { VegaLiteChart } from "../chart";
-import { baseSpec, droppedNote, NUMBER_FORMAT, referenceLayer, SERIES_FIELD, type AxisOptions, type ChartOptions, type ReferencePoints } from "./common";
+import { baseSpec, droppedNote, LOG_SCALE, NUMBER_FORMAT, referenceLayer, SERIES_FIELD, seriesColor, type AxisOptions, type ChartOptions, type ReferencePoints } from "./common";
 
 export interface CdfPoint {
   /** The value (x). */
@@ -51,14 +51,18 @@ export function cdfChart(options: CdfChartOptions): VegaLiteChart {
       values.push({ [SERIES_FIELD]: s.name, value: p.value, fraction: p.fraction });
     }
   }
+  const color = seriesColor(
+    options.series.map((s) => s.name),
+    options.reference,
+  );
   const layers: Array<Record<string, unknown>> = [
     {
       data: { values },
       mark: { type: "line", interpolate: "step-after", strokeWidth: 2 },
       encoding: {
-        x: { field: "value", type: "quantitative", title: xTitle, scale: log ? { type: "log" } : { zero: true } },
+        x: { field: "value", type: "quantitative", title: xTitle, scale: log ? LOG_SCALE : { zero: true } },
         y: { field: "fraction", type: "quantitative", title: yTitle, scale: { domain: [0, 1] } },
-        color: { field: SERIES_FIELD, type: "nominal", title: null },
+        color,
         tooltip: [
           { field: SERIES_FIELD, type: "nominal", title: "series" },
           { field: "value", type: "quantitative", title: xTitle, format: NUMBER_FORMAT },
@@ -67,9 +71,9 @@ export function cdfChart(options: CdfChartOptions): VegaLiteChart {
       },
     },
   ];
-  if (options.reference) layers.push(referenceLayer(options.reference, xTitle, yTitle, log, false));
+  if (options.reference) layers.push(referenceLayer(options.reference, xTitle, yTitle, log, false, color));
   const caption =
     options.caption ??
-    `CDF of ${xTitle} for ${options.series.map((s) => s.name).join(", ")}${options.reference ? `, with ${options.reference.label ?? "published"} points` : ""}${droppedNote(dropped)}`;
+    `CDF of ${xTitle}: ${options.series.map((s) => s.name).join("; ")}${options.reference ? `; ${options.reference.label ?? "published"} points` : ""}${droppedNote(dropped)}`;
   return { kind: "vega-lite", spec: { ...baseSpec(options), layer: layers }, caption };
 }

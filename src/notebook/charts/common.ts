@@ -56,14 +56,23 @@ export function baseSpec(options: ChartOptions): VegaLiteSpec {
   return spec;
 }
 
-export function scaleOf(axis: AxisOptions | undefined, zero = false): Record<string, unknown> {
-  return axis?.log ? { type: "log" } : { zero };
-}
-
 /** Field name shared by series in a chart's color legend. */
 export const SERIES_FIELD = "series";
 
-export function referenceLayer(ref: ReferencePoints, xTitle: string, yTitle: string, xLog: boolean, yLog: boolean): VegaLiteSpec {
+/**
+ * The color encoding of series: legend in the order the series were given (published points last), the same
+ * explicit domain in every layer so that the layers share one legend.
+ */
+export function seriesColor(names: ReadonlyArray<string>, ref: ReferencePoints | undefined): Record<string, unknown> {
+  const domain = [...new Set(names)];
+  if (ref) domain.push(ref.label ?? "published");
+  return { field: SERIES_FIELD, type: "nominal", title: null, scale: { domain } };
+}
+
+/** A log scale ends at the data (a "nice" one would run on to the next power of ten). */
+export const LOG_SCALE = { type: "log", nice: false } as const;
+
+export function referenceLayer(ref: ReferencePoints, xTitle: string, yTitle: string, xLog: boolean, yLog: boolean, color: Record<string, unknown>): VegaLiteSpec {
   const label = ref.label ?? "published";
   const values = ref.points
     .filter((p) => (!xLog || p.x > 0) && (!yLog || p.y > 0))
@@ -74,7 +83,7 @@ export function referenceLayer(ref: ReferencePoints, xTitle: string, yTitle: str
     encoding: {
       x: { field: "x", type: "quantitative", title: xTitle },
       y: { field: "y", type: "quantitative", title: yTitle },
-      color: { field: SERIES_FIELD, type: "nominal", title: null },
+      color,
       tooltip: [
         { field: "source", type: "nominal", title: "source" },
         { field: "x", type: "quantitative", title: xTitle },

@@ -7,10 +7,12 @@ import type { VegaLiteChart } from "../chart";
 import {
   baseSpec,
   droppedNote,
+  LOG_SCALE,
   NUMBER_FORMAT,
   referenceLayer,
   rowsOf,
   SERIES_FIELD,
+  seriesColor,
   type AxisOptions,
   type ChartOptions,
   type ReferencePoints,
@@ -82,9 +84,16 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
       values.push(v);
     }
   }
-  const xEnc = { field: "x", type: "quantitative", title: xTitle, scale: xLog ? { type: "log" } : { zero: false } };
-  const yScale = yLog ? { type: "log" } : { zero: false };
-  const color = { field: SERIES_FIELD, type: "nominal", title: null };
+  const xEnc = { field: "x", type: "quantitative", title: xTitle, scale: xLog ? LOG_SCALE : { zero: false } };
+  // Waits, rates and counts are not negative: start such an axis at 0 rather than at a "nice" negative bound that
+  // rounding noise (a closed form giving -4e-13, say) would otherwise pull in.
+  const ys = values.flatMap((v) => [v.y as number, (v.lo as number | undefined) ?? NaN]).filter(Number.isFinite);
+  const maxAbs = Math.max(0, ...ys.map(Math.abs));
+  const yScale = yLog ? LOG_SCALE : Math.min(...ys) >= -1e-9 * maxAbs ? { domainMin: 0 } : { zero: false };
+  const color = seriesColor(
+    values.map((v) => v[SERIES_FIELD] as string),
+    options.reference,
+  );
   const tooltip = [
     { field: SERIES_FIELD, type: "nominal", title: "series" },
     { field: "x", type: "quantitative", title: xTitle, format: NUMBER_FORMAT },
@@ -120,11 +129,11 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
     });
   }
   const spec = { ...baseSpec(options), layer: [{ data: { values }, layer: layers }] as Array<Record<string, unknown>> };
-  if (options.reference) spec.layer.push(referenceLayer(options.reference, xTitle, yTitle, xLog, yLog));
+  if (options.reference) spec.layer.push(referenceLayer(options.reference, xTitle, yTitle, xLog, yLog, color));
   const caption =
     options.caption ??
-    `${yTitle} against ${xTitle}: ${options.series.map((s) => s.label ?? s.y).join(", ")}` +
-      `${options.series.some((s) => s.ci) ? `, with 95% CIs as ${(options.errors ?? "bars") === "band" ? "bands" : "error bars"}` : ""}` +
-      `${options.reference ? `, and ${options.reference.label ?? "published"} points` : ""}${droppedNote(dropped)}`;
+    `${yTitle} against ${xTitle}: ${options.series.map((s) => s.label ?? s.y).join("; ")}` +
+      `${options.series.some((s) => s.ci) ? `; 95% CIs as ${(options.errors ?? "bars") === "band" ? "bands" : "error bars"}` : ""}` +
+      `${options.reference ? `; ${options.reference.label ?? "published"} points` : ""}${droppedNote(dropped)}`;
   return { kind: "vega-lite", spec, caption };
 }
