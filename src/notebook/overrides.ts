@@ -11,6 +11,7 @@
  * is allowed. A list sweeps only where the default is a list; a single value given for a list default becomes a
  * one-element list.
  */
+import { camel } from "../cli/args";
 import type { Experiment } from "../experiments/experiment";
 import { checkInput, checkValue, describeAllowed, integer, ParamError, type ParamSpec, type ParamSpecs } from "../experiments/params";
 import { NotebookFileError, type Notebook } from "./ipynb";
@@ -84,10 +85,6 @@ function checkByDefault(name: string, entry: ParamEntry, v: unknown): unknown {
   const model = Array.isArray(entry.value) ? entry.value[0] : entry.value;
   if (model === undefined || typeof v === typeof model) return v;
   throw new ParamError(name, `parameter '${name}': expected a ${typeof model} like its default ${entry.text}, got ${JSON.stringify(v)}`);
-}
-
-function camel(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 export interface CheckedOverrides {
