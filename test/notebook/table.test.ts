@@ -19,7 +19,7 @@ test("records and danfojs DataFrames work too; text is escaped", () => {
     tableHtml(rows),
     '<table class="mmsim-table"><thead><tr><th style="text-align:left">name</th><th style="text-align:right">value</th></tr></thead>' +
       '<tbody><tr><td style="text-align:left">&lt;a&amp;b&gt;</td><td style="text-align:right">1.235</td></tr>' +
-      '<tr><td style="text-align:left">c</td><td style="text-align:right">1.000e+9</td></tr></tbody></table>',
+      '<tr><td style="text-align:left">c</td><td style="text-align:right">1000000000</td></tr></tbody></table>',
   );
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const dfd = require("danfojs-node") as { DataFrame: new (data: unknown) => { columns: string[]; values: unknown[][] } };

@@ -79,5 +79,7 @@ export function finiteSourceMeanWaitNs(threads: number, thinkNs: number, holdNs:
   }
   const p0 = 1 / sum;
   const x = (1 - p0) / holdNs;
-  return { meanWaitNs: threads / x - thinkNs - holdNs, throughputPerNs: x, utilization: 1 - p0 };
+  // With one thread nobody ever waits; rounding would otherwise leave -1e-13.
+  const meanWaitNs = Math.max(0, threads / x - thinkNs - holdNs);
+  return { meanWaitNs, throughputPerNs: x, utilization: 1 - p0 };
 }
