@@ -21,11 +21,13 @@ import { checkMachine, cpuOfThread, smtSlowdowns, type Machine } from "./placeme
 
 export interface PftParams extends Machine {
   scheme: FaultScheme;
-  layout: "per-thread-vma" | "one-huge-vma";
+  layout: "per-thread-vma" | "one-huge-vma" | "shared-vmas";
   threads: number;
+  threadsPerVma: number;
   writerRatePerSec: number;
   writerHoldNs: number;
   writerVmas: number;
+  vmaAtomics: number;
   otherVmas: number;
   seqScope: SeqScope;
   durationMs: number;
@@ -51,7 +53,10 @@ export interface PftResult {
   fallbackRate: number;
   /** Speculative attempts discarded because a sequence changed, over all faults. */
   retryRate: number;
+  /** Changes that arrived after the warm-up and completed by the end. */
   writerOps: number;
+  /** Completed changes per second (below writerRatePerSec when writers cannot keep up). */
+  writerOpsPerSec: number;
   writerLatencyNs: Histogram;
   faultLatencyNs: Histogram;
   /** Share of the measured time mmap_lock's line was busy with atomics. */
@@ -86,7 +91,8 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
   const idleCpus = new Set<number>(cpus.map((c) => c.id).filter((c) => !busy.has(c)));
   const rcu = new Rcu(sim, cpus, cpus.map((c) => rs.stream("cpu", c.id, "rcu-qs")), rs.stream("rcu", "gp"), { ...RCU_TIMING, idleCpus, irqOffIsReader: false });
 
-  const faultedVmas = p.layout === "per-thread-vma" ? p.threads : 1;
+  const perVmaThreads = p.layout === "per-thread-vma" ? 1 : p.layout === "one-huge-vma" ? p.threads : Math.min(p.threadsPerVma, p.threads);
+  const faultedVmas = Math.ceil(p.threads / perVmaThreads);
   const totalVmas = faultedVmas + p.otherVmas;
   const tree = new MapleTree(sim, "mm_mt", topology, costs, { entries: totalVmas, fanout: p.mapleFanout, nodeReadNs: p.mapleNodeReadNs }, rcu);
   const perVma = p.scheme === "per-vma";
@@ -112,9 +118,9 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
 
   for (let i = 0; i < p.threads; i++) {
     const work = rs.stream("thread", i, "work");
-    const env: FaultEnv = { sim, mm, rcu, lru, scheme: p.scheme, seqScope: p.seqScope, workNs: () => work.lognormal(p.faultWorkNs, p.faultWorkCv) };
+    const env: FaultEnv = { sim, mm, rcu, lru, scheme: p.scheme, seqScope: p.seqScope, vmaAtomics: p.vmaAtomics, workNs: () => work.lognormal(p.faultWorkNs, p.faultWorkCv) };
     const cpu = threadCpus[i];
-    const vma = vmas[p.layout === "per-thread-vma" ? i : 0];
+    const vma = vmas[Math.floor(i / perVmaThreads)];
     const s = slow[i];
     sim.spawn(`thread${i}`, function* pft(self: Process) {
       for (;;) {
@@ -174,6 +180,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     fallbackRate: faults > 0 ? fallbacks / faults : 0,
     retryRate: faults > 0 ? outcomes[FaultOutcome.SpeculativeRetry] / faults : 0,
     writerOps,
+    writerOpsPerSec: writerOps / measuredS,
     writerLatencyNs,
     faultLatencyNs,
     mmapLockLineUtilization: (mm.mmapLockLine.busyNsTotal - lineBusyAtWarmup) / (endNs - warmupNs),

@@ -31,15 +31,17 @@ export const vmaLockParams = {
     source: "mech D section 2; " + MICHEL_SPF,
   }),
   layout: choice({
-    choices: ["per-thread-vma", "one-huge-vma"] as const,
+    choices: ["per-thread-vma", "one-huge-vma", "shared-vmas"] as const,
     default: "per-thread-vma",
-    description: "per-thread-vma: each faulting thread in its own VMA (many VMAs, the Android case); one-huge-vma: all threads fault in one VMA (Peter Zijlstra's case).",
+    description: "per-thread-vma: each faulting thread in its own VMA (many VMAs, the Android case); one-huge-vma: all threads fault in one VMA (Peter Zijlstra's case); shared-vmas: threadsPerVma consecutive threads share each VMA (between the two).",
     source: "lore:YxGz+3TT/J7u6H81@hirez.programming.kicks-ass.net",
   }),
   threads: integer({ unit: "count", default: 48, min: 1, max: 1024, description: "Faulting threads; thread i runs on the i-th CPU of the placement order. At most sockets * cpusPerSocket.", source: MEL_PFT + " (pft thread counts 1, 4, 12, 21, 48, 80)" }),
+  threadsPerVma: integer({ unit: "count", default: 4, min: 1, max: 1024, description: "Threads faulting in each VMA, for layout shared-vmas (ignored otherwise).", source: "assumption; swept to find where per-VMA locks stop paying" }),
   writerRatePerSec: real({ unit: "per-s", default: 0, min: 0, max: 1e6, description: "Address-space changes (mmap/munmap/mprotect) per second, Poisson; each takes mmap_lock for write and write-locks the VMAs it touches.", source: "assumption (pft has none); swept in the notebook" }),
   writerHoldNs: real({ unit: "ns", default: 5000, min: 0, max: 1e9, description: "Time a change holds mmap_lock for write after locking its VMAs (tree store, page-table and VMA work).", source: "assumption; swept in the notebook" }),
   writerVmas: integer({ unit: "count", default: 1, min: 0, max: 64, description: "VMAs each change touches (write-locks), drawn uniformly from all VMAs of the mm.", source: "assumption: an mprotect or munmap of one region" }),
+  vmaAtomics: integer({ unit: "count", default: 1, min: 1, max: 4, description: "Atomics per fault on the VMA's line for scheme rcu-fault-vma-atomic: 1 = one read-modify-write, 2 = a reference get and put.", source: MICHEL_SPF + " (\"one atomic per VMA\"; how many operations is not stated)" }),
   otherVmas: integer({ unit: "count", default: 32, min: 0, max: 1_000_000, description: "VMAs besides the faulted ones (text, libraries, stacks, heap): they size the maple tree and absorb writers.", source: "assumption" }),
   seqScope: choice({ choices: ["mm", "vma"] as const, default: "mm", description: "rcu-fault's sequence: mm-wide (Michel's SPF mmap_seq: any change retries every fault in flight) or per-VMA (Willy's store-free plan).", source: "lore:Y/OHC33YLedMXTlD@casper.infradead.org" }),
   durationMs: real({ unit: "ms", default: 4, min: 0.01, max: 10_000, description: "Simulated time measured per replication (after the warm-up).", source: "assumption: about 1e5 faults at 48 threads" }),
@@ -58,13 +60,18 @@ export const vmaLockParams = {
   lruPageNs: real({ unit: "ns", default: 300, min: 0, max: 1e6, description: "Time under the node's lru_lock per page (add plus later removal, with the struct page line transfers).", source: "calibrated: bends rcu-fault to Mel's SPF 2.13 s at 80 threads (CALIBRATION 3)" }),
   mapleFanout: integer({ unit: "count", default: 10, min: 2, max: 64, description: "Effective maple-tree fan-out per level.", source: "mech D section 2 (10 internal, 16 leaf)" }),
   mapleNodeReadNs: real({ unit: "ns", default: 5, min: 0, max: 1e6, description: "Reading one cached maple node.", source: "assumption (an L1/L2 hit)" }),
-  pftFaults: real({ unit: "count", default: 16e6, min: 1, max: 1e15, description: "Faults in one published pft run: elapsedS = pftFaults / faultsPerSec.", source: "calibrated: 32.66 s at 1 thread with the defaults (CALIBRATION 4)" }),
+  pftFaults: real({ unit: "count", default: 14.05e6, min: 1, max: 1e15, description: "Faults in one published pft run: elapsedS = pftFaults / faultsPerSec.", source: "calibrated: 32.66 s at 1 thread with the defaults (CALIBRATION 4)" }),
 };
 
 export type VmaLockParamSpecs = typeof vmaLockParams;
 
-/** Michel Lespinasse's machine for his SPF numbers: 2-socket E5-2690v3, 24 cores / 48 threads. */
-export const MICHEL_MACHINE = { sockets: 2, cpusPerSocket: 24, smtWays: 2 } as const;
+/**
+ * Michel Lespinasse's machine for his SPF numbers (2-socket E5-2690v3, 24 cores / 48 threads), with the two costs
+ * recalibrated to his two published figures at 48 threads: SPF at 24x one thread (lruPageNs) and 3.7x the baseline
+ * (lineCrossSocketNs, still inside 100-300 ns). His third figure, the cost of one atomic per VMA, is then a
+ * prediction (claim michel-one-atomic).
+ */
+export const MICHEL_MACHINE = { sockets: 2, cpusPerSocket: 24, smtWays: 2, lineCrossSocketNs: 280, lruPageNs: 178 } as const;
 
 /** The thread counts of Mel's pft table. */
 export const PFT_THREADS = [1, 4, 12, 21, 48, 80] as const;

@@ -53,6 +53,8 @@ export interface FaultEnv {
   lru: LruAddBatches;
   scheme: FaultScheme;
   seqScope: SeqScope;
+  /** Atomics per fault on the VMA's line in rcu-fault-vma-atomic (1: one RMW; 2: a reference get and put). */
+  vmaAtomics?: number;
   /** Draws one fault's CPU work in ns (exception entry/exit, page allocation, clear_page, PTE set), unstretched. */
   workNs: () => number;
 }
@@ -115,8 +117,11 @@ export function* do_speculative_fault(env: FaultEnv, task: Process<any>, cpu: nu
   // An odd sequence means a writer is inside: abort at once, before any work (SPF's `if (seq & 1) goto spf_abort`).
   if ((seq & 1) === 0) {
     yield env.mm.mm_mt.mas_walk(cpu);
-    if (env.scheme === "rcu-fault-vma-atomic") yield vma.lockLine.atomic(cpu);
+    const atomics = env.scheme === "rcu-fault-vma-atomic" ? env.vmaAtomics ?? 1 : 0;
+    // A reference taken on the VMA: the first atomic before the fault's work, any others (the put) after it.
+    if (atomics > 0) yield vma.lockLine.atomic(cpu);
     committed = yield* handle_mm_fault(env, task, cpu, vma, slowdown, { seq, vmaChanges: vma.changes });
+    for (let k = 1; k < atomics; k++) yield vma.lockLine.atomic(cpu);
   } else seqcount.retries++;
   env.rcu.rcu_read_unlock(cpu);
   return committed;
