@@ -75,13 +75,17 @@ export function* handle_mm_fault(env: FaultEnv, task: Process<any>, cpu: number,
     // pte_map_lock(): re-check the sequence before installing the PTE.
     const seqcount = env.seqScope === "mm" ? env.mm.mmap_seq : vma.vm_seq;
     yield (env.seqScope === "mm" ? env.mm.lockSeqLine : vma.lockLine).read(cpu);
-    if (seqcount.read_seqcount_retry(spec.seq)) return false;
+    if (seqcount.read_seqcount_retry(spec.seq)) {
+      if (env.sim.trace) env.sim.record(task.name, "spf_abort", vma.name);
+      return false;
+    }
     if (vma.changes !== spec.vmaChanges || vma.modifying !== null) {
       throw new InvariantViolation(`fault ${task.name}`, env.sim.now, `speculative fault would install a PTE in ${vma.name}, changed since the fault began, with an unchanged sequence`);
     }
   } else if (vma.modifying !== null) {
     throw new InvariantViolation(`fault ${task.name}`, env.sim.now, `fault in ${vma.name} while '${vma.modifying.name}' changes it`);
   }
+  if (env.sim.trace) env.sim.record(task.name, "set_pte", vma.name);
   yield* env.lru.folio_add_lru(task, cpu);
   return true;
 }
@@ -95,6 +99,7 @@ export function* lock_vma_under_rcu(env: FaultEnv, task: Process<any>, cpu: numb
   if (ok) ok = yield* vma_start_read(env.mm, vma, task, cpu);
   // The address range and detached re-checks pass: writers here change VMAs but do not remove faulted ones.
   env.rcu.rcu_read_unlock(cpu);
+  if (!ok && env.sim.trace) env.sim.record(task.name, "vma_lock_abort", vma.name);
   return ok;
 }
 
@@ -122,7 +127,10 @@ export function* do_speculative_fault(env: FaultEnv, task: Process<any>, cpu: nu
     if (atomics > 0) yield vma.lockLine.atomic(cpu);
     committed = yield* handle_mm_fault(env, task, cpu, vma, slowdown, { seq, vmaChanges: vma.changes });
     for (let k = 1; k < atomics; k++) yield vma.lockLine.atomic(cpu);
-  } else seqcount.retries++;
+  } else {
+    seqcount.retries++;
+    if (env.sim.trace) env.sim.record(task.name, "spf_abort", vma.name);
+  }
   env.rcu.rcu_read_unlock(cpu);
   return committed;
 }

@@ -108,6 +108,7 @@ export function* vma_start_write(mm: MmStruct, vma: VmAreaStruct, task: Process<
   if (!vma_is_write_locked(mm, vma)) {
     yield vma.vm_lock.down_write(task, cpu);
     vma.vm_lock_seq = mm.mm_lock_seq;
+    if (mm.sim.trace) mm.sim.record(task.name, "vma_start_write", vma.name);
     yield vma.vm_lock.up_write(task, cpu);
   }
   vma_begin_change(mm, vma, task);
@@ -140,5 +141,6 @@ export function vma_end_write_all(mm: MmStruct, task: Process<any>, cpu: number)
     throw new InvariantViolation("mm_lock_seq", mm.sim.now, `'${task.name}' called vma_end_write_all without holding mmap_lock for write`);
   }
   mm.mm_lock_seq++;
+  if (mm.sim.trace) mm.sim.record(task.name, "vma_end_write_all", `mm_lock_seq=${mm.mm_lock_seq}`);
   return mm.lockSeqLine.atomic(cpu);
 }
