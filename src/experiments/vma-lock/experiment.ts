@@ -33,7 +33,7 @@ export const vmaLock = defineExperiment({
   title: "mmap_lock vs per-VMA locks vs the whole fault under RCU: page-fault scalability over the maple tree",
   thread: "003-maple-tree-mmap-lock-scalability-2022.txt",
   kernel:
-    "Linux 6.4 per-VMA locks (include/linux/mm.h vma_start_read/vma_start_write, include/linux/mmap_lock.h vma_end_write_all/mmap_write_unlock, mm/memory.c lock_vma_under_rcu, arch/x86/mm/fault.c do_user_addr_fault, lib/maple_tree.c mas_walk/mas_store); kernel/locking/rwsem.c for mmap_lock; Michel Lespinasse's SPF v2 mmap_seq for rcu-fault (from memory)",
+    "Linux 6.4 per-VMA locks (include/linux/mm.h vma_start_read/vma_start_write, include/linux/mmap_lock.h vma_end_write_all/mmap_write_unlock, mm/memory.c lock_vma_under_rcu, arch/x86/mm/fault.c do_user_addr_fault, lib/maple_tree.c mas_walk/mas_store, mm/swap.c folio_add_lru); kernel/locking/rwsem.c for mmap_lock; Michel Lespinasse's SPF v2 mmap_seq for rcu-fault (from memory)",
   params: vmaLockParams,
   observables: {
     faultsPerSec: { unit: "per-s", description: "Faults completed per simulated second, all threads." },

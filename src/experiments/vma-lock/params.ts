@@ -28,7 +28,7 @@ export const vmaLockParams = {
     default: "per-vma",
     description:
       "mmap-lock: every fault takes mmap_lock for read; per-vma: 6.4's lock_vma_under_rcu with fallback to mmap_lock; rcu-fault: the whole fault under RCU, redone under mmap_lock when a sequence changed; rcu-fault-vma-atomic: rcu-fault plus one atomic on the VMA's line per fault (Michel's check).",
-    source: "mech D section 2; " + MICHEL_SPF,
+    source: "mechanisms-notifiers-vma-rcu.md D.2; " + MICHEL_SPF,
   }),
   layout: choice({
     choices: ["per-thread-vma", "one-huge-vma", "shared-vmas"] as const,
@@ -55,10 +55,10 @@ export const vmaLockParams = {
   faultWorkCv: real({ unit: "fraction", default: 0.3, min: 0.01, max: 5, description: "Coefficient of variation of the fault work.", source: "assumption" }),
   lineLocalNs: real({ unit: "ns", default: 5, min: 0, max: 1e6, description: "An atomic on a line this CPU owns.", source: "src/kernel/cpu/cacheline.ts default" }),
   lineSameSocketNs: real({ unit: "ns", default: 60, min: 0, max: 1e6, description: "Moving a line between CPUs of one socket.", source: "src/kernel/cpu/cacheline.ts default" }),
-  lineCrossSocketNs: real({ unit: "ns", default: 230, min: 0, max: 1e6, description: "Moving a line between sockets.", source: "calibrated within mech D section 4's 100-300 ns (CALIBRATION 1)" }),
+  lineCrossSocketNs: real({ unit: "ns", default: 230, min: 0, max: 1e6, description: "Moving a line between sockets.", source: "calibrated within mechanisms-notifiers-vma-rcu.md D.4: 100-300 ns (CALIBRATION 1)" }),
   lruBatchPages: integer({ unit: "pages", default: 15, min: 1, max: 4096, description: "Pages per per-CPU LRU batch (PAGEVEC_SIZE).", source: "include/linux/pagevec.h (5.17, 6.4)" }),
   lruPageNs: real({ unit: "ns", default: 300, min: 0, max: 1e6, description: "Time under the node's lru_lock per page (add plus later removal, with the struct page line transfers).", source: "calibrated: bends rcu-fault to Mel's SPF 2.13 s at 80 threads (CALIBRATION 3)" }),
-  mapleFanout: integer({ unit: "count", default: 10, min: 2, max: 64, description: "Effective maple-tree fan-out per level.", source: "mech D section 2 (10 internal, 16 leaf)" }),
+  mapleFanout: integer({ unit: "count", default: 10, min: 2, max: 64, description: "Effective maple-tree fan-out per level.", source: "mechanisms-notifiers-vma-rcu.md D.2 (10 internal, 16 leaf)" }),
   mapleNodeReadNs: real({ unit: "ns", default: 5, min: 0, max: 1e6, description: "Reading one cached maple node.", source: "assumption (an L1/L2 hit)" }),
   pftFaults: real({ unit: "count", default: 14.05e6, min: 1, max: 1e15, description: "Faults in one published pft run: elapsedS = pftFaults / faultsPerSec.", source: "calibrated: 32.66 s at 1 thread with the defaults (CALIBRATION 4)" }),
 };
