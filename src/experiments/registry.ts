@@ -1,9 +1,14 @@
-/** Every experiment the CLI, the workers and the notebooks know by id. */
+/** Every experiment the CLI, the workers and the notebooks know by id, in thread order. */
 import type { Experiment } from "./experiment";
 import { lockContention } from "./lock-contention/experiment";
+import { mmuLockAging } from "./mmu-lock-aging/experiment";
+import { vmaLock } from "./vma-lock/experiment";
 
-export const experiments: Array<Experiment<any, any>> = [lockContention];
-experiments.push(require("./mmu-lock-aging/experiment").mmuLockAging); // 000: KVM mmu_lock, aging readers vs eviction writers
+export const experiments: Array<Experiment<any, any>> = [
+  lockContention, // the engine's reference model
+  mmuLockAging, // 000: KVM mmu_lock, aging readers vs eviction writers
+  vmaLock, // 003: mmap_lock vs per-VMA locks vs the fault under RCU
+];
 
 export function findExperiment(id: string): Experiment<any, any> | undefined {
   return experiments.find((e) => e.id === id);
