@@ -1,8 +1,9 @@
 /** Every experiment the CLI, the workers and the notebooks know by id. */
 import type { Experiment } from "./experiment";
 import { lockContention } from "./lock-contention/experiment";
+import { ptFree } from "./pt-free/experiment";
 
-export const experiments: Array<Experiment<any, any>> = [lockContention];
+export const experiments: Array<Experiment<any, any>> = [lockContention, ptFree];
 
 export function findExperiment(id: string): Experiment<any, any> | undefined {
   return experiments.find((e) => e.id === id);
