@@ -3,30 +3,8 @@
  * are in the statements; the decisions compare means, CIs and paired differences (all configs share random streams).
  */
 import type { Claim, ClaimOutcome } from "../experiment";
-import type { ResultSet } from "../results";
+import { fmt, largerBy, meanOf, within } from "./compare";
 import type { PtFreeParams } from "./params";
-
-type R = ResultSet<PtFreeParams>;
-type Match = Parameters<R["stat"]>[1];
-
-const f = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
-const mean = (rs: R, obs: string, m: Match) => rs.stat(obs, m).mean;
-
-/** a is larger than b by the factor `ratio` or more, and the paired difference a - b excludes zero. */
-function largerBy(rs: R, obs: string, a: Match, b: Match, ratio: number): { ok: boolean; text: string } {
-  const d = rs.difference(obs, a, b);
-  const ma = mean(rs, obs, a);
-  const mb = mean(rs, obs, b);
-  const ok = ma >= ratio * mb && d.mean - (Number.isFinite(d.ci95) ? d.ci95 : 0) > 0;
-  return { ok, text: `${f(ma)} vs ${f(mb)} (x${f(ma / mb)}, difference ${f(d.mean)} +- ${f(d.ci95)})` };
-}
-
-/** |a - b| <= tol * b. */
-function within(rs: R, obs: string, a: Match, b: Match, tol: number): { ok: boolean; text: string } {
-  const ma = mean(rs, obs, a);
-  const mb = mean(rs, obs, b);
-  return { ok: Math.abs(ma - mb) <= tol * mb, text: `${f(ma)} vs ${f(mb)} (${f((100 * (ma - mb)) / mb, 2)}%)` };
-}
 
 const SHORT = { durationMs: 100, warmupMs: 20 };
 
@@ -72,14 +50,14 @@ const littlesLaw: Claim<PtFreeParams> = {
       const l = rs.stat("tablesAwaitingGpMean", m);
       const pred = rs.stat("littleTablesPredicted", m);
       const rel = Math.abs(pred.mean - l.mean) / l.mean;
-      const w = mean(rs, "tableWaitMeanMs", m);
-      const gp = mean(rs, "gracePeriodMeanMs", m);
+      const w = meanOf(rs, "tableWaitMeanMs", m);
+      const gp = meanOf(rs, "gracePeriodMeanMs", m);
       const bytes = rs.stat("bytesAwaitingGpMean", m);
       ok = ok && rel <= 0.05 && w >= 1.2 * gp;
       parts.push(
-        `${profile}: tables awaiting ${f(l.mean)} +- ${f(l.ci95)} vs rate x wait ${f(pred.mean)} +- ${f(pred.ci95)} (${f(100 * rel, 2)}% apart); ` +
-          `wait ${f(w)} ms = x${f(w / gp)} the mean grace period ${f(gp)} ms; bytes held ${f(bytes.mean / 1024)} KiB +- ${f(bytes.ci95 / 1024)} ` +
-          `at ${f(mean(rs, "tableFreeRatePerSec", m))} tables/s`,
+        `${profile}: tables awaiting ${fmt(l.mean)} +- ${fmt(l.ci95)} vs rate x wait ${fmt(pred.mean)} +- ${fmt(pred.ci95)} (${fmt(100 * rel, 2)}% apart); ` +
+          `wait ${fmt(w)} ms = x${fmt(w / gp)} the mean grace period ${fmt(gp)} ms; bytes held ${fmt(bytes.mean / 1024)} KiB +- ${fmt(bytes.ci95 / 1024)} ` +
+          `at ${fmt(meanOf(rs, "tableFreeRatePerSec", m))} tables/s`,
       );
     }
     return { verdict: ok ? "holds" : "fails", detail: parts.join("; "), evidence: rs.rows };
@@ -141,7 +119,7 @@ const walkerSafety: Claim<PtFreeParams> = {
       walkerDuty: 0.2,
       allocFailProbability: 0.05,
     });
-    const unsafe = (config: "ipi" | "rcu" | "rcu-ipi-fallback" | "rcu-ptdesc", walker: "irq-off" | "rcu") => mean(rs, "unsafeFrees", { config, walker });
+    const unsafe = (config: "ipi" | "rcu" | "rcu-ipi-fallback" | "rcu-ptdesc", walker: "irq-off" | "rcu") => meanOf(rs, "unsafeFrees", { config, walker });
     const configs = ["ipi", "rcu", "rcu-ipi-fallback", "rcu-ptdesc"] as const;
     const irqSafe = configs.every((c) => unsafe(c, "irq-off") === 0);
     const rcuUnsafe = unsafe("ipi", "rcu") > 0 && unsafe("rcu-ipi-fallback", "rcu") > 0;
@@ -150,7 +128,7 @@ const walkerSafety: Claim<PtFreeParams> = {
       verdict: irqSafe && rcuUnsafe && rcuSafe ? "holds" : "fails",
       detail:
         "mean unsafe frees per run (4 CPUs, 20 us walks): " +
-        configs.map((c) => `${c}: irq-off ${f(unsafe(c, "irq-off"))}, rcu-only ${f(unsafe(c, "rcu"))}`).join("; "),
+        configs.map((c) => `${c}: irq-off ${fmt(unsafe(c, "irq-off"))}, rcu-only ${fmt(unsafe(c, "rcu"))}`).join("; "),
       evidence: rs.rows,
     };
   },
@@ -176,8 +154,8 @@ const balance: Claim<PtFreeParams> = {
         const win = largerBy(rs, "munmapLatencyP99Us", { config: "ipi", cpus: c, walkerDuty: d }, { config: "rcu", cpus: c, walkerDuty: d }, 1 / 0.75);
         if (win.ok) {
           cross = c;
-          const bytes = mean(rs, "bytesAwaitingGpMean", { config: "rcu", cpus: c, walkerDuty: d });
-          parts.push(`walkerDuty ${d}: from ${c} CPUs (ipi vs rcu p99 ${win.text} us), holding ${f(bytes / 1024)} KiB awaiting grace periods`);
+          const bytes = meanOf(rs, "bytesAwaitingGpMean", { config: "rcu", cpus: c, walkerDuty: d });
+          parts.push(`walkerDuty ${d}: from ${c} CPUs (ipi vs rcu p99 ${win.text} us), holding ${fmt(bytes / 1024)} KiB awaiting grace periods`);
           break;
         }
       }
