@@ -52,6 +52,9 @@ export interface PtFreeRun {
   walks: number;
   measuredNs: number;
   series: { tMs: number[]; bytes: number[]; tables: number[] };
+  /** Memory checks: processes alive and event-queue capacity at the end (bounded by the model, not by time). */
+  liveProcesses: number;
+  queueCapacity: number;
   trace: Trace | null;
 }
 
@@ -164,6 +167,8 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     walks: walkers.walks - walksAtWarmup,
     measuredNs,
     series,
+    liveProcesses: sim.liveProcesses,
+    queueCapacity: sim.queueCapacity,
     trace: sim.trace,
   };
 }

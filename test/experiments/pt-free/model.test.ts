@@ -74,3 +74,10 @@ test("bad input names the parameter and what is allowed", async () => {
   await assert.rejects(runExperiment(ptFree, { allocFailProbability: 2 }), /parameter 'allocFailProbability': 2 is out of range/);
   await assert.rejects(runExperiment(ptFree, { strict: "maybe" }), /parameter 'strict': expected true or false/);
 });
+
+test("memory does not grow with simulated time: same processes and queue capacity for 50 and 400 ms", () => {
+  const short = runPtFree({ ...base, config: "rcu", durationMs: 50 }, 4);
+  const long = runPtFree({ ...base, config: "rcu", durationMs: 400 }, 4);
+  assert.equal(long.liveProcesses, short.liveProcesses);
+  assert.ok(long.queueCapacity <= 2 * short.queueCapacity, `${long.queueCapacity} vs ${short.queueCapacity}`);
+});
