@@ -3,12 +3,16 @@ import assert from "node:assert/strict";
 import { InvariantViolation } from "../../../src/sim/invariant";
 import { mmFixture, munmapAt5, walkerOnCpu1 } from "./fixture";
 
-// cpu1 walks with interrupts off from 0 to 40 ns; cpu0 munmaps one table at 5 ns.
+// cpu1 walks from 0 to 40 ns; cpu0 munmaps one table at 5 ns.
+function walkAndUnmap(method: Parameters<typeof mmFixture>[0], options: Parameters<typeof mmFixture>[1] = {}, walker: "irq-off" | "rcu" = "irq-off", strict = true) {
+  const f = mmFixture(method, options, strict);
+  walkerOnCpu1(f, walker);
+  const r = munmapAt5(f);
+  return { f, r };
+}
 
 test("ipi: the table is freed after the shootdown, which waited for the interrupts-off walker", () => {
-  const f = mmFixture("ipi");
-  walkerOnCpu1(f, "irq-off");
-  const r = munmapAt5(f);
+  const { f, r } = walkAndUnmap("ipi");
   f.sim.run();
   // Local flush 5-9; IPIs arrive at cpu1 at 12 (pending until irq-on at 40) and cpu2 at 13; cpu1's handler ends at 44.
   assert.deepEqual(f.sim.trace!.lines(), [
@@ -25,9 +29,7 @@ test("ipi: the table is freed after the shootdown, which waited for the interrup
 });
 
 test("rcu: munmap returns after the broadcast flush; the table and its batch page wait for the grace period", () => {
-  const f = mmFixture("broadcast");
-  walkerOnCpu1(f, "irq-off");
-  const r = munmapAt5(f);
+  const { f, r } = walkAndUnmap("broadcast");
   f.sim.run();
   // call_rcu at 8; the FQS scan at 28 finds cpu1 inside (interrupts off = reader), the one at 48 reports it.
   assert.deepEqual(f.sim.trace!.lines(), [
@@ -46,9 +48,7 @@ test("rcu: munmap returns after the broadcast flush; the table and its batch pag
 });
 
 test("rcu-ipi-fallback: a failed batch-page allocation flushes, sends tlb_remove_table_sync_one and frees at once", () => {
-  const f = mmFixture("broadcast", { config: "rcu-ipi-fallback", allocFailProbability: 1 });
-  walkerOnCpu1(f, "irq-off");
-  const r = munmapAt5(f);
+  const { f, r } = walkAndUnmap("broadcast", { config: "rcu-ipi-fallback", allocFailProbability: 1 });
   f.sim.run();
   assert.deepEqual(f.sim.trace!.lines(), [
     "0 cpu1 irq-off",
@@ -65,9 +65,7 @@ test("rcu-ipi-fallback: a failed batch-page allocation flushes, sends tlb_remove
 });
 
 test("rcu-ptdesc: a failed allocation queues the table on its own rcu_head: no IPI, no batch page", () => {
-  const f = mmFixture("broadcast", { config: "rcu-ptdesc", allocFailProbability: 1 });
-  walkerOnCpu1(f, "irq-off");
-  const r = munmapAt5(f);
+  const { f, r } = walkAndUnmap("broadcast", { config: "rcu-ptdesc", allocFailProbability: 1 });
   f.sim.run();
   assert.deepEqual(f.sim.trace!.lines().slice(-2), ["48 rcu_gp_kthread gp-end gp1", "48 mmu_gather free 1 table(s) after a grace period"]);
   assert.equal(r.returnedNs, 8);
@@ -97,9 +95,7 @@ test("a full batch page is flushed and queued mid-munmap; each needs a TLB inval
 });
 
 test("an rcu_read_lock-only walker is not protected by the shootdown: strict mode throws at the free", () => {
-  const f = mmFixture("ipi");
-  walkerOnCpu1(f, "rcu");
-  munmapAt5(f);
+  const { f } = walkAndUnmap("ipi", {}, "rcu");
   assert.throws(
     () => f.sim.run(),
     (e: unknown) => e instanceof InvariantViolation && e.timeNs === 17 && /unhooked at t=5 ns freed \(after the TLB shootdown\) while cpu1 is still in a walk begun at t=0 ns/.test(e.message),
@@ -107,34 +103,26 @@ test("an rcu_read_lock-only walker is not protected by the shootdown: strict mod
 });
 
 test("outside strict mode the same unsafe free is counted", () => {
-  const f = mmFixture("ipi", {}, false);
-  walkerOnCpu1(f, "rcu");
-  munmapAt5(f);
+  const { f } = walkAndUnmap("ipi", {}, "rcu", false);
   f.sim.run();
   assert.equal(f.walkers.unsafeFrees, 1);
 });
 
 test("an rcu_read_lock-only walker is not protected by tlb_remove_table_sync_one either", () => {
-  const f = mmFixture("broadcast", { config: "rcu-ipi-fallback", allocFailProbability: 1 });
-  walkerOnCpu1(f, "rcu");
-  munmapAt5(f);
+  const { f } = walkAndUnmap("broadcast", { config: "rcu-ipi-fallback", allocFailProbability: 1 }, "rcu");
   assert.throws(() => f.sim.run(), (e: unknown) => e instanceof InvariantViolation && /after tlb_remove_table_sync_one/.test(e.message));
 });
 
 test("rcu and rcu-ptdesc protect rcu_read_lock-only walkers", () => {
   for (const config of ["rcu", "rcu-ptdesc"] as const) {
-    const f = mmFixture("broadcast", { config, allocFailProbability: 1 });
-    walkerOnCpu1(f, "rcu");
-    munmapAt5(f);
+    const { f } = walkAndUnmap("broadcast", { config, allocFailProbability: 1 }, "rcu");
     f.sim.run();
     assert.equal(f.tableFree.tablesFreed, 1, config);
   }
 });
 
 test("a deliberately broken free (no wait at all) trips the invariant under an interrupts-off walker", () => {
-  const f = mmFixture("broadcast", { brokenNoWait: true });
-  walkerOnCpu1(f, "irq-off");
-  munmapAt5(f);
+  const { f } = walkAndUnmap("broadcast", { brokenNoWait: true });
   assert.throws(() => f.sim.run(), (e: unknown) => e instanceof InvariantViolation && e.timeNs === 5 && /at unhook, waiting for nothing/.test(e.message));
 });
 
