@@ -2,12 +2,16 @@
 import type { Experiment } from "./experiment";
 import { lockContention } from "./lock-contention/experiment";
 import { mmuLockAging } from "./mmu-lock-aging/experiment";
+import { ptFree } from "./pt-free/experiment";
+import { spinlockConvoy } from "./spinlock-convoy/experiment";
 import { vmaLock } from "./vma-lock/experiment";
 
 export const experiments: Array<Experiment<any, any>> = [
   lockContention, // the engine's reference model
   mmuLockAging, // 000: KVM mmu_lock, aging readers vs eviction writers
   vmaLock, // 003: mmap_lock vs per-VMA locks vs the fault under RCU
+  ptFree, // 004: freeing page tables after an IPI or after an RCU grace period
+  spinlockConvoy, // 004: a cache miss under a spinlock and the pile-up
 ];
 
 export function findExperiment(id: string): Experiment<any, any> | undefined {

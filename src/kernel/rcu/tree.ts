@@ -38,6 +38,14 @@ export interface RcuOptions {
   idleCpus?: ReadonlySet<number>;
   /** Count interrupt-disabled regions of attached CPUs as read-side critical sections (true since v5.0). */
   irqOffIsReader?: boolean;
+  /** Per-CPU mean time between quiescent points, ns, overriding `qsIntervalNs` (a machine whose CPUs differ). */
+  qsIntervalNsByCpu?: ArrayLike<number>;
+  /**
+   * The CPU running rcu_gp_kthread, otherwise idle. It is busy at the first FQS scan, so rcu_watching_snap_save()
+   * only snapshots it, and the recheck at the second scan reports it: the holdout Joel Fernandes traced on idle
+   * machines (lore:20260101163417.1065705-7-joelagnelf@nvidia.com). It gets no quiescent points of its own.
+   */
+  gpKthreadCpu?: number;
 }
 
 interface Callback {
@@ -62,6 +70,8 @@ export class Rcu implements IrqListener {
   callbacksInvoked = 0;
   gracePeriods = 0;
   private fqsHandle = -1;
+  /** FQS scans done in the current grace period. */
+  private fqsScans = 0;
 
   constructor(
     readonly sim: Simulation,
@@ -72,6 +82,9 @@ export class Rcu implements IrqListener {
   ) {
     const n = cpus.length;
     if (qsStreams.length !== n) throw new RangeError(`rcu: need one quiescent-point stream per CPU (${n}), got ${qsStreams.length}`);
+    if (options.qsIntervalNsByCpu && options.qsIntervalNsByCpu.length !== n) {
+      throw new RangeError(`rcu: qsIntervalNsByCpu needs one entry per CPU (${n}), got ${options.qsIntervalNsByCpu.length}`);
+    }
     this.nesting = new Int32Array(n);
     this.readerSinceNs = new Float64Array(n);
     this.needsQs = new Uint8Array(n);
@@ -148,13 +161,15 @@ export class Rcu implements IrqListener {
     this.waitList = this.nextList;
     this.nextList = [];
     const idle = this.options.idleCpus;
+    const byCpu = this.options.qsIntervalNsByCpu;
     this.holdouts = this.cpus.length;
+    this.fqsScans = 0;
     const seq = this.gpSeq;
     for (let c = 0; c < this.cpus.length; c++) {
       this.needsQs[c] = 1;
       this.deferredQs[c] = 0;
-      if (idle?.has(c)) continue;
-      const at = Math.round(this.qsStreams[c].exponential(this.options.qsIntervalNs));
+      if (idle?.has(c) || c === this.options.gpKthreadCpu) continue;
+      const at = Math.round(this.qsStreams[c].exponential(byCpu ? byCpu[c] : this.options.qsIntervalNs));
       this.sim.schedule(at, () => this.quiescentPoint(c, seq));
     }
     if (this.sim.trace) this.sim.record("rcu_gp_kthread", "gp-start", `gp${seq}`);
@@ -172,7 +187,10 @@ export class Rcu implements IrqListener {
   private rcu_gp_fqs(seq: number): void {
     if (seq !== this.gpSeq) return;
     const idle = this.options.idleCpus;
+    this.fqsScans++;
     if (idle) for (const c of idle) if (this.needsQs[c] && this.nesting[c] === 0) this.rcu_report_qs_rdp(c);
+    const k = this.options.gpKthreadCpu;
+    if (k !== undefined && this.fqsScans >= 2 && this.gpInProgress && this.needsQs[k] && this.nesting[k] === 0) this.rcu_report_qs_rdp(k);
     if (seq === this.gpSeq && this.gpInProgress) this.fqsHandle = this.sim.schedule(this.options.fqsIntervalNs, () => this.rcu_gp_fqs(seq));
   }
 

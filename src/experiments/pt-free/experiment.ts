@@ -1,0 +1,88 @@
+/** `pt-free`: freeing page tables after a shootdown IPI or after an RCU grace period (thread 004, Argument E). */
+import { defineExperiment } from "../experiment";
+import { ptFreeClaims } from "./claims";
+import { runPtFree } from "./model";
+import { ptFreeParams } from "./params";
+
+/** Chart data of one replication (structured-cloneable). */
+export interface PtFreeDetail {
+  munmapLatencyCdfUs: Array<{ value: number; fraction: number }>;
+  ipiDelayCdfUs: Array<{ value: number; fraction: number }>;
+  gracePeriodCdfMs: Array<{ value: number; fraction: number }>;
+  /** Bytes and tables awaiting a grace period, sampled at 200 fixed instants of the measured window. */
+  series: { tMs: number[]; bytes: number[]; tables: number[] };
+}
+
+const SERIES_POINTS = 200;
+
+function scaled(cdf: Array<{ value: number; fraction: number }>, per: number): Array<{ value: number; fraction: number }> {
+  return cdf.map((p) => ({ value: p.value / per, fraction: p.fraction }));
+}
+
+export const ptFree = defineExperiment({
+  id: "pt-free",
+  title: "Freeing page tables after a shootdown IPI or after an RCU grace period",
+  thread: "004-speculative-faults-rcu-vs-ipi-2021.txt",
+  kernel:
+    "Linux 6.14: mm/mmu_gather.c (tlb_remove_table, tlb_table_flush, tlb_remove_table_one, tlb_remove_table_sync_one, PT_RECLAIM's ptdesc rcu_head), " +
+    "arch/x86/mm/tlb.c flush_tlb_mm_range / native_flush_tlb_multi -> smp_call_function_many, mm/gup.c gup_fast, kernel/rcu/tree.c grace periods",
+  params: ptFreeParams,
+  observables: {
+    munmapLatencyP50Us: { unit: "us", description: "Median munmap latency (syscall entry to return)." },
+    munmapLatencyP99Us: { unit: "us", description: "99th percentile of munmap latency." },
+    munmapLatencyP999Us: { unit: "us", description: "99.9th percentile of munmap latency." },
+    munmapLatencyMaxUs: { unit: "us", description: "Longest munmap in the run." },
+    ipisSent: { unit: "count", description: "IPIs sent in the measured window (one per target CPU): shootdowns and tlb_remove_table_sync_one." },
+    ipiDelayMeanUs: { unit: "us", description: "Mean wait of an IPI for its target to re-enable interrupts (0 when no IPI was sent)." },
+    ipiDelayP99Us: { unit: "us", description: "99th percentile of that wait (0 when no IPI was sent)." },
+    shootdownShare: { unit: "fraction", description: "Share of munmap time spent waiting for IPI acks (LATR removed about 70% of munmap latency on 2 sockets)." },
+    tablesAwaitingGpMean: { unit: "count", description: "Time-average number of page tables handed to call_rcu and not yet freed." },
+    tablesAwaitingGpPeak: { unit: "count", description: "Peak of that number." },
+    bytesAwaitingGpMean: { unit: "bytes", description: "Time-average bytes awaiting a grace period: tables plus their batch pages." },
+    bytesAwaitingGpPeak: { unit: "bytes", description: "Peak bytes awaiting a grace period." },
+    tableFreeRatePerSec: { unit: "per-s", description: "Tables handed to call_rcu per second (Little's law's lambda)." },
+    tableWaitMeanMs: { unit: "ms", description: "Mean time from call_rcu to the free, per table (Little's law's W)." },
+    littleTablesPredicted: { unit: "count", description: "tableFreeRatePerSec x tableWaitMeanMs: Little's law's prediction of tablesAwaitingGpMean." },
+    gracePeriodMeanMs: { unit: "ms", description: "Mean grace period, rcu_gp_init to its end (NaN when none ran)." },
+    allocFailures: { unit: "count", description: "Batch-page allocations that failed and took the fallback." },
+    unsafeFrees: { unit: "count", description: "Tables freed while a walker that began before their unhook was still inside (must be 0 for a safe config)." },
+    munmaps: { unit: "count", description: "munmap calls completed in the measured window." },
+  },
+  scenario(p, seed, options) {
+    const r = runPtFree(p, seed, { seriesPoints: options.detail ? SERIES_POINTS : 0 });
+    const lat = r.munmapLatencyNs;
+    const noIpi = r.ipiDelayNs.count === 0;
+    return {
+      values: {
+        munmapLatencyP50Us: lat.quantile(0.5) / 1e3,
+        munmapLatencyP99Us: lat.quantile(0.99) / 1e3,
+        munmapLatencyP999Us: lat.quantile(0.999) / 1e3,
+        munmapLatencyMaxUs: lat.max / 1e3,
+        ipisSent: r.ipisSent,
+        ipiDelayMeanUs: noIpi ? 0 : r.ipiDelayNs.mean / 1e3,
+        ipiDelayP99Us: noIpi ? 0 : r.ipiDelayNs.quantile(0.99) / 1e3,
+        shootdownShare: lat.sum > 0 ? r.shootdownWaitNs.sum / lat.sum : 0,
+        tablesAwaitingGpMean: r.tablesAwaitingGpMean,
+        tablesAwaitingGpPeak: r.tablesAwaitingGpPeak,
+        bytesAwaitingGpMean: r.bytesAwaitingGpMean,
+        bytesAwaitingGpPeak: r.bytesAwaitingGpPeak,
+        tableFreeRatePerSec: r.tablesQueuedPerSec,
+        tableWaitMeanMs: r.tableWaitMeanNs / 1e6,
+        littleTablesPredicted: (r.tablesQueuedPerSec * r.tableWaitMeanNs) / 1e9,
+        gracePeriodMeanMs: r.gracePeriodNs.mean / 1e6,
+        allocFailures: r.allocFailures,
+        unsafeFrees: r.unsafeFrees,
+        munmaps: r.munmaps,
+      },
+      detail: options.detail
+        ? ({
+            munmapLatencyCdfUs: scaled(lat.cdf(), 1e3),
+            ipiDelayCdfUs: scaled(r.ipiDelayNs.cdf(), 1e3),
+            gracePeriodCdfMs: scaled(r.gracePeriodNs.cdf(), 1e6),
+            series: r.series,
+          } satisfies PtFreeDetail)
+        : undefined,
+    };
+  },
+  claims: ptFreeClaims,
+});
