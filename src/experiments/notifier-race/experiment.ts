@@ -34,6 +34,7 @@ export const notifierRace = defineExperiment({
     invalidationsPerSec: { unit: "per-s", description: "Zaps completed per simulated second (the realised invalidation rate)." },
     zapMeanUs: { unit: "us", description: "Mean time of one zap of the buffer." },
     ptlHoldP99Us: { unit: "us", description: "99th percentile of the zapper's PT-lock holds." },
+    remappedAtCallback: { unit: "count", description: "invalidate-page-after-ptl: callbacks that found a new page already mapped at their address (Jérôme Glisse's first pitfall)." },
   },
   scenario(p, seed, options) {
     const r = runNotifierRace(p, seed);
@@ -49,6 +50,7 @@ export const notifierRace = defineExperiment({
       invalidationsPerSec: (r.zaps * 1e9) / r.simNs,
       zapMeanUs: r.zapNs.mean / 1000,
       ptlHoldP99Us: r.ptlHoldNs.quantile(0.99) / 1000,
+      remappedAtCallback: r.remappedAtCallback,
     };
     if (!options.detail) return { values };
     const detail: NotifierRaceDetail = {

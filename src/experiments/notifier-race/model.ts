@@ -36,6 +36,8 @@ export interface NotifierRaceResult {
   zaps: number;
   zapNs: Histogram;
   ptlHoldNs: Histogram;
+  /** per-page-after-ptl callbacks that found a new page mapped at their index already. */
+  remappedAtCallback: number;
   /** Pages freed by zaps (and by unpins after them). */
   pagesFreed: number;
   simNs: number;
@@ -143,6 +145,7 @@ export function runNotifierRace(p: NotifierRaceParams, seed: number, options: { 
     zaps,
     zapNs,
     ptlHoldNs,
+    remappedAtCallback: zap.remappedAtCallback ?? 0,
     pagesFreed: mm.pagesFreed,
     simNs: sim.now,
     events: sim.eventCount,

@@ -32,7 +32,7 @@ export const notifierRaceParams = {
     source: "assumption (the notebook sweeps it)",
   }),
   bufferMiB: integer({
-    unit: "MiB", default: 64, min: 1, max: 1024,
+    unit: "MiB", default: 64, min: 1, max: 256,
     description: "The anonymous buffer the device works on; repopulated by the application after each zap. 64 MiB (16,384 pages) crosses one forced mmu_gather flush per zap.",
     source: "assumption",
   }),

@@ -157,6 +157,7 @@ export function* kvm_tdp_page_fault(ctx: KvmFaultContext, task: Process<any>, gf
   const sim = mm.sim;
   const t0 = sim.now;
   stats.faults++;
+  if (sim.trace) sim.record(task.name, "miss", `${gfn}`);
   for (;;) {
     yield timing.preWalkNs;
     const mmuSeq = kvm.mmu_invalidate_seq;

@@ -47,6 +47,8 @@ export interface ZapContext {
   zapPteNs: number;
   /** Every PT-lock hold, ns. */
   ptlHoldNs: Histogram;
+  /** per-page-after-ptl callbacks that found a new page already mapped at their index (the 2017 pitfall). */
+  remappedAtCallback?: number;
   /** Scratch for the indexes one hold cleared (per-page-after-ptl calls for exactly those). */
   cleared?: Int32Array;
 }
@@ -114,7 +116,10 @@ export function* zap_pte_range(z: ZapContext, task: Process<any>, addr: number, 
     if (z.scheme === "per-page-after-ptl") {
       if (mm !== null) {
         // A fault may have mapped a new page at one of these indexes since the unlock: the 2017 pitfall.
-        for (let i = 0; i < nCleared; i++) yield* z.notifiers.invalidate_page(task, cleared[i]);
+        for (let i = 0; i < nCleared; i++) {
+          if (mm.pte[cleared[i]] !== 0) z.remappedAtCallback = (z.remappedAtCallback ?? 0) + 1;
+          yield* z.notifiers.invalidate_page(task, cleared[i]);
+        }
       } else if (addr > sectionStart) {
         yield z.notifiers.scaled("invalidate_page", addr - sectionStart, 1);
       }

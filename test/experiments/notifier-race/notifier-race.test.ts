@@ -69,3 +69,18 @@ test("bad input is rejected naming the parameter", async () => {
   await assert.rejects(runExperiment(notifierRace, { tlbEntries: 10.5 }), /parameter 'tlbEntries': expected an integer/);
   assert.throws(() => runNotifierRace({ ...base, fillUs: 0.5, walkToInsertNs: 1000 }, 1), (e: unknown) => e instanceof ParamError && e.param === "walkToInsertNs");
 });
+
+test("the race timeline: the first zap's PT-lock holds and notifier calls, faults from miss to insert, stale marks", async () => {
+  const { raceTimeline } = await import("../../../src/experiments/notifier-race/timeline");
+  const small = { ...base, bufferMiB: 1, gatherBatchPages: 100, faultRatePerSec: 2e6, zapRatePerSec: 1000, fillUs: 5, walkToInsertNs: 2000, durationMs: 3 };
+  const leaky = raceTimeline({ ...small, protocol: "flush-at-start" }, 1);
+  const zap = leaky.spans.find((s) => s.state === "zap")!;
+  assert.equal(leaky.spans.filter((s) => s.state === "ptl held").length, 3); // 256 PTEs in holds of 100, 100, 56
+  assert.ok(leaky.marks.some((m) => m.what === "range_start" && m.tUs === zap.startUs));
+  assert.ok(leaky.marks.filter((m) => m.what === "STALE").length > 0);
+  for (const s of leaky.spans) assert.ok(s.endUs >= s.startUs, JSON.stringify(s));
+  const blocked = raceTimeline({ ...small, protocol: "start-end-block" }, 1);
+  assert.equal(blocked.marks.filter((m) => m.what === "STALE").length, 0);
+  assert.ok(blocked.spans.some((s) => s.state === "held off"));
+  assert.ok(raceTimeline({ ...small, protocol: "kvm-seq-retry" }, 1).spans.some((s) => s.state === "retrying"));
+});

@@ -55,6 +55,7 @@ test("a vCPU fault during an invalidation retries until range_end, then once mor
     "0 zap zap_begin [0,4)",
     "0 zap invalidate_range_start kvm [0,4)",
     "0 zap acquired-write kvm mmu_lock", // in_progress = 1, sptes zapped, f + 4c = 14 ns
+    "3 vcpu miss 2",
     "5 vcpu gup 2=p3 seq0",
     "9 vcpu wait kvm mmu_lock",
     "9 vcpu head-spinning kvm mmu_lock",

@@ -9,18 +9,21 @@ import { zap_page_range_single, type ZapScheme } from "../../../src/kernel/mm/za
 import { GruMmStruct } from "../../../src/kernel/drivers/sgi-gru/grutlbpurge";
 
 /** Zaps pages [0, pages) of a populated mapping with a GRU (7 ns per invalidate) registering `ops`; returns the trace. */
-function tracedZap(scheme: ZapScheme, ops: NotifierOp[], pages: number, batch: number): { lines: string[]; mm: AnonAddressSpace } {
+function tracedZap(scheme: ZapScheme, ops: NotifierOp[], pages: number, batch: number): { lines: string[]; mm: AnonAddressSpace; remapped: number } {
   const sim = new Simulation({ trace: true });
   const mm = new AnonAddressSpace(sim, "mm", pages);
   mm.populate();
   const notifiers = new MmuNotifierSubscriptions(sim);
   notifiers.register(new GruMmStruct(sim, "gru", { ops, holdOff: true, invalidateNs: 7, tlb: null }));
   const gather = new MmuGatherPages(notifiers, mm, batch, { tlbFlushNs: 100, freePageNs: 1 });
+  const z = { sim, scheme, notifiers, gather, mm, zapPteNs: 10, ptlHoldNs: new Histogram() };
   sim.spawn("zap", function* (self) {
-    yield* zap_page_range_single({ sim, scheme, notifiers, gather, mm, zapPteNs: 10, ptlHoldNs: new Histogram() }, self, 0, pages);
+    yield* zap_page_range_single(z, self, 0, pages);
   });
+  // A fault maps a new page at index 1 after the first hold released the lock, before its callback.
+  if (scheme === "per-page-after-ptl") sim.schedule(121, () => mm.mapNewPage(1));
   sim.run();
-  return { lines: sim.trace!.lines(), mm };
+  return { lines: sim.trace!.lines(), mm, remapped: (z as { remappedAtCallback?: number }).remappedAtCallback ?? 0 };
 }
 
 test("range scheme: start before the walk, forced flush under the PT lock, free after it, end, then tlb_finish_mmu", () => {
@@ -58,7 +61,8 @@ test("range scheme with invalidate_range registered: the secondary flush sits in
 });
 
 test("per-page-after-ptl: a section that ends in a forced flush frees its pages before their callbacks", () => {
-  const { lines } = tracedZap("per-page-after-ptl", ["invalidate_page"], 4, 2);
+  const { lines, remapped } = tracedZap("per-page-after-ptl", ["invalidate_page"], 4, 2);
+  assert.equal(remapped, 1); // the callback for index 1 ran with a new page already mapped there
   assert.deepEqual(lines, [
     "0 zap zap_begin [0,4)",
     "0 zap acquired ptl0",

@@ -31,6 +31,7 @@ export function* gru_user_dropin(ctx: GruDropinContext, task: Process<any>, addr
   const sim = mm.sim;
   const t0 = sim.now;
   stats.faults++;
+  if (sim.trace) sim.record(task.name, "miss", `${addr}`);
   yield timing.preWalkNs;
   for (;;) {
     if (gms.holdOff && gms.ms_range_active > 0) {

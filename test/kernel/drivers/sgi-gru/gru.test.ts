@@ -47,6 +47,7 @@ test("start-end-block: a fill arriving during the invalidation waits on ms_wait_
     "0 zap zap_begin [0,4)",
     "0 zap invalidate_range_start gru [0,4)",
     "0 zap gru_flush_tlb_range [0,4)",
+    "3 dev miss 2",
     "5 dev failactive 2", // ms_range_active = 1
     "7 zap acquired ptl0",
     "47 zap release ptl0",
@@ -72,6 +73,7 @@ test("flush-at-start: a fill between the flush and the PTE clear caches a page t
     "0 zap zap_begin [0,4)",
     "0 zap invalidate_range_start gru [0,4)",
     "0 zap gru_flush_tlb_range [0,4)",
+    "3 dev miss 2",
     "5 dev walk 2=p3", // nothing holds the fill off: it reads the still-present PTE
     "7 zap acquired ptl0",
     "9 dev tfh_write_restart 2=p3",
@@ -87,7 +89,8 @@ test("flush-at-start: a fill between the flush and the PTE clear caches a page t
 
 test("a fill that walked before range_start: dropped by the flush with drainOnFlush, a stale translation without", () => {
   const drained = race(true, true, 3, 0);
-  assert.deepEqual(drained.lines.slice(0, 6), [
+  assert.deepEqual(drained.lines.slice(0, 7), [
+    "0 dev miss 2",
     "2 dev walk 2=p3",
     "3 zap zap_begin [0,4)",
     "3 zap invalidate_range_start gru [0,4)",
@@ -98,7 +101,7 @@ test("a fill that walked before range_start: dropped by the flush with drainOnFl
   assert.equal(drained.mm.staleTranslations, 0);
   assert.equal(drained.stats.aborted, 1);
   const open = race(true, false, 3, 0);
-  assert.deepEqual(open.lines.slice(4, 5), ["6 dev tfh_write_restart 2=p3"]);
+  assert.deepEqual(open.lines.slice(5, 6), ["6 dev tfh_write_restart 2=p3"]);
   assert.ok(open.lines.includes("150 mm STALE 2=p3 (free)"), open.lines.join("\n"));
   assert.equal(open.mm.staleTranslations, 1);
 });
