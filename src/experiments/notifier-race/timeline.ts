@@ -119,3 +119,22 @@ export function raceTimeline(p: NotifierRaceParams, seed: number, options: { mar
   for (const [lane, f] of faultOpen) spans.push({ lane, state: "fill", startUs: us(f.start), endUs: us(to), label: "(unfinished)" });
   return { protocol: p.protocol, spans, marks, staleTranslations: r.staleTranslations, faultsOmitted: omitted };
 }
+
+/** One bar of a timeline chart (the shape of Trace.intervals()): times in ns. */
+export interface TimelineBar {
+  who: string;
+  on: string;
+  state: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The timeline as bars for a Gantt chart: spans as they are, marks as bars `markNs` wide (walks and inserts on the
+ * fault's row, flushes and frees on the zapper's, stale translations on an "mm" row).
+ */
+export function timelineBars(t: RaceTimeline, markNs = 300): TimelineBar[] {
+  const bars: TimelineBar[] = t.spans.map((s) => ({ who: s.lane, on: s.label, state: s.state, start: s.startUs * 1000, end: s.endUs * 1000 }));
+  for (const m of t.marks) bars.push({ who: m.lane, on: m.label, state: m.what, start: m.tUs * 1000, end: m.tUs * 1000 + markNs });
+  return bars;
+}
