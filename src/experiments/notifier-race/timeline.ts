@@ -37,7 +37,7 @@ const us = (ns: number) => ns / 1000;
 
 /** Traces `p` on `seed` and returns the first zap, from `marginNs` before it to `marginNs` after it. */
 export function raceTimeline(p: NotifierRaceParams, seed: number, options: { marginNs?: number; maxFaults?: number } = {}): RaceTimeline {
-  const marginNs = options.marginNs ?? 20_000;
+  const marginNs = options.marginNs ?? 5_000;
   const maxFaults = options.maxFaults ?? 40;
   const trace = new Trace(500_000);
   const r = runNotifierRace(p, seed, { trace });
