@@ -25,9 +25,8 @@
 import { Qrwlock } from "../locking/qrwlock";
 import type { Process, Yielded } from "../../sim/process";
 import type { Simulation } from "../../sim/simulation";
-import type { AnonAddressSpace } from "../mm/anon-address-space";
 import type { MmuNotifierSubscriber, NotifierBody, NotifierOp } from "../mm/mmu-notifier";
-import type { SecondaryFaultStats, SecondaryFaultTiming } from "../mm/secondary-fault";
+import type { SecondaryFaultContext } from "../mm/secondary-fault";
 import type { SecondaryTlb } from "../mm/secondary-tlb";
 
 /** INVALID_GPA for the merged invalidation window. */
@@ -140,12 +139,9 @@ export class KvmMmuInvalidate implements MmuNotifierSubscriber {
   }
 }
 
-export interface KvmFaultContext {
+export interface KvmFaultContext extends SecondaryFaultContext {
   kvm: KvmMmuInvalidate;
   sptes: SecondaryTlb;
-  mm: AnonAddressSpace;
-  timing: SecondaryFaultTiming;
-  stats: SecondaryFaultStats;
 }
 
 /**

@@ -8,6 +8,7 @@
  * the walk.
  */
 import { Histogram } from "../../sim/stats/histogram";
+import type { AnonAddressSpace } from "./anon-address-space";
 
 export interface SecondaryFaultTiming {
   preWalkNs: number;
@@ -28,4 +29,11 @@ export class SecondaryFaultStats {
   aborted = 0;
   /** Walks that found pte_none and went through handle_mm_fault. */
   cpuFaults = 0;
+}
+
+/** What every secondary-MMU fault path needs: the mm it walks, its timing, where it records. */
+export interface SecondaryFaultContext {
+  mm: AnonAddressSpace;
+  timing: SecondaryFaultTiming;
+  stats: SecondaryFaultStats;
 }

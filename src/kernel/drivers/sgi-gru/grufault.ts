@@ -12,17 +12,13 @@
  * device TLB's `drainOnFlush`.
  */
 import type { Process, Yielded } from "../../../sim/process";
-import type { AnonAddressSpace } from "../../mm/anon-address-space";
-import type { SecondaryFaultStats, SecondaryFaultTiming } from "../../mm/secondary-fault";
+import type { SecondaryFaultContext } from "../../mm/secondary-fault";
 import type { SecondaryTlb } from "../../mm/secondary-tlb";
 import type { GruMmStruct } from "./grutlbpurge";
 
-export interface GruDropinContext {
+export interface GruDropinContext extends SecondaryFaultContext {
   gms: GruMmStruct;
   tlb: SecondaryTlb;
-  mm: AnonAddressSpace;
-  timing: SecondaryFaultTiming;
-  stats: SecondaryFaultStats;
 }
 
 /** gru_user_dropin() for a TLB miss at page index `addr`: returns once the translation is in the TLB. */
