@@ -24,6 +24,9 @@ export interface LockModelResult {
   wait: Histogram;
   events: number;
   trace: Trace | null;
+  /** Event-queue slots allocated: bounded by the model's concurrency, not by simulated time. */
+  queueCapacity: number;
+  liveProcesses: number;
 }
 
 export function runLockModel(p: LockModelParams, seed: number, options: { trace?: boolean } = {}): LockModelResult {
@@ -49,7 +52,16 @@ export function runLockModel(p: LockModelParams, seed: number, options: { trace?
     });
   }
   sim.run();
-  return { acquisitions: done, simNs: sim.now, meanWaitNs: wait.mean, wait, events: sim.eventCount, trace: sim.trace };
+  return {
+    acquisitions: done,
+    simNs: sim.now,
+    meanWaitNs: wait.mean,
+    wait,
+    events: sim.eventCount,
+    trace: sim.trace,
+    queueCapacity: sim.queueCapacity,
+    liveProcesses: sim.liveProcesses,
+  };
 }
 
 /**
