@@ -26,6 +26,8 @@ export interface TimelineMark {
 
 export interface RaceTimeline {
   protocol: string;
+  /** Start of the window drawn (the zap's start less the margin), us. */
+  fromUs: number;
   spans: TimelineSpan[];
   marks: TimelineMark[];
   staleTranslations: number;
@@ -43,7 +45,7 @@ export function raceTimeline(p: NotifierRaceParams, seed: number, options: { mar
   const r = runNotifierRace(p, seed, { trace });
   const all = trace.entries();
   const begin = all.find((e) => e.what === "zap_begin");
-  if (!begin) return { protocol: p.protocol, spans: [], marks: [], staleTranslations: r.staleTranslations, faultsOmitted: 0 };
+  if (!begin) return { protocol: p.protocol, fromUs: 0, spans: [], marks: [], staleTranslations: r.staleTranslations, faultsOmitted: 0 };
   const end = all.find((e) => e.what === "zap_end" && e.t >= begin.t) ?? all[all.length - 1];
   const from = begin.t - marginNs;
   const to = end.t + marginNs;
@@ -117,7 +119,10 @@ export function raceTimeline(p: NotifierRaceParams, seed: number, options: { mar
     }
   }
   for (const [lane, f] of faultOpen) spans.push({ lane, state: "fill", startUs: us(f.start), endUs: us(to), label: "(unfinished)" });
-  return { protocol: p.protocol, spans, marks, staleTranslations: r.staleTranslations, faultsOmitted: omitted };
+  // A fill whose translation was later found stale gets its own colour.
+  const stale = new Set(marks.filter((m) => m.what === "STALE").map((m) => m.label.split(" ")[0]));
+  for (const sp of spans) if (sp.state === "fill" && stale.has(sp.label)) sp.state = "fill, went stale";
+  return { protocol: p.protocol, fromUs: us(from), spans, marks, staleTranslations: r.staleTranslations, faultsOmitted: omitted };
 }
 
 /** One bar of a timeline chart (the shape of Trace.intervals()): times in ns. */
@@ -131,10 +136,12 @@ export interface TimelineBar {
 
 /**
  * The timeline as bars for a Gantt chart: spans as they are, marks as bars `markNs` wide (walks and inserts on the
- * fault's row, flushes and frees on the zapper's, stale translations on an "mm" row).
+ * fault's row, flushes and frees on the zapper's, stale translations on an "mm" row). Times in ns from the start of
+ * the window.
  */
 export function timelineBars(t: RaceTimeline, markNs = 300): TimelineBar[] {
-  const bars: TimelineBar[] = t.spans.map((s) => ({ who: s.lane, on: s.label, state: s.state, start: s.startUs * 1000, end: s.endUs * 1000 }));
-  for (const m of t.marks) bars.push({ who: m.lane, on: m.label, state: m.what, start: m.tUs * 1000, end: m.tUs * 1000 + markNs });
+  const o = t.fromUs * 1000;
+  const bars: TimelineBar[] = t.spans.map((s) => ({ who: s.lane, on: s.label, state: s.state, start: s.startUs * 1000 - o, end: s.endUs * 1000 - o }));
+  for (const m of t.marks) bars.push({ who: m.lane, on: m.label, state: m.what, start: m.tUs * 1000 - o, end: m.tUs * 1000 - o + markNs });
   return bars;
 }
