@@ -1,10 +1,18 @@
-/** Every experiment the CLI, the workers and the notebooks know by id. */
+/** Every experiment the CLI, the workers and the notebooks know by id, in thread order. */
 import type { Experiment } from "./experiment";
 import { lockContention } from "./lock-contention/experiment";
+import { mmuLockAging } from "./mmu-lock-aging/experiment";
 import { notifierCost } from "./notifier-cost/experiment";
 import { notifierRace } from "./notifier-race/experiment";
+import { vmaLock } from "./vma-lock/experiment";
 
-export const experiments: Array<Experiment<any, any>> = [lockContention, notifierCost, notifierRace];
+export const experiments: Array<Experiment<any, any>> = [
+  lockContention, // the engine's reference model
+  mmuLockAging, // 000: KVM mmu_lock, aging readers vs eviction writers
+  notifierCost, // 002: per-page vs per-PT vs range MMU-notifier callouts
+  notifierRace, // 002: the device-TLB race that start/end closes
+  vmaLock, // 003: mmap_lock vs per-VMA locks vs the fault under RCU
+];
 
 export function findExperiment(id: string): Experiment<any, any> | undefined {
   return experiments.find((e) => e.id === id);
