@@ -2,6 +2,8 @@
 import type { Experiment } from "./experiment";
 import { lockContention } from "./lock-contention/experiment";
 import { mmuLockAging } from "./mmu-lock-aging/experiment";
+import { notifierCost } from "./notifier-cost/experiment";
+import { notifierRace } from "./notifier-race/experiment";
 import { ptFree } from "./pt-free/experiment";
 import { spinlockConvoy } from "./spinlock-convoy/experiment";
 import { vmaLock } from "./vma-lock/experiment";
@@ -9,6 +11,8 @@ import { vmaLock } from "./vma-lock/experiment";
 export const experiments: Array<Experiment<any, any>> = [
   lockContention, // the engine's reference model
   mmuLockAging, // 000: KVM mmu_lock, aging readers vs eviction writers
+  notifierCost, // 002: per-page vs per-PT vs range MMU-notifier callouts
+  notifierRace, // 002: the device-TLB race that start/end closes
   vmaLock, // 003: mmap_lock vs per-VMA locks vs the fault under RCU
   ptFree, // 004: freeing page tables after an IPI or after an RCU grace period
   spinlockConvoy, // 004: a cache miss under a spinlock and the pile-up
