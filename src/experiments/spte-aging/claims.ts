@@ -157,10 +157,10 @@ export const spteAgingClaims: Array<Claim<SpteAgingParams>> = [
     who: "issue 5 (how the gap depends on aging frequency and guest share)",
     statement:
       "Before the fix, host refaults exceed those with the fix by at least 5% (paired 95% CI above zero) at every point of " +
-      "agingIntervalMs {1000, 5000, 0 = reclaim-driven} x guestShare {0.1, 0.5, 0.8}.",
+      "agingIntervalMs {1000, 0 = reclaim-driven} x guestShare {0.1, 0.5, 0.8} (the notebook's heatmap has the finer grid).",
     expected: "depends",
     async evaluate(ctx): Promise<ClaimOutcome> {
-      const intervals = [1000, 5000, 0];
+      const intervals = [1000, 0];
       const shares = [0.1, 0.5, 0.8];
       const rs = await ctx.run({ policy: ["eviction-only", "walk-notify"], agingIntervalMs: intervals, guestShare: shares, ...SWEEP_RUN });
       const cells: Array<{ agingIntervalMs: number; guestShare: number; gapPct: number; significant: boolean }> = [];

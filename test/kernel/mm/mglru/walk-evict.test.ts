@@ -1,5 +1,5 @@
-// The aging walk, look-around and eviction of mm/vmscan.c (6.6), before and after commit 1d4832becdc2, on a tab of
-// 4 pages (slots 0-3) and 4 pages of guest memory (slots 512-515), with exact traces.
+// The aging walk, look-around and eviction of mm/vmscan.c (6.6), before and after commit 1d4832becdc2, on small
+// worlds with exact traces. Walks need mms of at least MIN_LRU_BATCH (64) resident pages (should_skip_mm).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FIX, PRE_FIX, tinyWorld } from "./tiny-world";
@@ -11,58 +11,56 @@ import { DEF_PRIORITY, lru_gen_from_seq } from "../../../../src/kernel/mm/mglru/
 import type { LruGenConfig } from "../../../../src/kernel/mm/mglru/mglru";
 
 const GUEST = [512, 513, 514, 515];
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
-/** Faults everything in at t=0, ages at 1000 (clears the fault-time bits), the tab and the guest each touch their first page at 1500, ages again at 2000. */
+/**
+ * A tab of 64 pages (slots 0-63) and 64 pages of guest memory (512-575), faulted in at t=0; aging at 1000 clears
+ * the fault-time bits; at 1500 the tab touches its first 8 pages and the guest its first 8; aging again at 2000.
+ */
 function twoWalks(config: LruGenConfig) {
-  const w = tinyWorld([4], 4, config);
+  const w = tinyWorld([64], 64, config);
   w.m.actor = "kswapd";
-  for (const s of [0, 1, 2, 3, ...GUEST]) w.fault(s, 0);
+  for (const s of [...range(0, 64), ...range(512, 64)]) w.fault(s, 0);
   w.at(1000);
   try_to_inc_max_seq(w.m, w.lruvec.maxSeq, false);
   w.at(1500);
-  w.touch(0);
-  w.touch(512);
+  for (const s of [...range(0, 8), ...range(512, 8)]) w.touch(s);
   w.at(2000);
   try_to_inc_max_seq(w.m, w.lruvec.maxSeq, false);
   return w;
 }
 
-test("before the fix the walk promotes the host page the tab touched but not the guest page the VM touched", () => {
+const promoted = (t: number, slots: number[], from: number, to: number) => slots.map((s) => `${t} kswapd walk-promote folio ${s} gen ${from}->${to}`);
+
+test("before the fix the walk promotes the host pages the tab touched but not the guest pages the VM touched", () => {
   const w = twoWalks(PRE_FIX);
   assert.deepEqual(w.sim.trace!.lines(), [
-    // first walk (seq 1): every PTE is young from its fault, SPTE bits are not looked at
-    "1000 kswapd walk-promote folio 0 gen 0->1",
-    "1000 kswapd walk-promote folio 1 gen 0->1",
-    "1000 kswapd walk-promote folio 2 gen 0->1",
-    "1000 kswapd walk-promote folio 3 gen 0->1",
-    "1000 kswapd walk-promote folio 512 gen 0->1",
-    "1000 kswapd walk-promote folio 513 gen 0->1",
-    "1000 kswapd walk-promote folio 514 gen 0->1",
-    "1000 kswapd walk-promote folio 515 gen 0->1",
+    // first walk (seq 1): every PTE is young from its fault; SPTE bits are not looked at
+    ...promoted(1000, [...range(0, 64), ...range(512, 64)], 0, 1),
     "1000 kswapd inc_max_seq max_seq 2 min_seq 0",
-    // second walk (seq 2): only the tab's touched page
-    "2000 kswapd walk-promote folio 0 gen 1->2",
+    // second walk (seq 2): only the tab's touched pages
+    ...promoted(2000, range(0, 8), 1, 2),
     "2000 kswapd inc_max_seq max_seq 3 min_seq 0",
   ]);
-  assert.equal(w.spte.young[512], 1, "the SPTE bit set at the fault was never cleared");
+  assert.equal(w.spte.young[512], 1);
+  assert.equal(w.spte.young[520], 1, "SPTE bits set at the fault are never cleared by aging");
   assert.equal(w.m.calls.total, 0);
-  // the guest table had no young host PTE: it is not in the Bloom filter for the next walk, the tab's table is
+  // 8 young of 64 is suitable_to_scan: the tab's table is marked for the next walk; the guest's (0 young) is not
   assert.equal(w.m.bloom.test(3, 0), true);
   assert.equal(w.m.bloom.test(3, 1), false);
 });
 
-test("with the fix the walk asks KVM about every present guest PTE and promotes the page the guest touched", () => {
+test("with the fix the walk asks KVM about every present guest PTE and promotes the pages the guest touched", () => {
   const w = twoWalks(FIX);
-  const lines = w.sim.trace!.lines();
-  assert.deepEqual(lines.slice(9), [
-    "2000 kswapd walk-promote folio 0 gen 1->2",
-    "2000 kswapd walk-promote folio 512 gen 1->2",
+  assert.deepEqual(w.sim.trace!.lines().slice(129), [
+    ...promoted(2000, [...range(0, 8), ...range(512, 8)], 1, 2),
     "2000 kswapd inc_max_seq max_seq 3 min_seq 0",
   ]);
-  assert.equal(w.m.calls.walk, 8, "two walks x four present guest PTEs");
-  assert.equal(w.spte.ageCalls, 8);
+  assert.equal(w.m.calls.walk, 128, "two walks x 64 present guest PTEs");
+  assert.equal(w.spte.ageCalls, 128);
   assert.equal(w.spte.young[512], 0);
-  assert.equal(w.m.bloom.test(3, 1), true, "1 young SPTE in 4 PTEs is suitable_to_scan");
+  assert.equal(w.spte.young[520], 0);
+  assert.equal(w.m.bloom.test(3, 1), true, "8 young SPTEs in 64 PTEs is suitable_to_scan");
 });
 
 test("eviction before the fix: the rmap check's notifier call finds the stale SPTE bit and activates the guest page", () => {
@@ -140,14 +138,17 @@ test("get_nr_to_scan never ages at DEF_PRIORITY and ages below it", () => {
 });
 
 test("direct reclaim ages when it runs out of generations and then frees unreferenced pages", () => {
-  const w = tinyWorld([8], 0, PRE_FIX);
+  const w = tinyWorld([64], 0, PRE_FIX);
   w.m.actor = "alloc";
-  for (let s = 0; s < 8; s++) w.fault(s, 1);
+  for (let s = 0; s < 64; s++) w.fault(s, 1);
   w.at(7);
   const freed = try_to_free_pages(w.m, 2);
   assert.equal(freed >= 2, true);
-  // first pass: aging at priority 11 clears all 8 fault-time bits; the walk promotes them to seq 1 (already there)
-  assert.equal(w.sim.trace!.lines()[0], "7 alloc inc_max_seq max_seq 2 min_seq 0");
+  // priority 12 cannot age; at 11 aging walks the tab, clearing the 64 fault-time bits (the folios are in max_seq
+  // already), and opens seq 2; eviction then finds the oldest generation empty, ages again, and frees cold folios
+  const lines = w.sim.trace!.lines();
+  assert.equal(lines[0], "7 alloc inc_max_seq max_seq 2 min_seq 0");
+  assert.equal(w.as.young.subarray(0, 64).every((y) => y === 0), true);
   assert.equal(w.evicted.length, freed);
   w.lruvec.checkConsistency();
 });
@@ -165,12 +166,20 @@ test("proactive run_aging refuses a fifth generation without force_scan and fold
 });
 
 test("no MM_WALK: aging opens generations without touching any A bit", () => {
-  const w = tinyWorld([4], 4, { mmWalk: false, clearYoungNotify: false });
-  for (const s of [0, ...GUEST]) w.fault(s, 0);
+  const w = tinyWorld([64], 4, { mmWalk: false, clearYoungNotify: false });
+  for (const s of [...range(0, 64), ...GUEST]) w.fault(s, 0);
   try_to_inc_max_seq(w.m, w.lruvec.maxSeq, false);
   assert.equal(w.as.young[0], 1);
   assert.equal(w.m.stats.tablesWalked, 0);
   assert.equal(w.lruvec.maxSeq, 2);
+});
+
+test("a mm with fewer than 64 resident pages is not walked", () => {
+  const w = tinyWorld([63], 0, PRE_FIX);
+  for (let s = 0; s < 63; s++) w.fault(s, 0);
+  try_to_inc_max_seq(w.m, w.lruvec.maxSeq, false);
+  assert.equal(w.m.stats.tablesWalked, 0);
+  assert.equal(w.as.young[0], 1);
 });
 
 test("a mm that has not run since the last walk is skipped unless force_scan", () => {
