@@ -73,6 +73,8 @@ export function buildModel(p: ModelParams, seed: number, options: { trace?: bool
   lruvec.klass.set(ownerOfSlot);
   const m = new Mglru(as, lruvec, { mmWalk: p.policy !== "no-walk", clearYoungNotify: p.policy === "walk-notify" }, sim);
   const lastAccessNs = new Float64Array(as.slots);
+  // memory starts in zram: every page has a shadow entry from before the run (min_seq 0)
+  m.workingset.shadow.fill(0);
   let metrics = new Metrics(p.durationS);
   let measuring = p.warmupS === 0;
   let free = p.ramPages;
@@ -99,6 +101,7 @@ export function buildModel(p: ModelParams, seed: number, options: { trace?: bool
       try_to_free_pages(m); // frees through onEvict
     }
     free--;
+    m.workingset.lru_gen_refault(slot, owner, lruvec.maxSeq);
     as.mapPte(slot);
     lruvec.addFolio(slot, lruvec.maxSeq);
     if (owner === GUEST && spte !== null) spte.installSpte(slot);

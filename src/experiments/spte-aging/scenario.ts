@@ -26,6 +26,8 @@ export const spteAgingObservables = {
   notifierCpuMsPerSec: { unit: "ms/s", description: "CPU those calls cost per second: notifierCallsPerSec x notifierCallNs." },
   refaultCpuMsPerSec: { unit: "ms/s", description: "CPU spent on swap-ins per second, host and guest: refaults x swapInUs." },
   hostTabOpens: { unit: "count", description: "Host tab opens measured (the sample behind the quantiles)." },
+  hostRecentRefaultShare: { unit: "fraction", description: "Share of host refaults lru_gen_test_recent calls recent (evicted under MAX_NR_GENS generations ago: evicted too early)." },
+  guestRecentRefaultShare: { unit: "fraction", description: "The same for guest refaults." },
 } satisfies Record<string, ObservableSpec>;
 
 /** Chart data of one replication. */
@@ -51,6 +53,7 @@ export function spteAgingScenario(p: ParamValues<SpteAgingParams>, seed: number,
   const M = r.metrics;
   const st = r.mglru.stats;
   const calls = r.mglru.calls;
+  const ws = r.mglru.workingset;
   const secs = r.measuredS;
   const evicted = M.evictions[HOST] + M.evictions[GUEST];
   const q = (o: number, x: number) => M.openUs[o].quantile(x) / 1e3;
@@ -74,6 +77,8 @@ export function spteAgingScenario(p: ParamValues<SpteAgingParams>, seed: number,
     notifierCpuMsPerSec: (calls.total / secs) * p.notifierCallNs * 1e-6,
     refaultCpuMsPerSec: ((M.refaults[HOST] + M.refaults[GUEST]) / secs) * p.swapInUs * 1e-3,
     hostTabOpens: M.openUs[HOST].count,
+    hostRecentRefaultShare: ws.refaults[HOST] > 0 ? ws.activates[HOST] / ws.refaults[HOST] : NaN,
+    guestRecentRefaultShare: ws.refaults[GUEST] > 0 ? ws.activates[GUEST] / ws.refaults[GUEST] : NaN,
   };
   if (!options.detail) return { values };
   const detail: SpteAgingDetail = {

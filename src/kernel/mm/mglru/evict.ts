@@ -7,7 +7,8 @@
  * to MIN_LRU_BATCH per call and MAX_LRU_BATCH looked at. For each isolated folio shrink_folio_list keeps it if a
  * look-around marked it referenced meanwhile, else asks folio_referenced; a referenced folio goes back to the LRU as
  * PG_active, i.e. to max_seq ("don't add rejected folios to the oldest generation"), the rest are swapped out:
- * try_to_unmap clears the PTE and, through mmu_notifier_invalidate_range_start, KVM drops the SPTE.
+ * try_to_unmap clears the PTE and, through mmu_notifier_invalidate_range_start, KVM drops the SPTE; the swap slot
+ * keeps a shadow entry (lru_gen_eviction).
  * Writeback is synchronous here (zram), so an unreferenced anon folio is freed in the same pass.
  */
 import { InvariantViolation } from "../../../sim/invariant";
@@ -89,6 +90,7 @@ function evictFolio(m: Mglru, f: number): void {
   const mm = as.mmOf(f);
   as.unmapPte(f);
   if (mm.notifier !== null) mm.notifier.invalidate(f);
+  m.workingset.lru_gen_eviction(f, m.lruvec.minSeq);
   m.stats.evicted++;
   m.record("evict", `folio ${f}`);
   m.onEvict(f);

@@ -7,6 +7,7 @@ import type { Simulation } from "../../../sim/simulation";
 import type { AddressSpace } from "./address-space";
 import { BloomFilters } from "./bloom-filter";
 import type { Lruvec } from "./lruvec";
+import { Workingset } from "./workingset";
 import { NotifierCalls } from "./young-notify";
 
 export interface LruGenConfig {
@@ -55,6 +56,8 @@ export class Mglru {
   mmStateSeq = 0;
   readonly calls = new NotifierCalls();
   readonly stats = new MglruStats();
+  /** Shadow entries and refault counters (mm/workingset.c). */
+  readonly workingset: Workingset;
   /** PG_referenced on isolated folios: set when a look-around hits a folio that reclaim holds (folio_update_gen). */
   readonly pgReferenced: Uint8Array;
   /** Who the trace names as acting (the reclaiming task or the aging daemon). */
@@ -69,6 +72,7 @@ export class Mglru {
     readonly sim: Simulation | null = null,
   ) {
     this.pgReferenced = new Uint8Array(lruvec.folios);
+    this.workingset = new Workingset(lruvec.folios, lruvec.classes);
   }
 
   /** Simulated time now (ns). */
@@ -84,5 +88,6 @@ export class Mglru {
   resetStats(): void {
     this.stats.reset();
     this.calls.reset();
+    this.workingset.resetCounters();
   }
 }

@@ -196,3 +196,20 @@ test("a mm that has not run since the last walk is skipped unless force_scan", (
   run_aging(w.m, true);
   assert.equal(w.as.young[512], 0);
 });
+
+test("workingset: eviction leaves min_seq in the shadow; a refault within MAX_NR_GENS generations is recent", () => {
+  const w = tinyWorld([4], 0, PRE_FIX);
+  for (let s = 0; s < 4; s++) w.fault(s, 0);
+  w.as.young.fill(0);
+  w.lruvec.inc_max_seq();
+  evict_folios(w.m);
+  assert.deepEqual(w.evicted, [0, 1, 2, 3]);
+  // evict_folios advanced min_seq (try_to_inc_min_seq) before shrink_folio_list freed them: the shadows say 1
+  assert.deepEqual([...w.m.workingset.shadow.subarray(0, 4)], [1, 1, 1, 1]);
+  assert.equal(w.m.workingset.lru_gen_refault(0, 0, w.lruvec.maxSeq), true, "max_seq 2 - 1 < 4");
+  for (let i = 0; i < 3; i++) w.lruvec.inc_max_seq();
+  assert.equal(w.m.workingset.lru_gen_refault(1, 0, w.lruvec.maxSeq), false, "max_seq 5 - 1 >= 4");
+  assert.equal(w.m.workingset.lru_gen_refault(1, 0, w.lruvec.maxSeq), false, "no shadow left: not a refault");
+  assert.deepEqual([...w.m.workingset.refaults], [2]);
+  assert.deepEqual([...w.m.workingset.activates], [1]);
+});
