@@ -132,22 +132,32 @@ export const spteAgingClaims: Array<Claim<SpteAgingParams>> = [
     statement:
       "With the fix, guest and host pages of equal coldness are evicted alike (guestEvictIdleS / hostEvictIdleS within " +
       "[0.9, 1.1]) and the tail returns to the base level: tabOpenP95Ms and tabOpenP99Ms under walk-notify within 10% of " +
-      "base (the same memory with no VM), while eviction-only's p95 is at least 10% above base.",
+      "base (the same memory with no VM); both with proactive aging (agingIntervalMs 2000) and with aging left to " +
+      "reclaim (0). (How far above base eviction-only's tail is, is the subject of host-refaults-and-tail-rise and the gap map.)",
     expected: "holds",
     async evaluate(ctx): Promise<ClaimOutcome> {
-      const rs = await ctx.run({ policy: ["eviction-only", "walk-notify", "base"] });
-      const BASE = { policy: "base" } as const;
-      const idle = rs.stat("guestEvictIdleS", AFTER).mean / rs.stat("hostEvictIdleS", AFTER).mean;
-      const p95 = paired(rs, "tabOpenP95Ms", AFTER, BASE);
-      const p99 = paired(rs, "tabOpenP99Ms", AFTER, BASE);
-      const pre = paired(rs, "tabOpenP95Ms", BEFORE, BASE);
-      const ok = idle >= 0.9 && idle <= 1.1 && Math.abs(p95.rel) <= 0.1 && Math.abs(p99.rel) <= 0.1 && pre.rel >= 0.1;
+      const rs = await ctx.run({ policy: ["eviction-only", "walk-notify", "base"], agingIntervalMs: [2000, 0] });
+      const parts: string[] = [];
+      let ok = true;
+      for (const agingIntervalMs of [2000, 0]) {
+        const fix = { ...AFTER, agingIntervalMs };
+        const base = { policy: "base", agingIntervalMs } as const;
+        const idle = rs.stat("guestEvictIdleS", fix).mean / rs.stat("hostEvictIdleS", fix).mean;
+        const p95 = paired(rs, "tabOpenP95Ms", fix, base);
+        const p99 = paired(rs, "tabOpenP99Ms", fix, base);
+        const pre = paired(rs, "tabOpenP95Ms", { ...BEFORE, agingIntervalMs }, base);
+        ok = ok && idle >= 0.9 && idle <= 1.1 && Math.abs(p95.rel) <= 0.1 && Math.abs(p99.rel) <= 0.1;
+        parts.push(
+          `${agingIntervalMs === 0 ? "reclaim-driven aging" : `aging every ${agingIntervalMs} ms`}: walk-notify guest/host idle at eviction x${f2(idle)}, ` +
+            `p95 ${f1(p95.a)} vs base ${f1(p95.base)} ms (${f1(100 * p95.rel)}%), p99 ${f1(p99.a)} vs ${f1(p99.base)} ms (${f1(100 * p99.rel)}%); ` +
+            `for comparison eviction-only p95 ${f1(pre.a)} ms (${f1(100 * pre.rel)}% over base)`,
+        );
+      }
       return {
         verdict: ok ? "holds" : "fails",
         detail:
-          `walk-notify: guest/host idle at eviction x${f2(idle)}; p95 ${f1(p95.a)} vs base ${f1(p95.base)} ms (${f1(100 * p95.rel)}%), ` +
-          `p99 ${f1(p99.a)} vs ${f1(p99.base)} ms (${f1(100 * p99.rel)}%); eviction-only p95 ${f1(pre.a)} ms (+${f1(100 * pre.rel)}% over base). ` +
-          `The fix lets MGLRU see guest accesses exactly where it sees host ones, so the model predicts the same decisions as base.`,
+          `${parts.join(". ")}. The fix lets MGLRU see guest accesses wherever it sees host ones, so the model predicts base's ` +
+          `decisions: identical with force_scan aging, nearly so when reclaim's Bloom-filtered walks age.`,
         evidence: rs.rows,
       };
     },
