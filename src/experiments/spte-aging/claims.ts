@@ -215,7 +215,8 @@ export const spteAgingClaims: Array<Claim<SpteAgingParams>> = [
       const pays = rows.filter((r) => r.pays);
       const verdict = pays.length === rows.length ? "holds" : pays.length === 0 ? "fails" : "depends";
       const show = (r: (typeof rows)[number]) =>
-        `${r.agingIntervalMs === 0 ? "reclaim-driven" : `${r.agingIntervalMs} ms`}: +${f2(r.costMs)} ms/s notifier vs ${f2(r.savedMs)} ms/s host refaults saved (all refaults: ${f2(r.totalSavedMs)})`;
+        `${r.agingIntervalMs === 0 ? "reclaim-driven" : `${r.agingIntervalMs} ms`}: +${f2(r.costMs)} ms/s notifier vs ${f2(r.savedMs)} ms/s host refaults saved ` +
+        `(counting the guest's refaults too, the fix ${r.totalSavedMs >= 0 ? `saves ${f2(r.totalSavedMs)}` : `adds ${f2(-r.totalSavedMs)}`} ms/s)`;
       return {
         verdict,
         detail: `${rows.map(show).join("; ")}. About ${Math.round(rows[0].callsPerPass)} notifier calls per pass (every resident guest page). Pays where ${pays.length ? pays.map((r) => (r.agingIntervalMs === 0 ? "reclaim-driven" : `${r.agingIntervalMs} ms`)).join(", ") : "nowhere"}.`,
