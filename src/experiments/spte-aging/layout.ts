@@ -10,22 +10,20 @@
 import { AddressSpace, type MmStruct } from "../../kernel/mm/mglru/address-space";
 import { SpteAge } from "../../kernel/kvm/spte-age";
 import type { RandomStreams } from "../../sim/random";
+import type { ParamValues } from "../params";
+import type { SpteAgingParams } from "./params";
 
 export const HOST = 0;
 export const GUEST = 1;
 
-export interface LayoutInput {
-  ramPages: number;
-  overcommit: number;
-  tabPages: number;
-  guestShare: number;
-  popularitySkew: number;
-  guestAccessScale: number;
-  guestLayout: "contiguous" | "scattered";
+/** What the layout depends on: the workload's shape, and whether guest memory sits behind KVM. */
+export type LayoutInput = Pick<
+  ParamValues<SpteAgingParams>,
+  "ramPages" | "overcommit" | "tabPages" | "guestShare" | "popularitySkew" | "guestAccessScale" | "guestLayout" | "notifierCallNs"
+> & {
   /** Whether guest memory sits behind KVM (false: the `base` reference, guest apps as host memory). */
   kvm: boolean;
-  notifierCallNs: number;
-}
+};
 
 export interface Layout {
   as: AddressSpace;

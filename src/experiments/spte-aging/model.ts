@@ -22,7 +22,8 @@ import { RandomStreams } from "../../sim/random";
 import { Simulation } from "../../sim/simulation";
 import { buildLayout, GUEST, HOST, pickGroup, type Layout } from "./layout";
 import { Metrics } from "./metrics";
-import type { Policy } from "./params";
+import type { ParamValues } from "../params";
+import type { SpteAgingParams } from "./params";
 
 const MS = 1e6;
 const S = 1e9;
@@ -31,26 +32,8 @@ export const BACKGROUND_RUN_PAGES = 16;
 /** Sampling period of the generation mix and coldness, ms. */
 export const SAMPLE_MS = 5_000;
 
-export interface ModelParams {
-  policy: Policy;
-  agingIntervalMs: number;
-  guestShare: number;
-  ramPages: number;
-  overcommit: number;
-  tabPages: number;
-  popularitySkew: number;
-  dwellMs: number;
-  touchIntervalMs: number;
-  backgroundPagesPerSec: number;
-  guestAccessScale: number;
-  guestLayout: "contiguous" | "scattered";
-  swapInUs: number;
-  tabOpenBaseMs: number;
-  notifierCallNs: number;
-  coldFraction: number;
-  durationS: number;
-  warmupS: number;
-}
+/** Every parameter of the experiment (see params.ts for units, defaults and sources). */
+export type ModelParams = ParamValues<SpteAgingParams>;
 
 export interface ModelResult {
   metrics: Metrics;
