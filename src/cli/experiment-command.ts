@@ -52,13 +52,11 @@ export async function experimentCommand(argv: string[], out: (s: string) => void
   for (const o of args.options) {
     if (RUN_OPTIONS.includes(o.name) || o.name === "help" || o.name === "h") continue;
     const name = o.name in exp.params ? o.name : camel(o.name);
-    const spec = exp.params[name];
-    if (!spec) {
-      // Let the schema produce the message (with a did-you-mean).
-      throw new ParamError(o.name, `unknown parameter '--${o.name}' for ${exp.id}; parameters: ${Object.keys(exp.params).join(", ")}`);
-    }
-    if (o.value === true) throw new ParamError(name, `parameter '${name}' needs a value; allowed: ${describeAllowed(spec)}`);
-    input[name] = parseCliValue(name, spec, o.value);
+    const spec = exp.params[name] as ParamSpec | undefined;
+    // An unknown name goes through to checkInput, which names it and suggests the closest parameter.
+    if (!spec) input[name] = [o.value];
+    else if (o.value === true) throw new ParamError(name, `parameter '${name}' needs a value; allowed: ${describeAllowed(spec)}`);
+    else input[name] = parseCliValue(name, spec, o.value);
   }
   const seeds = numberOption(args, "seeds", 5, (v) => Number.isInteger(v) && v >= 1 && v <= 10_000, "an integer in [1, 10000]");
   const seedBase = numberOption(args, "seed-base", 1, (v) => Number.isSafeInteger(v) && v >= 0, "a non-negative integer");

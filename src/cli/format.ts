@@ -4,8 +4,9 @@ import type { Row } from "../experiments/results";
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return "-";
   const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e7 || a < 1e-3)) return v.toExponential(3);
-  if (Number.isInteger(v)) return String(v);
+  if (Number.isInteger(v) && a < 1e15) return String(v);
+  if (a >= 1e4 && a < 1e12) return String(Math.round(v));
+  if (a !== 0 && (a >= 1e12 || a < 1e-3)) return v.toExponential(3);
   return v.toPrecision(a >= 100 ? Math.max(4, Math.ceil(Math.log10(a)) + 1) : 4);
 }
 

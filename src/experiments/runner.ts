@@ -4,12 +4,11 @@
  * results are assembled in job order, so the output is identical whatever the worker count.
  */
 import * as os from "node:os";
-import * as path from "node:path";
-import { Worker } from "node:worker_threads";
 import type { Experiment } from "./experiment";
 import { checkInput, sweepPoints, type ParamInput, type ParamSpecs, type ParamValues } from "./params";
 import { ResultSet, type Replication } from "./results";
 import { findExperiment } from "./registry";
+import { runOnWorkers } from "./worker-pool";
 
 export interface RunOptions {
   /** Replications per sweep point (default 5). */
@@ -94,45 +93,5 @@ function runInline(exp: Experiment<any, any>, jobs: Job[], onProgress?: (d: numb
     const r = runJob(exp, job, i);
     onProgress?.(i + 1, jobs.length);
     return r;
-  });
-}
-
-function runOnWorkers(jobs: Job[], nWorkers: number, onProgress?: (d: number, t: number) => void): Promise<JobResult[]> {
-  const script = path.join(__dirname, "worker.js");
-  return new Promise((resolve, reject) => {
-    const results: JobResult[] = new Array(jobs.length);
-    let next = 0;
-    let done = 0;
-    let failed = false;
-    const workers: Worker[] = [];
-    const finish = (err?: Error) => {
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve(results);
-    };
-    const feed = (w: Worker) => {
-      if (next < jobs.length) {
-        const i = next++;
-        w.postMessage({ index: i, job: jobs[i] });
-      }
-    };
-    for (let k = 0; k < nWorkers; k++) {
-      const w = new Worker(script);
-      workers.push(w);
-      w.on("message", (r: JobResult) => {
-        results[r.index] = r;
-        done++;
-        onProgress?.(done, jobs.length);
-        if (done === jobs.length) finish();
-        else feed(w);
-      });
-      w.on("error", (e) => {
-        if (!failed) {
-          failed = true;
-          finish(e);
-        }
-      });
-      feed(w);
-    }
   });
 }

@@ -51,8 +51,6 @@ export const enum ProcessState {
 export class Process<R = unknown> implements Waitable {
   /** Index in the simulation's process table; reused after the process ends. */
   readonly slot: number;
-  /** Queue key of this process's one live entry; any other entry for it is stale (left by an interrupt). */
-  pendingKey = -1;
   state: ProcessState = ProcessState.Scheduled;
   /** Value handed to the body at its next resumption. */
   resumeValue: unknown = undefined;

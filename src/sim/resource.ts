@@ -6,16 +6,21 @@ import { CONTINUE, PARK, type Process, type Waitable } from "./process";
 import { RingQueue } from "./ring-queue";
 import type { Simulation } from "./simulation";
 import { InvariantViolation } from "./invariant";
+import type { Trace } from "./trace";
 
 export class FifoMutex implements Waitable {
   private owner: Process<any> | null = null;
   private readonly waiters = new RingQueue<Process<any>>();
   acquisitions = 0;
+  /** The simulation's trace, looked up once: it is fixed when the simulation is made. */
+  private readonly trace: Trace | null;
 
   constructor(
     readonly sim: Simulation,
     readonly name = "mutex",
-  ) {}
+  ) {
+    this.trace = sim.trace;
+  }
 
   get holder(): Process<any> | null {
     return this.owner;
@@ -38,13 +43,13 @@ export class FifoMutex implements Waitable {
     if (this.owner !== null) return false;
     this.owner = p;
     this.acquisitions++;
-    if (this.sim.trace) this.sim.record(p.name, "acquired", this.name);
+    if (this.trace) this.sim.record(p.name, "acquired", this.name);
     return true;
   }
 
   /** The slow path: queue FIFO and PARK until unlock hands the mutex over. */
   lockSlow(p: Process<any>): number {
-    if (this.sim.trace) this.sim.record(p.name, "wait", this.name);
+    if (this.trace) this.sim.record(p.name, "wait", this.name);
     this.waiters.push(p);
     p.waitingOn = this;
     return PARK;
@@ -55,7 +60,7 @@ export class FifoMutex implements Waitable {
     if (this.owner !== p) {
       throw new InvariantViolation(`mutex ${this.name}`, this.sim.now, `'${p.name}' unlocked a mutex held by '${this.owner?.name ?? "nobody"}'`);
     }
-    if (this.sim.trace) this.sim.record(p.name, "release", this.name);
+    if (this.trace) this.sim.record(p.name, "release", this.name);
     const next = this.waiters.shift();
     if (next === undefined) {
       this.owner = null;
@@ -63,7 +68,7 @@ export class FifoMutex implements Waitable {
     }
     this.owner = next;
     this.acquisitions++;
-    if (this.sim.trace) this.sim.record(next.name, "acquired", this.name);
+    if (this.trace) this.sim.record(next.name, "acquired", this.name);
     this.sim.wake(next);
   }
 

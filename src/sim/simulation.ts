@@ -47,6 +47,11 @@ export class Simulation {
 
   private readonly queue = new EventQueue();
   private readonly procs: Array<Process<any> | null> = [];
+  /**
+   * Queue key of each process slot's one live entry; an entry popped with another key is stale (left behind by an
+   * interrupt). A typed array, not a Process field, so the per-event check and store stay unboxed.
+   */
+  private liveKeys = new Float64Array(64);
   private readonly freeSlots: number[] = [];
   private readonly callbacks: Array<(() => void) | null> = [];
   private readonly callbackKeys: number[] = [];
@@ -72,7 +77,12 @@ export class Simulation {
     p.body = typeof body === "function" ? body(p) : body;
     this.procs[slot] = p;
     // Keys are unique, so entries left for an earlier process in this slot stay stale.
-    p.pendingKey = this.queue.push(this.now, URGENT, slot);
+    if (slot >= this.liveKeys.length) {
+      const grown = new Float64Array(this.liveKeys.length * 2);
+      grown.set(this.liveKeys);
+      this.liveKeys = grown;
+    }
+    this.liveKeys[slot] = this.queue.push(this.now, URGENT, slot);
     return p;
   }
 
@@ -86,7 +96,7 @@ export class Simulation {
     process.resumeValue = value;
     process.waitingOn = null;
     process.state = ProcessState.Scheduled;
-    process.pendingKey = this.queue.push(this.now, NORMAL, process.slot);
+    this.liveKeys[process.slot] = this.queue.push(this.now, NORMAL, process.slot);
   }
 
   /** Like `wake`, but the process resumes `delayNs` later (a lock hand-off that takes a cache-line transfer). */
@@ -100,7 +110,7 @@ export class Simulation {
     process.resumeValue = value;
     process.waitingOn = null;
     process.state = ProcessState.Scheduled;
-    process.pendingKey = this.queue.push(this.now + delayNs, NORMAL, process.slot);
+    this.liveKeys[process.slot] = this.queue.push(this.now + delayNs, NORMAL, process.slot);
   }
 
   /** Throws Interrupt(cause) into `process` now, withdrawing any sleep or subscription it has. */
@@ -113,7 +123,7 @@ export class Simulation {
     process.waitingOn = null;
     process.pendingThrow = new Interrupt(cause);
     process.state = ProcessState.Scheduled;
-    process.pendingKey = this.queue.push(this.now, URGENT, process.slot);
+    this.liveKeys[process.slot] = this.queue.push(this.now, URGENT, process.slot);
   }
 
   /** Runs `fn` after `delayNs`; returns a handle for `cancel`. */
@@ -203,7 +213,9 @@ export class Simulation {
       queue.pop();
       if (target >= 0) {
         const p = procs[target]!;
-        if (p.pendingKey !== key) continue; // stale: left behind by an interrupt
+        // Not cached across iterations: spawn() may grow the array.
+        if (this.liveKeys[target] !== key) continue; // stale: left behind by an interrupt
+        let now = t;
         this.now = t;
         this.eventCount++;
         this.current = p;
@@ -223,8 +235,19 @@ export class Simulation {
           }
           const y = r.value;
           if (typeof y === "number" && y >= 0) {
+            const wake = now + y;
+            // Direct continuation: when this wake-up would be the very next event (strictly earlier than anything
+            // queued, so no tie-break is involved), run it now instead of pushing and popping it. Same order, same
+            // results; the end-of-event checks below are the ones the outer loop would make.
+            if (wake < queue.peekTime() && wake < until && !this.stopRequested && this.eventCount < lastEvent && (stopWhen === undefined || !stopWhen())) {
+              now = wake;
+              this.now = wake;
+              this.eventCount++;
+              r = p.body.next(undefined);
+              continue;
+            }
             p.state = ProcessState.Sleeping;
-            p.pendingKey = queue.push(t + y, NORMAL, target);
+            this.liveKeys[target] = queue.push(wake, NORMAL, target);
             break;
           }
           r = this.resumeSlow(p, y);
@@ -282,7 +305,7 @@ export class Simulation {
   }
 
   private retire(p: Process<any>, value: unknown): void {
-    p.pendingKey = -1;
+    this.liveKeys[p.slot] = -1;
     p.finish(value);
     this.freeSlots.push(p.slot);
   }

@@ -67,3 +67,12 @@ for (const c of finiteSourceCases) {
 test("the closed form itself: K=8, Z=1000, S=100 gives 109.04 ns (../shared/bench/README.md)", () => {
   assert.equal(finiteSourceMeanWaitNs(8, 1000, 100).meanWaitNs.toFixed(2), "109.04");
 });
+
+test("memory does not grow with simulated time: the same queue and process table after 10x the work", () => {
+  const short = runLockModel({ threads: 16, thinkNs: 1000, holdNs: 100, acquisitions: 50_000 }, 9);
+  const long = runLockModel({ threads: 16, thinkNs: 1000, holdNs: 100, acquisitions: 500_000 }, 9);
+  // Histograms are fixed-size; the queue holds at most one entry per process plus a few hand-offs.
+  assert.ok(long.simNs > 9 * short.simNs);
+  assert.equal(long.queueCapacity, short.queueCapacity);
+  assert.equal(long.liveProcesses, short.liveProcesses);
+});

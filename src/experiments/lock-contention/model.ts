@@ -24,6 +24,9 @@ export interface LockModelResult {
   wait: Histogram;
   events: number;
   trace: Trace | null;
+  /** Event-queue slots allocated: bounded by the model's concurrency, not by simulated time. */
+  queueCapacity: number;
+  liveProcesses: number;
 }
 
 export function runLockModel(p: LockModelParams, seed: number, options: { trace?: boolean } = {}): LockModelResult {
@@ -32,24 +35,35 @@ export function runLockModel(p: LockModelParams, seed: number, options: { trace?
   const streams = new RandomStreams(seed);
   const wait = new Histogram("waitNs");
   const target = p.acquisitions;
+  const thinkNs = p.thinkNs;
+  const holdNs = p.holdNs;
   let done = 0;
   for (let i = 0; i < p.threads; i++) {
     const think = streams.stream("thread", i, "think");
     const hold = streams.stream("thread", i, "hold");
     sim.spawn(`thread${i}`, function* worker(self: Process) {
       for (;;) {
-        yield Math.round(think.exponential(p.thinkNs));
+        yield Math.round(think.exponential(thinkNs));
         const t0 = sim.now;
         if (!mutex.tryLock(self)) yield mutex.lockSlow(self);
         wait.record(sim.now - t0);
-        yield Math.round(hold.exponential(p.holdNs));
+        yield Math.round(hold.exponential(holdNs));
         mutex.unlock(self);
         if (++done >= target) sim.stop();
       }
     });
   }
   sim.run();
-  return { acquisitions: done, simNs: sim.now, meanWaitNs: wait.mean, wait, events: sim.eventCount, trace: sim.trace };
+  return {
+    acquisitions: done,
+    simNs: sim.now,
+    meanWaitNs: wait.mean,
+    wait,
+    events: sim.eventCount,
+    trace: sim.trace,
+    queueCapacity: sim.queueCapacity,
+    liveProcesses: sim.liveProcesses,
+  };
 }
 
 /**
@@ -67,5 +81,7 @@ export function finiteSourceMeanWaitNs(threads: number, thinkNs: number, holdNs:
   }
   const p0 = 1 / sum;
   const x = (1 - p0) / holdNs;
-  return { meanWaitNs: threads / x - thinkNs - holdNs, throughputPerNs: x, utilization: 1 - p0 };
+  // With one thread nobody ever waits; rounding would otherwise leave -1e-13.
+  const meanWaitNs = Math.max(0, threads / x - thinkNs - holdNs);
+  return { meanWaitNs, throughputPerNs: x, utilization: 1 - p0 };
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `npm run setup`, README command 1: installs everything and runs the main job.
+#   1. Node packages (npm ci), the build (dist/), and node_modules/mmsim -> the project root, so notebooks can
+#      import "mmsim" by name;
+#   2. a project-local Python environment in .venv with the pinned Jupyter of requirements.txt;
+#   3. the tslab kernel registered inside .venv (nothing in the user's home);
+#   4. the main job: every notebooks/*.ipynb executed at its defaults, reports/<name>.html and reports/index.html.
+# Idempotent: npm and pip run only when package-lock.json / requirements.txt (or the Node or Python version) changed
+# since the last successful run (stamps in .cache/setup/). Extra arguments go to the main job (`mmsim report`).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+stamps="$root/.cache/setup"
+mkdir -p "$stamps"
+
+step() { printf '\n== %s\n' "$*"; }
+die() { printf 'setup: %s\n' "$*" >&2; exit 2; }
+key() { { cat "$@"; printf '%s\n' "$root"; } | sha256sum | cut -c1-32; }
+fresh() { [ -f "$stamps/$1" ] && [ "$(cat "$stamps/$1")" = "$2" ]; }
+
+command -v node >/dev/null || die "Node.js 20 or later is required (node not found)"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || die "Node.js 20 or later is required (found $(node --version))"
+command -v python3 >/dev/null || die "Python 3.10 or later with venv is required (python3 not found)"
+python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || die "Python 3.10 or later is required (found $(python3 --version))"
+
+step "Node packages"
+npm_key="$(node --version | key package.json package-lock.json /dev/stdin)"
+if [ -d node_modules ] && fresh npm "$npm_key"; then
+  echo "node_modules is up to date"
+else
+  npm ci --no-audit --no-fund
+  echo "$npm_key" >"$stamps/npm"
+fi
+
+step "Build"
+npm run --silent build
+# What npm workspaces would do: the package visible under its own name, for notebooks in notebooks/.
+if [ "$(readlink node_modules/mmsim 2>/dev/null || true)" != ".." ]; then
+  [ -e node_modules/mmsim ] && [ ! -L node_modules/mmsim ] && die "node_modules/mmsim exists and is not a link: remove it"
+  ln -sfn .. node_modules/mmsim
+fi
+echo "dist/ built; node_modules/mmsim -> project root"
+
+step "Python environment (.venv)"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv || die "python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)"
+fi
+# shellcheck source=jupyter-env.sh
+source "$root/scripts/jupyter-env.sh"
+pip_key="$(.venv/bin/python --version | key requirements.txt /dev/stdin)"
+if fresh pip "$pip_key"; then
+  echo ".venv is up to date"
+else
+  .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
+  echo "$pip_key" >"$stamps/pip"
+fi
+
+step "TypeScript kernel (tslab) in .venv"
+kernel_json=".venv/share/jupyter/kernels/tslab/kernel.json"
+tslab_bin="$root/node_modules/.bin/tslab"
+if [ -f "$kernel_json" ] && grep -qF "\"$tslab_bin\"" "$kernel_json"; then
+  echo "tslab kernel registered"
+else
+  "$tslab_bin" install --python="$root/.venv/bin/python" --sys-prefix --binary="$tslab_bin"
+fi
+
+# JupyterLab would otherwise fetch news and update checks from the internet on start.
+lab_settings=".venv/share/jupyter/lab/settings/overrides.json"
+if [ ! -f "$lab_settings" ]; then
+  mkdir -p "$(dirname "$lab_settings")"
+  printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' >"$lab_settings"
+fi
+
+step "Main job: every notebook at its defaults -> reports/"
+node bin/mmsim.js report "$@"
+echo
+echo "Open reports/index.html, or run \`npm run lab\` for JupyterLab."

@@ -1,0 +1,29 @@
+/** `mmsim report`: the main job without the installation: run every notebook at its defaults, write reports/. */
+import { reportAll } from "../notebook/report-all";
+import { parseArgs, UsageError } from "./args";
+import { asUsageErrors, NotebookRunError } from "./run-command";
+
+export const REPORT_HELP = `usage: mmsim report [notebook.ipynb]... [--notebooks DIR] [--reports DIR]
+
+Runs every notebook in notebooks/ (or only those named) at its defaults through the project's Jupyter, and writes
+reports/<name>.html, the executed reports/<name>.ipynb, and reports/index.html. A failing notebook keeps its previous
+report; the others still run; the exit status is non-zero.
+`;
+
+export async function reportCommand(argv: string[], out: (s: string) => void): Promise<void> {
+  const args = parseArgs(argv, ["help", "h"]);
+  if (args.options.some((o) => o.name === "help" || o.name === "h")) return out(REPORT_HELP);
+  let notebooksDir: string | undefined;
+  let reportsDir: string | undefined;
+  for (const o of args.options) {
+    if (o.name === "notebooks") notebooksDir = String(o.value);
+    else if (o.name === "reports") reportsDir = String(o.value);
+    else throw new UsageError(`unknown option '--${o.name}'; options: --notebooks DIR, --reports DIR`);
+  }
+  const result = await asUsageErrors(() =>
+    reportAll({ notebooksDir, reportsDir, only: args.positionals.length ? args.positionals : undefined, log: (line) => out(line + "\n") }),
+  );
+  if (result.failed.length > 0) {
+    throw new NotebookRunError(`${result.failed.length} notebook${result.failed.length === 1 ? "" : "s"} failed: ${result.failed.map((s) => s.file).join(", ")} (see above; their previous reports are kept)`);
+  }
+}

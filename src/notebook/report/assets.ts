@@ -1,0 +1,62 @@
+/**
+ * The JavaScript libraries a report inlines (once per report, only those its charts need), and the guard that keeps
+ * them working on pages that also load require.js: while the bundles run, `define.amd`, `module` and `exports` are
+ * hidden, so each UMD bundle sets its global (vega, vegaLite, vegaEmbed, Plotly) instead of registering an anonymous
+ * AMD module ("Mismatched anonymous define()"); they are restored right after.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Minified browser builds beside each package's main file. */
+const LIBRARIES = {
+  vega: { pkg: "vega", file: "vega.min.js" },
+  vegaLite: { pkg: "vega-lite", file: "vega-lite.min.js" },
+  vegaEmbed: { pkg: "vega-embed", file: "vega-embed.min.js" },
+  plotly: { pkg: "plotly.js-dist-min", file: "plotly.min.js" },
+} as const;
+
+export type Library = keyof typeof LIBRARIES;
+
+const cache = new Map<Library, string>();
+
+/** A library's browser build, read from node_modules. */
+export function librarySource(lib: Library): string {
+  let text = cache.get(lib);
+  if (text === undefined) {
+    const { pkg, file } = LIBRARIES[lib];
+    const full = path.join(path.dirname(require.resolve(pkg)), file);
+    text = fs.readFileSync(full, "utf8");
+    cache.set(lib, text);
+  }
+  return text;
+}
+
+/** Script text made safe inside <script>: "</script" would end the element early. */
+export function scriptSafe(js: string): string {
+  return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+const HIDE_AMD = `(function () {
+  var saved = { define: window.define, amd: undefined, module: window.module, exports: window.exports,
+    had: { module: "module" in window, exports: "exports" in window } };
+  if (typeof window.define === "function" && window.define.amd) { saved.amd = window.define.amd; window.define.amd = undefined; }
+  window.module = undefined; window.exports = undefined;
+  window.__mmsimSavedModuleSystem = saved;
+})();`;
+
+const RESTORE_AMD = `(function () {
+  var saved = window.__mmsimSavedModuleSystem;
+  if (saved.amd !== undefined) window.define.amd = saved.amd;
+  if (saved.had.module) window.module = saved.module; else delete window.module;
+  if (saved.had.exports) window.exports = saved.exports; else delete window.exports;
+  delete window.__mmsimSavedModuleSystem;
+})();`;
+
+/** <script> elements loading `libs` in order, wrapped in the require.js guard. */
+export function libraryScripts(libs: ReadonlyArray<Library>): string {
+  if (libs.length === 0) return "";
+  const parts = [`<script>${HIDE_AMD}</script>`];
+  for (const lib of libs) parts.push(`<script data-library="${lib}">${scriptSafe(librarySource(lib))}</script>`);
+  parts.push(`<script>${RESTORE_AMD}</script>`);
+  return parts.join("\n");
+}

@@ -1,0 +1,38 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { tableHtml, tableText, verdictBundle } from "../../src/notebook";
+import { runExperiment, findExperiment } from "../../src/index";
+
+test("a ResultSet shows as a table with each observable and its CI in one cell", async () => {
+  const rs = await runExperiment(findExperiment("lock-contention")!, { threads: [2, 4], acquisitions: 2000 }, { seeds: 3, workers: 1 });
+  const html = tableHtml(rs, { columns: ["threads", "meanWaitNs", "meanWaitNsCi95", "exactMeanWaitNs"] });
+  assert.match(html, /^<table class="mmsim-table"><thead><tr><th style="text-align:right">threads<\/th><th style="text-align:right">meanWaitNs<\/th>/);
+  assert.equal((html.match(/<tr>/g) ?? []).length, 3);
+  assert.match(html, /<td style="text-align:right">[\d.]+ ± [\d.]+<\/td>/);
+  const text = tableText(rs, { columns: ["threads", "meanWaitNs", "meanWaitNsCi95"], combineCi: false });
+  assert.equal(text.split("\n")[0].trim().split(/\s+/).join(" "), "threads meanWaitNs meanWaitNsCi95");
+});
+
+test("records and danfojs DataFrames work too; text is escaped", () => {
+  const rows = [{ name: "<a&b>", value: 1.23456789 }, { name: "c", value: 1e9 }];
+  assert.equal(
+    tableHtml(rows),
+    '<table class="mmsim-table"><thead><tr><th style="text-align:left">name</th><th style="text-align:right">value</th></tr></thead>' +
+      '<tbody><tr><td style="text-align:left">&lt;a&amp;b&gt;</td><td style="text-align:right">1.235</td></tr>' +
+      '<tr><td style="text-align:left">c</td><td style="text-align:right">1000000000</td></tr></tbody></table>',
+  );
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const dfd = require("danfojs-node") as { DataFrame: new (data: unknown) => { columns: string[]; values: unknown[][] } };
+  const df = new dfd.DataFrame({ name: ["<a&b>", "c"], value: [1.23456789, 1e9] });
+  assert.equal(tableHtml(df), tableHtml(rows));
+});
+
+test("the verdict table colours each verdict and keeps the text form", () => {
+  const b = verdictBundle([
+    { id: "c1", who: "Upton", statement: "s1", expected: "holds", verdict: "holds", detail: "d1" },
+    { id: "c2", who: "Yu", statement: "s2", expected: "holds", verdict: "fails", detail: "d2" },
+  ]);
+  assert.match(String(b["text/html"]), /class="mmsim-table mmsim-verdicts"/);
+  assert.match(String(b["text/html"]), /<b style="color:#cf222e">fails<\/b> <small>\(expected: holds\)<\/small>/);
+  assert.match(String(b["text/plain"]), /c2\s+Yu\s+fails\s+d2/);
+});
