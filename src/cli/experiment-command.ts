@@ -4,7 +4,7 @@ import { experiments, findExperiment } from "../experiments/registry";
 import { runExperiment } from "../experiments/runner";
 import type { Experiment } from "../experiments/experiment";
 import { camel, numberOption, parseArgs, lastOption, UsageError } from "./args";
-import { formatTable } from "./format";
+import { formatNumber, formatTable } from "./format";
 
 const RUN_OPTIONS = ["seeds", "seed-base", "workers", "format"];
 
@@ -68,5 +68,23 @@ export async function experimentCommand(argv: string[], out: (s: string) => void
   // Output is written once, whole, after every replication succeeded.
   if (format === "json") out(JSON.stringify(rs.toJSON()) + "\n");
   else if (format === "csv") out(rs.toCSV());
-  else out(formatTable(rs.rows, rs.columns));
+  else {
+    // For people: parameters that were not swept go on one line above the table, so the table stays readable.
+    const plan = rs.plan as Record<string, unknown[]>;
+    const fixed = Object.keys(plan).filter((k) => plan[k].length === 1);
+    if (fixed.length > 0) out(`${exp.id}, ${seeds} seeds from ${seedBase}; ${fixed.map((k) => `${k}=${String(plan[k][0])}`).join(" ")}\n\n`);
+    // Each observable as "mean ±ci95" in one column.
+    const swept = Object.keys(plan).filter((k) => !fixed.includes(k));
+    const observables = Object.keys(exp.observables);
+    const rows = rs.rows.map((r) => {
+      const row: Record<string, string | number | boolean> = {};
+      for (const k of swept) row[k] = r[k];
+      for (const o of observables) {
+        const ci = r[`${o}Ci95`] as number;
+        row[o] = Number.isFinite(ci) && ci > 0 ? `${formatNumber(r[o] as number)} ±${formatNumber(ci)}` : formatNumber(r[o] as number);
+      }
+      return row;
+    });
+    out(formatTable(rows, [...swept, ...observables]));
+  }
 }

@@ -1,0 +1,81 @@
+/**
+ * `vma-lock` (issue 8): mmap_lock vs per-VMA locks vs the whole fault under RCU, on a pft-like fault load over the
+ * maple tree. Thread: ../shared/seeds/003-maple-tree-mmap-lock-scalability-2022.txt.
+ */
+import { defineExperiment } from "../experiment";
+import type { ParamValues } from "../params";
+import { vmaLockParams, type VmaLockParamSpecs } from "./params";
+import { runPft, type PftResult } from "./model";
+import { vmaLockClaims } from "./claims";
+
+/** Chart data of one replication (structured-cloneable). */
+export interface VmaLockDetail {
+  /** CDF of the writers' latency, us. */
+  writerLatencyCdfUs: Array<{ value: number; fraction: number }>;
+  /** CDF of the faults' latency, ns. */
+  faultLatencyCdfNs: Array<{ value: number; fraction: number }>;
+  /** Completed faults by path. */
+  outcomes: { mmapLock: number; vmaLock: number; vmaLockFallback: number; speculative: number; speculativeRetry: number };
+  /** The 1-thread reference rate used for speedupVs1Thread. */
+  referenceFaultsPerSec: number;
+}
+
+function cdf(h: PftResult["faultLatencyNs"], scale: number): Array<{ value: number; fraction: number }> {
+  return h.count === 0 ? [] : h.cdf().map((pt) => ({ value: pt.value * scale, fraction: pt.fraction }));
+}
+
+export function pftParams(p: ParamValues<VmaLockParamSpecs>, threads = p.threads) {
+  return { ...p, threads };
+}
+
+export const vmaLock = defineExperiment({
+  id: "vma-lock",
+  title: "mmap_lock vs per-VMA locks vs the whole fault under RCU: page-fault scalability over the maple tree",
+  thread: "003-maple-tree-mmap-lock-scalability-2022.txt",
+  kernel:
+    "Linux 6.4 per-VMA locks (include/linux/mm.h vma_start_read/vma_start_write, include/linux/mmap_lock.h vma_end_write_all/mmap_write_unlock, mm/memory.c lock_vma_under_rcu, arch/x86/mm/fault.c do_user_addr_fault, lib/maple_tree.c mas_walk/mas_store, mm/swap.c folio_add_lru); kernel/locking/rwsem.c for mmap_lock; Michel Lespinasse's SPF v2 mmap_seq for rcu-fault (from memory)",
+  params: vmaLockParams,
+  observables: {
+    faultsPerSec: { unit: "per-s", description: "Faults completed per simulated second, all threads." },
+    speedupVs1Thread: { unit: "fraction", description: "faultsPerSec over the same scheme, layout and writers with 1 thread, run inside the replication on the same seed." },
+    fallbackRate: { unit: "fraction", description: "Faults done under mmap_lock because the fast path failed (VMA write-locked, or a sequence changed), over all faults; 0 for mmap-lock, which has no fast path." },
+    retryRate: { unit: "fraction", description: "Speculative (rcu-fault) attempts aborted because a sequence changed or was odd, over all faults; 0 for the locking schemes." },
+    writerLatencyP99Us: { unit: "us", description: "99th percentile of a change's latency, arrival to mmap_write_unlock (streaming histogram); 0 when no change ran." },
+    elapsedS: { unit: "s", description: "pft elapsed time at this rate: pftFaults / faultsPerSec (comparable to Mel's table)." },
+    writerLatencyMeanUs: { unit: "us", description: "Mean latency of a change; 0 when none ran." },
+    writerOpsPerSec: { unit: "per-s", description: "Changes that arrived after the warm-up and completed; below writerRatePerSec when the writers' queue grows (then their latency depends on durationMs)." },
+    faultLatencyP99Us: { unit: "us", description: "99th percentile of one fault's latency." },
+    mmapLockLineUtilization: { unit: "fraction", description: "Share of time mmap_lock's cache line was busy serving atomics." },
+    mmapLockTransfersPerFault: { unit: "count", description: "Transfers of mmap_lock's line per fault." },
+  },
+  scenario(p, seed, options) {
+    const r = runPft(p, seed);
+    const ref = p.threads === 1 ? r : runPft(pftParams(p, 1), seed);
+    const detail: VmaLockDetail | undefined = options.detail
+      ? {
+          writerLatencyCdfUs: cdf(r.writerLatencyNs, 1e-3),
+          faultLatencyCdfNs: cdf(r.faultLatencyNs, 1),
+          outcomes: { mmapLock: r.outcomes[0], vmaLock: r.outcomes[1], vmaLockFallback: r.outcomes[2], speculative: r.outcomes[3], speculativeRetry: r.outcomes[4] },
+          referenceFaultsPerSec: ref.faultsPerSec,
+        }
+      : undefined;
+    const wrote = r.writerLatencyNs.count > 0;
+    return {
+      values: {
+        faultsPerSec: r.faultsPerSec,
+        speedupVs1Thread: r.faultsPerSec / ref.faultsPerSec,
+        fallbackRate: r.fallbackRate,
+        retryRate: r.retryRate,
+        writerLatencyP99Us: wrote ? r.writerLatencyNs.quantile(0.99) / 1e3 : 0,
+        elapsedS: p.pftFaults / r.faultsPerSec,
+        writerLatencyMeanUs: wrote ? r.writerLatencyNs.mean / 1e3 : 0,
+        writerOpsPerSec: r.writerOpsPerSec,
+        faultLatencyP99Us: r.faultLatencyNs.quantile(0.99) / 1e3,
+        mmapLockLineUtilization: r.mmapLockLineUtilization,
+        mmapLockTransfersPerFault: r.mmapLockTransfersPerFault,
+      },
+      detail,
+    };
+  },
+  claims: vmaLockClaims,
+});

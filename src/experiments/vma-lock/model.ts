@@ -1,0 +1,191 @@
+/**
+ * One pft-like run: `threads` threads fault anonymous pages as fast as they can (Lee Schermerhorn's pft as mmtests
+ * runs it, from memory: threads touch their own parts of anonymous memory), each in its own VMA or all in one, while
+ * a writer thread changes the address space at a Poisson rate. The scheme decides how a fault finds and pins its
+ * VMA (src/kernel/mm/fault.ts); everything else is shared: the fault's work, the per-node lru_lock, the machine.
+ */
+import { Simulation } from "../../sim/simulation";
+import { RandomStreams } from "../../sim/random";
+import { Histogram } from "../../sim/stats/histogram";
+import type { Process } from "../../sim/process";
+import { Topology } from "../../kernel/cpu/topology";
+import { Cpu } from "../../kernel/cpu/cpu";
+import type { CacheLineCosts } from "../../kernel/cpu/cacheline";
+import { Rcu } from "../../kernel/rcu/tree";
+import { MapleTree } from "../../kernel/mm/maple-tree";
+import { MmStruct, mmap_write_lock, mmap_write_unlock } from "../../kernel/mm/mmap-lock";
+import { VmAreaStruct, vma_begin_change, vma_start_write } from "../../kernel/mm/vma-lock";
+import { LruAddBatches } from "../../kernel/mm/pagevec-lru-add";
+import { do_user_addr_fault, FaultOutcome, type FaultEnv, type FaultScheme, type SeqScope } from "../../kernel/mm/fault";
+import { checkMachine, cpuOfThread, smtSlowdowns, type Machine } from "./placement";
+
+export interface PftParams extends Machine {
+  scheme: FaultScheme;
+  layout: "per-thread-vma" | "one-huge-vma" | "shared-vmas";
+  threads: number;
+  threadsPerVma: number;
+  writerRatePerSec: number;
+  writerHoldNs: number;
+  writerVmas: number;
+  vmaAtomics: number;
+  otherVmas: number;
+  seqScope: SeqScope;
+  durationMs: number;
+  warmupMs: number;
+  faultWorkNs: number;
+  faultWorkCv: number;
+  lineLocalNs: number;
+  lineSameSocketNs: number;
+  lineCrossSocketNs: number;
+  lruBatchPages: number;
+  lruPageNs: number;
+  mapleFanout: number;
+  mapleNodeReadNs: number;
+}
+
+export interface PftResult {
+  /** Faults completed in the measured window. */
+  faults: number;
+  faultsPerSec: number;
+  /** Completed faults by FaultOutcome. */
+  outcomes: number[];
+  /** Faults that ran (or were redone) under mmap_lock because the fast path failed, over all faults. */
+  fallbackRate: number;
+  /** Speculative attempts discarded because a sequence changed, over all faults. */
+  retryRate: number;
+  /** Changes that arrived after the warm-up and completed by the end. */
+  writerOps: number;
+  /** Completed changes per second (below writerRatePerSec when writers cannot keep up). */
+  writerOpsPerSec: number;
+  writerLatencyNs: Histogram;
+  faultLatencyNs: Histogram;
+  /** Share of the measured time mmap_lock's line was busy with atomics. */
+  mmapLockLineUtilization: number;
+  /** mmap_lock line transfers per completed fault. */
+  mmapLockTransfersPerFault: number;
+  events: number;
+}
+
+/** RCU timing for the grace periods that free replaced maple nodes (src/kernel/rcu/tree.ts). */
+const RCU_TIMING = {
+  fqsIntervalNs: 3_000_000, // 3 jiffies at HZ=1000
+  qsIntervalNs: 1_000_000, // a busy user-mode CPU is seen quiescent at the scheduler tick (HZ=1000)
+  gpStartDelayNs: 10_000, // assumption: the GP kthread's wake-up
+  gpCleanupNs: 10_000, // assumption
+};
+
+export function runPft(p: PftParams, seed: number, options: { trace?: boolean } = {}): PftResult & { sim: Simulation } {
+  checkMachine(p, p.threads);
+  const sim = new Simulation({ trace: options.trace });
+  const rs = new RandomStreams(seed);
+  const topology = new Topology({ cpus: p.sockets * p.cpusPerSocket, cpusPerSocket: p.cpusPerSocket });
+  const costs: CacheLineCosts = { localNs: p.lineLocalNs, sameSocketNs: p.lineSameSocketNs, crossSocketNs: p.lineCrossSocketNs };
+
+  const threadCpus = Array.from({ length: p.threads }, (_, i) => cpuOfThread(p, i));
+  const slow = smtSlowdowns(p, threadCpus);
+  // The writer is the process's next thread: the next CPU in placement order (shared when every CPU is taken).
+  const writerCpu = cpuOfThread(p, p.threads % topology.cpus);
+
+  const cpus = Array.from({ length: topology.cpus }, (_, c) => new Cpu(sim, c));
+  const busy = new Set<number>([...threadCpus, writerCpu]);
+  const idleCpus = new Set<number>(cpus.map((c) => c.id).filter((c) => !busy.has(c)));
+  const rcu = new Rcu(sim, cpus, cpus.map((c) => rs.stream("cpu", c.id, "rcu-qs")), rs.stream("rcu", "gp"), { ...RCU_TIMING, idleCpus, irqOffIsReader: false });
+
+  const perVmaThreads = p.layout === "per-thread-vma" ? 1 : p.layout === "one-huge-vma" ? p.threads : Math.min(p.threadsPerVma, p.threads);
+  const faultedVmas = Math.ceil(p.threads / perVmaThreads);
+  const totalVmas = faultedVmas + p.otherVmas;
+  const tree = new MapleTree(sim, "mm_mt", topology, costs, { entries: totalVmas, fanout: p.mapleFanout, nodeReadNs: p.mapleNodeReadNs }, rcu);
+  const perVma = p.scheme === "per-vma";
+  const speculative = p.scheme === "rcu-fault" || p.scheme === "rcu-fault-vma-atomic";
+  const mm = new MmStruct(sim, topology, costs, tree, { perVmaLock: perVma, spfMmapSeq: speculative && p.seqScope === "mm" });
+  const vmas = Array.from({ length: faultedVmas }, (_, v) => new VmAreaStruct(sim, v, topology, costs));
+  // VMAs nobody faults in exist only once a writer touches one (they are many and mostly idle).
+  const others = new Map<number, VmAreaStruct>();
+  const vmaById = (id: number): VmAreaStruct => {
+    if (id < faultedVmas) return vmas[id];
+    let v = others.get(id);
+    if (!v) others.set(id, (v = new VmAreaStruct(sim, id, topology, costs)));
+    return v;
+  };
+
+  const lru = new LruAddBatches(sim, topology, costs, { batchPages: p.lruBatchPages, perPageNs: p.lruPageNs });
+  const warmupNs = Math.round(p.warmupMs * 1e6);
+  const endNs = warmupNs + Math.round(p.durationMs * 1e6);
+  const outcomes = [0, 0, 0, 0, 0];
+  const faultLatencyNs = new Histogram("fault latency ns");
+  const writerLatencyNs = new Histogram("writer latency ns");
+  let writerOps = 0;
+
+  for (let i = 0; i < p.threads; i++) {
+    const work = rs.stream("thread", i, "work");
+    const env: FaultEnv = { sim, mm, rcu, lru, scheme: p.scheme, seqScope: p.seqScope, vmaAtomics: p.vmaAtomics, workNs: () => work.lognormal(p.faultWorkNs, p.faultWorkCv) };
+    const cpu = threadCpus[i];
+    const vma = vmas[Math.floor(i / perVmaThreads)];
+    const s = slow[i];
+    sim.spawn(`thread${i}`, function* pft(self: Process) {
+      for (;;) {
+        const t0 = sim.now;
+        const outcome = yield* do_user_addr_fault(env, self, cpu, vma, s);
+        if (t0 >= warmupNs) {
+          outcomes[outcome]++;
+          faultLatencyNs.record(sim.now - t0);
+        }
+      }
+    });
+  }
+
+  if (p.writerRatePerSec > 0) {
+    const arrivals = rs.stream("writer", "arrivals");
+    const pick = rs.stream("writer", "vmas");
+    const meanGapNs = 1e9 / p.writerRatePerSec;
+    const change = function* (self: Process) {
+      const arrived = sim.now;
+      yield* mmap_write_lock(mm, self, writerCpu);
+      for (let k = 0; k < p.writerVmas; k++) {
+        const vma = vmaById(pick.integer(totalVmas));
+        if (perVma) yield* vma_start_write(mm, vma, self, writerCpu);
+        else vma_begin_change(mm, vma, self);
+      }
+      yield tree.mas_store(writerCpu);
+      if (p.writerHoldNs > 0) yield Math.round(p.writerHoldNs);
+      yield* mmap_write_unlock(mm, self, writerCpu);
+      if (arrived >= warmupNs) {
+        writerOps++;
+        writerLatencyNs.record(sim.now - arrived);
+      }
+    };
+    sim.spawn("writer-arrivals", function* () {
+      for (;;) {
+        yield Math.max(1, Math.round(arrivals.exponential(meanGapNs)));
+        sim.spawn("mmap_writer", change);
+      }
+    });
+  }
+
+  let lineBusyAtWarmup = 0;
+  let transfersAtWarmup = 0;
+  sim.schedule(warmupNs, () => {
+    lineBusyAtWarmup = mm.mmapLockLine.busyNsTotal;
+    transfersAtWarmup = mm.mmapLockLine.transfers;
+  });
+  sim.run({ until: endNs });
+
+  const faults = outcomes.reduce((a, b) => a + b, 0);
+  const measuredS = (endNs - warmupNs) / 1e9;
+  const fallbacks = outcomes[FaultOutcome.VmaLockFallback] + outcomes[FaultOutcome.SpeculativeRetry];
+  return {
+    faults,
+    faultsPerSec: faults / measuredS,
+    outcomes,
+    fallbackRate: faults > 0 ? fallbacks / faults : 0,
+    retryRate: faults > 0 ? outcomes[FaultOutcome.SpeculativeRetry] / faults : 0,
+    writerOps,
+    writerOpsPerSec: writerOps / measuredS,
+    writerLatencyNs,
+    faultLatencyNs,
+    mmapLockLineUtilization: (mm.mmapLockLine.busyNsTotal - lineBusyAtWarmup) / (endNs - warmupNs),
+    mmapLockTransfersPerFault: faults > 0 ? (mm.mmapLockLine.transfers - transfersAtWarmup) / faults : 0,
+    events: sim.eventCount,
+    sim,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Where pft's threads run. CPU ids are socket-major (src/kernel/cpu/topology.ts): socket s owns CPUs
+ * [s * cpusPerSocket, (s + 1) * cpusPerSocket); inside a socket, CPU core + k * coresPerSocket is the k-th
+ * hardware thread of `core`. Thread i runs on placement order position i.
+ */
+export interface Machine {
+  sockets: number;
+  cpusPerSocket: number;
+  smtWays: number;
+  /** A core's throughput with all its hardware threads busy, relative to one thread alone. */
+  smtThroughput: number;
+  placement: "spread" | "packed";
+}
+
+export function checkMachine(m: Machine, threads: number): void {
+  if (m.cpusPerSocket % m.smtWays !== 0) throw new RangeError(`cpusPerSocket (${m.cpusPerSocket}) must be a multiple of smtWays (${m.smtWays})`);
+  const cpus = m.sockets * m.cpusPerSocket;
+  if (threads > cpus) throw new RangeError(`threads (${threads}) exceeds the machine's ${cpus} CPUs (sockets * cpusPerSocket)`);
+}
+
+/**
+ * The CPU of the i-th thread. spread: sockets alternate, and every core of a socket gets one thread before any
+ * gets a second (the scheduler prefers idle cores, then idle siblings); packed: socket 0 fills first, cores before
+ * siblings.
+ */
+export function cpuOfThread(m: Machine, i: number): number {
+  const cores = m.cpusPerSocket / m.smtWays;
+  const total = m.sockets * m.cpusPerSocket;
+  const j = i % total;
+  let socket: number;
+  let k: number;
+  if (m.placement === "spread") {
+    socket = j % m.sockets;
+    k = Math.floor(j / m.sockets);
+  } else {
+    socket = Math.floor(j / m.cpusPerSocket);
+    k = j % m.cpusPerSocket;
+  }
+  const core = k % cores;
+  const sibling = Math.floor(k / cores);
+  return socket * m.cpusPerSocket + sibling * cores + core;
+}
+
+/**
+ * How much each thread's CPU work stretches because other threads share its core: with b busy hardware threads on
+ * a core, the core delivers 1 + (smtThroughput - 1) * (b - 1) / (smtWays - 1) threads' worth, shared equally.
+ */
+export function smtSlowdowns(m: Machine, cpus: number[]): Float64Array {
+  const cores = m.cpusPerSocket / m.smtWays;
+  const coreOf = (cpu: number) => Math.floor(cpu / m.cpusPerSocket) * cores + (cpu % m.cpusPerSocket) % cores;
+  const busy = new Map<number, number>();
+  for (const c of cpus) busy.set(coreOf(c), (busy.get(coreOf(c)) ?? 0) + 1);
+  const out = new Float64Array(cpus.length);
+  cpus.forEach((c, i) => {
+    const b = busy.get(coreOf(c))!;
+    const coreThroughput = m.smtWays === 1 ? 1 : 1 + ((m.smtThroughput - 1) * (b - 1)) / (m.smtWays - 1);
+    out[i] = b / coreThroughput;
+  });
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * Adding new anonymous pages to the LRU, after mm/swap.c (folio_add_lru / lru_add_drain; 5.17 used
+ * lru_cache_add with a pagevec): each CPU batches pages in a per-CPU vector of PAGEVEC_SIZE (15) and drains the
+ * batch under the node's lruvec->lru_lock, a spinlock shared by every CPU that allocates from that node (one
+ * memcg: one lruvec per node). Freeing the pages later (pft unmaps them) takes the same lock in batches again
+ * (release_pages); its cost is folded into `perPageNs`.
+ *
+ * This is the model's only shared cost besides the fault locks, and what bends the RCU-fault curve: the lock is
+ * held for `batchPages * perPageNs` per drain, during which the struct page lines of the batch are pulled in.
+ */
+import type { Process, Yielded } from "../../sim/process";
+import type { Simulation } from "../../sim/simulation";
+import { CacheLine, type CacheLineCosts } from "../cpu/cacheline";
+import type { Topology } from "../cpu/topology";
+import { QueuedSpinlock } from "../locking/qspinlock";
+
+export interface LruAddOptions {
+  /** Pages per per-CPU batch (PAGEVEC_SIZE = 15, include/linux/pagevec.h). */
+  batchPages: number;
+  /** Time under lru_lock per page (LRU add plus its later removal), ns. */
+  perPageNs: number;
+}
+
+export class LruAddBatches {
+  /** lruvec->lru_lock of each node. */
+  readonly lru_lock: QueuedSpinlock[];
+  readonly lockLines: CacheLine[];
+  private readonly pending: Int32Array;
+  drains = 0;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly topology: Topology,
+    lineCosts: CacheLineCosts,
+    readonly options: LruAddOptions,
+  ) {
+    const nodes = topology.sockets;
+    this.lru_lock = Array.from({ length: nodes }, (_, n) => new QueuedSpinlock(sim, `node${n}.lru_lock`, { handoffNs: lineCosts.sameSocketNs }));
+    this.lockLines = Array.from({ length: nodes }, (_, n) => new CacheLine(sim, `node${n}.lru_lock`, topology, lineCosts));
+    this.pending = new Int32Array(topology.cpus);
+  }
+
+  /**
+   * folio_add_lru() of one new page on `cpu` (allocated from the CPU's own node). Every `batchPages`-th call drains
+   * the batch under the node's lru_lock. The time under the lock is not stretched by a busy SMT sibling: it is
+   * spent mostly waiting for struct page lines, which a sibling does not slow.
+   */
+  *folio_add_lru(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
+    if (++this.pending[cpu] < this.options.batchPages) return;
+    this.pending[cpu] = 0;
+    this.drains++;
+    const node = this.topology.socketOf(cpu);
+    const lock = this.lru_lock[node];
+    yield this.lockLines[node].atomic(cpu);
+    yield lock.queued_spin_lock(task);
+    yield Math.round(this.options.batchPages * this.options.perPageNs);
+    lock.queued_spin_unlock(task);
+  }
+}

@@ -1,0 +1,72 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { vmaLock } from "../../../src/experiments/vma-lock/experiment";
+import { runExperiment } from "../../../src/experiments/runner";
+import { defaults, ParamError } from "../../../src/experiments/params";
+import { runPft } from "../../../src/experiments/vma-lock/model";
+import { vmaLockParams } from "../../../src/experiments/vma-lock/params";
+
+const quick = { durationMs: 0.5, warmupMs: 0.05 };
+
+test("rows carry the issue's columns: scheme, layout, threads, writerRatePerSec, then the observables with CIs", async () => {
+  const rs = await runExperiment(vmaLock, { ...quick, threads: 4 }, { seeds: 2, workers: 1 });
+  const cols = rs.columns;
+  for (const c of ["scheme", "layout", "threads", "writerRatePerSec", "faultsPerSec", "speedupVs1Thread", "fallbackRate", "retryRate", "writerLatencyP99Us", "faultsPerSecCi95", "writerLatencyP99UsCi95"]) {
+    assert.ok(cols.includes(c), `missing column ${c}`);
+  }
+});
+
+test("bad input is rejected before anything runs, naming the parameter", async () => {
+  await assert.rejects(runExperiment(vmaLock, { schemes: "per-vma" }), (e: unknown) => e instanceof ParamError && /unknown parameter 'schemes' \(did you mean 'scheme'\?\)/.test(e.message));
+  await assert.rejects(runExperiment(vmaLock, { scheme: "spf" }), (e: unknown) => e instanceof ParamError && /parameter 'scheme': 'spf' is not a choice; allowed: one of 'mmap-lock', 'per-vma', 'rcu-fault', 'rcu-fault-vma-atomic'/.test(e.message));
+  await assert.rejects(runExperiment(vmaLock, { threads: 0 }), /parameter 'threads': 0 is out of range/);
+  await assert.rejects(runExperiment(vmaLock, { threads: 2.5 }), /parameter 'threads': expected an integer, got 2.5/);
+  await assert.rejects(runExperiment(vmaLock, { writerRatePerSec: -1 }), /parameter 'writerRatePerSec': -1 is out of range/);
+  await assert.rejects(runExperiment(vmaLock, { writerRatePerSec: "often" }), /parameter 'writerRatePerSec': expected a number, got "often"/);
+  await assert.rejects(runExperiment(vmaLock, { layout: [] }), /parameter 'layout': an empty list sweeps nothing/);
+  // Cross-parameter limits are checked by the scenario and reported with the seed and point.
+  await assert.rejects(runExperiment(vmaLock, { ...quick, threads: 100 }, { seeds: 1, workers: 1 }), /threads \(100\) exceeds the machine's 80 CPUs/);
+});
+
+test("determinism: same parameters and seeds give identical values, inline or on two workers", async () => {
+  const input = { ...quick, scheme: ["per-vma", "rcu-fault"] as const, threads: 8, writerRatePerSec: 50_000 };
+  const a = await runExperiment(vmaLock, { ...input, scheme: [...input.scheme] }, { seeds: 2, workers: 1 });
+  const b = await runExperiment(vmaLock, { ...input, scheme: [...input.scheme] }, { seeds: 2, workers: 2 });
+  assert.deepEqual(b.toJSON(), a.toJSON());
+});
+
+test("common random numbers: schemes share each thread's work draws, so paired differences are far tighter than seed-to-seed spread", async () => {
+  const rs = await runExperiment(vmaLock, { ...quick, threads: 1, scheme: ["per-vma", "rcu-fault"] }, { seeds: 5, workers: 1 });
+  const d = rs.difference("faultsPerSec", { scheme: "per-vma" }, { scheme: "rcu-fault" });
+  const spread = rs.stat("faultsPerSec", { scheme: "per-vma" }).sd;
+  assert.ok(spread > 0);
+  assert.ok(d.sd < spread / 3, `paired sd ${d.sd} vs seed sd ${spread}`);
+});
+
+test("calibration anchors (Mel's pft): 1 thread 32.66 s, mmap-lock 7.9x at 12 threads, rcu-fault 15.4x at 80 (within 10%)", () => {
+  const p = { ...defaults(vmaLockParams), durationMs: 2 };
+  const one = runPft({ ...p, scheme: "mmap-lock", threads: 1 }, 7);
+  const elapsed1 = p.pftFaults / one.faultsPerSec;
+  assert.ok(Math.abs(elapsed1 / 32.66 - 1) < 0.03, `1-thread elapsed ${elapsed1} s`);
+  const s12 = runPft({ ...p, scheme: "mmap-lock", threads: 12 }, 7).faultsPerSec / one.faultsPerSec;
+  assert.ok(Math.abs(s12 / (32.66 / 4.13) - 1) < 0.1, `mmap-lock speedup at 12: ${s12}`);
+  const rcuOne = runPft({ ...p, scheme: "rcu-fault", threads: 1 }, 7).faultsPerSec;
+  const s80 = runPft({ ...p, scheme: "rcu-fault", threads: 80 }, 7).faultsPerSec / rcuOne;
+  assert.ok(Math.abs(s80 / (32.77 / 2.13) - 1) < 0.1, `rcu-fault speedup at 80: ${s80}`);
+});
+
+test("state does not grow with simulated time: processes and queue stay bounded with writers running", () => {
+  const p = { ...defaults(vmaLockParams), threads: 8, writerRatePerSec: 20_000, warmupMs: 0 };
+  const short = runPft({ ...p, durationMs: 1 }, 3);
+  const long = runPft({ ...p, durationMs: 8 }, 3);
+  assert.ok(long.sim.liveProcesses <= short.sim.liveProcesses + 3, `${long.sim.liveProcesses} live processes after 8 ms vs ${short.sim.liveProcesses} after 1 ms`);
+  assert.ok(long.sim.queueCapacity <= 2 * short.sim.queueCapacity, `queue capacity ${long.sim.queueCapacity} vs ${short.sim.queueCapacity}`);
+});
+
+test("detail is structured-cloneable chart data", async () => {
+  const rs = await runExperiment(vmaLock, { ...quick, threads: 4, writerRatePerSec: 100_000 }, { seeds: 1, workers: 1, detail: true });
+  const d = rs.details({})[0];
+  assert.ok(d.writerLatencyCdfUs.length > 0 && d.faultLatencyCdfNs.length > 0);
+  assert.ok(d.referenceFaultsPerSec > 0);
+  assert.deepEqual(structuredClone(d), d);
+});
