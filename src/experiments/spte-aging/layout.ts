@@ -1,0 +1,137 @@
+/**
+ * The memory of the scenario: tabs (host renderer processes, one mm and one heap VMA each) and guest apps (regions
+ * of the VM's RAM, all in the VMM's one guest-memory VMA, whose mm carries KVM's notifier).
+ *
+ * Tabs and apps come from one list ranked by popularity, sizes drawn independently of rank, and ranks alternate
+ * between host and guest so that at every prefix of the ranking the guest holds `guestShare` of the entries:
+ * the two populations have the same distribution of sizes and popularity, so with equal access patterns any
+ * difference between them comes from how they are aged.
+ */
+import { AddressSpace, type MmStruct } from "../../kernel/mm/mglru/address-space";
+import { SpteAge } from "../../kernel/kvm/spte-age";
+import type { RandomStreams } from "../../sim/random";
+import type { ParamValues } from "../params";
+import type { SpteAgingParams } from "./params";
+
+export const HOST = 0;
+export const GUEST = 1;
+
+/** What the layout depends on: the workload's shape, and whether guest memory sits behind KVM. */
+export type LayoutInput = Pick<
+  ParamValues<SpteAgingParams>,
+  "ramPages" | "overcommit" | "tabPages" | "guestShare" | "popularitySkew" | "guestAccessScale" | "guestLayout" | "notifierCallNs"
+> & {
+  /** Whether guest memory sits behind KVM (false: the `base` reference, guest apps as host memory). */
+  kvm: boolean;
+};
+
+export interface Layout {
+  as: AddressSpace;
+  /** KVM's SPTE state, or null in the base reference. */
+  spte: SpteAge | null;
+  /** Owner (HOST/GUEST) of each group, in rank order. */
+  owner: Uint8Array;
+  /** Owner of each slot (HOST for holes; they are never touched). */
+  ownerOfSlot: Uint8Array;
+  /** The mm each group's accesses run in. */
+  mmOfGroup: MmStruct[];
+  /** Group g's pages are pages[start[g] .. start[g] + len[g]). */
+  start: Int32Array;
+  len: Int32Array;
+  pages: Int32Array;
+  /** Cumulative popularity weights (for choosing what to open or touch in the background). */
+  cumWeight: Float64Array;
+  /** Pages per owner. */
+  pagesOf: [number, number];
+}
+
+/** guest at rank r iff the running count of guest ranks steps: floor((r+1)s) > floor(rs). */
+export function isGuestRank(rank: number, share: number): boolean {
+  return Math.floor((rank + 1) * share + 1e-9) > Math.floor(rank * share + 1e-9);
+}
+
+export function buildLayout(p: LayoutInput, rs: RandomStreams): Layout {
+  const sizeStream = rs.stream("layout", "size");
+  const target = p.ramPages * p.overcommit;
+  const sizes: number[] = [];
+  const owners: number[] = [];
+  let total = 0;
+  while (total < target) {
+    const size = Math.max(64, Math.round(sizeStream.lognormal(p.tabPages, 0.5)));
+    owners.push(isGuestRank(sizes.length, p.guestShare) ? GUEST : HOST);
+    sizes.push(size);
+    total += size;
+  }
+  const groups = sizes.length;
+  const guestPages = sizes.reduce((s, n, g) => s + (owners[g] === GUEST ? n : 0), 0);
+  const hostSizes = sizes.filter((_, g) => owners[g] === HOST);
+  const as = new AddressSpace(AddressSpace.slotsFor([...hostSizes, Math.max(guestPages, 1)]));
+  const owner = Uint8Array.from(owners);
+  const start = new Int32Array(groups);
+  const len = Int32Array.from(sizes);
+  const pages = new Int32Array(total);
+  const mmOfGroup: MmStruct[] = new Array(groups);
+  // host tabs: one renderer mm each, pages in address order
+  let cursor = 0;
+  for (let g = 0; g < groups; g++) {
+    if (owner[g] !== HOST) continue;
+    const mm = as.addMm(`tab${g}`);
+    const vma = as.addVma(mm, sizes[g]);
+    mmOfGroup[g] = mm;
+    start[g] = cursor;
+    for (let i = 0; i < sizes[g]; i++) pages[cursor++] = vma.start + i;
+  }
+  // guest apps: one VMM mm, one VMA for all guest RAM
+  let kvm: SpteAge | null = null;
+  if (guestPages > 0) {
+    const slotsSoFar = as.slots;
+    kvm = p.kvm ? new SpteAge(slotsSoFar + AddressSpace.slotsFor([guestPages]), p.notifierCallNs) : null;
+    const vmm = as.addMm("crosvm", kvm);
+    const vma = as.addVma(vmm, guestPages);
+    const order = new Int32Array(guestPages);
+    for (let i = 0; i < guestPages; i++) order[i] = vma.start + i;
+    if (p.guestLayout === "scattered") shuffle(order, rs);
+    let k = 0;
+    for (let g = 0; g < groups; g++) {
+      if (owner[g] !== GUEST) continue;
+      mmOfGroup[g] = vmm;
+      start[g] = cursor;
+      for (let i = 0; i < sizes[g]; i++) pages[cursor++] = order[k++];
+    }
+  }
+  const ownerOfSlot = new Uint8Array(as.slots);
+  for (let g = 0; g < groups; g++) {
+    if (owner[g] !== GUEST) continue;
+    for (let i = 0; i < len[g]; i++) ownerOfSlot[pages[start[g] + i]] = GUEST;
+  }
+  const cumWeight = new Float64Array(groups);
+  let acc = 0;
+  for (let g = 0; g < groups; g++) {
+    acc += (owner[g] === GUEST ? p.guestAccessScale : 1) / Math.pow(g + 1, p.popularitySkew);
+    cumWeight[g] = acc;
+  }
+  return { as, spte: kvm, owner, ownerOfSlot, mmOfGroup, start, len, pages, cumWeight, pagesOf: [total - guestPages, guestPages] };
+}
+
+/** Picks a group by popularity with a uniform draw u in [0, 1). */
+export function pickGroup(cumWeight: Float64Array, u: number): number {
+  const x = u * cumWeight[cumWeight.length - 1];
+  let lo = 0;
+  let hi = cumWeight.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cumWeight[mid] > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function shuffle(a: Int32Array, rs: RandomStreams): void {
+  const s = rs.stream("layout", "guest-scatter");
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = s.integer(i + 1);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
