@@ -7,6 +7,7 @@
 #   4. the main job: every notebooks/*.ipynb executed at its defaults, reports/<name>.html and reports/index.html.
 # Idempotent: npm and pip run only when package-lock.json / requirements.txt (or the Node or Python version) changed
 # since the last successful run (stamps in .cache/setup/). Extra arguments go to the main job (`mmsim report`).
+# MMSIM_INSTALL_ONLY=1 stops after step 3 (CI does this: the test suite runs every notebook itself).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -69,6 +70,12 @@ lab_settings=".venv/share/jupyter/lab/settings/overrides.json"
 if [ ! -f "$lab_settings" ]; then
   mkdir -p "$(dirname "$lab_settings")"
   printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' >"$lab_settings"
+fi
+
+if [ "${MMSIM_INSTALL_ONLY:-}" = 1 ]; then
+  echo
+  echo "MMSIM_INSTALL_ONLY=1: installed; the main job (reports/) is skipped."
+  exit 0
 fi
 
 step "Main job: every notebook at its defaults -> reports/"
