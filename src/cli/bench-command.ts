@@ -16,6 +16,8 @@ export interface LockBenchResult {
   holdNs: number;
   acquisitions: number;
   seed: number;
+  /** Acquisitions run (untimed, another seed) before the timed run. */
+  warmupAcquisitions: number;
   simNs: number;
   events: number;
   meanWaitNs: number;
@@ -25,7 +27,10 @@ export interface LockBenchResult {
   peakRssMB: number;
 }
 
-export function benchLock(threads: number, thinkNs: number, holdNs: number, acquisitions: number, seed: number): LockBenchResult {
+export function benchLock(threads: number, thinkNs: number, holdNs: number, acquisitions: number, seed: number, warmupAcquisitions = 0): LockBenchResult {
+  // A warm-up run on another seed lets the JIT compile the hot paths first, so the timed run measures steady-state
+  // speed (the C and SimPy references have no JIT to warm).
+  if (warmupAcquisitions > 0) runLockModel({ threads, thinkNs, holdNs, acquisitions: warmupAcquisitions }, seed + 1_000_003);
   const t0 = process.hrtime.bigint();
   const r = runLockModel({ threads, thinkNs, holdNs, acquisitions }, seed);
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -36,6 +41,7 @@ export function benchLock(threads: number, thinkNs: number, holdNs: number, acqu
     holdNs,
     acquisitions: r.acquisitions,
     seed,
+    warmupAcquisitions,
     simNs: r.simNs,
     events: r.events,
     meanWaitNs: r.meanWaitNs,
@@ -48,7 +54,7 @@ export function benchLock(threads: number, thinkNs: number, holdNs: number, acqu
 
 function lockOptions(argv: string[]) {
   const args = parseArgs(argv, ["json"]);
-  const known = ["json", "threads", "think-ns", "hold-ns", "acquisitions", "seed", "runs"];
+  const known = ["json", "threads", "think-ns", "hold-ns", "acquisitions", "seed", "runs", "warmup"];
   for (const o of args.options) if (!known.includes(o.name)) throw new UsageError(`unknown option --${o.name}; options: ${known.map((k) => `--${k}`).join(", ")}`);
   return {
     args,
@@ -58,6 +64,7 @@ function lockOptions(argv: string[]) {
     acquisitions: numberOption(args, "acquisitions", 1_000_000, (v) => Number.isInteger(v) && v >= 1 && v <= 1e9, "an integer in [1, 1e9]"),
     seed: numberOption(args, "seed", 1, (v) => Number.isSafeInteger(v) && v >= 0, "a non-negative integer"),
     runs: numberOption(args, "runs", 3, (v) => Number.isInteger(v) && v >= 1 && v <= 20, "an integer in [1, 20]"),
+    warmup: numberOption(args, "warmup", 300_000, (v) => Number.isInteger(v) && v >= 0 && v <= 1e8, "an integer in [0, 1e8]"),
   };
 }
 
@@ -84,19 +91,22 @@ export async function benchCommand(argv: string[], out: (s: string) => void): Pr
   const sub = argv[0];
   if (sub === "lock") {
     const o = lockOptions(argv.slice(1));
-    const r = benchLock(o.threads, o.thinkNs, o.holdNs, o.acquisitions, o.seed);
+    const r = benchLock(o.threads, o.thinkNs, o.holdNs, o.acquisitions, o.seed, o.warmup);
     if (lastOption(o.args, "json")) out(JSON.stringify(r) + "\n");
     else out(`mmsim threads=${r.threads} acquisitions=${r.acquisitions} sim_ns=${r.simNs} mean_wait_ns=${r.meanWaitNs.toFixed(1)} (exact ${r.exactMeanWaitNs.toFixed(2)}) wall_s=${r.wallS.toFixed(3)} acq_per_s=${Math.round(r.acqPerS)} peak_rss_mb=${r.peakRssMB.toFixed(0)}\n`);
     return;
   }
   if (sub === "compare") return compare(argv.slice(1), out);
-  throw new UsageError("usage: mmsim bench lock [--threads K] [--think-ns T] [--hold-ns H] [--acquisitions N] [--seed S] [--json]\n       mmsim bench compare [--acquisitions N] [--runs R]");
+  throw new UsageError(
+    "usage: mmsim bench lock [--threads K] [--think-ns T] [--hold-ns H] [--acquisitions N] [--seed S] [--warmup N] [--json]\n" +
+      "       mmsim bench compare [--acquisitions N] [--runs R] [--warmup N]",
+  );
 }
 
 /** Runs mmsim's model in a fresh child process, so each run's peak memory is its own. */
-function childBench(acquisitions: number): LockBenchResult {
+function childBench(acquisitions: number, warmup: number): LockBenchResult {
   const main = path.join(__dirname, "main.js");
-  const text = execFileSync(process.execPath, [main, "bench", "lock", "--acquisitions", String(acquisitions), "--json"], { encoding: "utf8" });
+  const text = execFileSync(process.execPath, [main, "bench", "lock", "--acquisitions", String(acquisitions), "--warmup", String(warmup), "--json"], { encoding: "utf8" });
   return JSON.parse(text) as LockBenchResult;
 }
 
@@ -108,12 +118,12 @@ async function compare(argv: string[], out: (s: string) => void): Promise<void> 
     lines.push(s);
     out(s + "\n");
   };
-  say(`reference model: 8 threads, one FIFO mutex, think Exp(1000 ns), hold Exp(100 ns); best of ${o.runs} runs each`);
+  say(`reference model: 8 threads, one FIFO mutex, think Exp(1000 ns), hold Exp(100 ns); best of ${o.runs} runs each; mmsim timed after a ${o.warmup}-acquisition warm-up`);
   const best = (f: () => number) => Math.max(...Array.from({ length: o.runs }, f));
 
   let mmsimMean = 0;
   const mmsim = best(() => {
-    const r = childBench(n);
+    const r = childBench(n, o.warmup);
     mmsimMean = r.meanWaitNs;
     return r.acqPerS;
   });
@@ -142,7 +152,7 @@ async function compare(argv: string[], out: (s: string) => void): Promise<void> 
   say("");
   if (simpy) say(`mmsim / SimPy = ${(mmsim / simpy).toFixed(1)}x   (target >= 30x)`);
   if (c) say(`mmsim / C     = ${(mmsim / c).toFixed(3)}x  (target >= 0.25x)`);
-  const mem = childBench(10_000_000);
+  const mem = childBench(10_000_000, 0);
   say(`10M acquisitions: peak RSS ${mem.peakRssMB.toFixed(0)} MB (target < 200 MB), ${mem.wallS.toFixed(2)} s`);
 }
 
