@@ -40,7 +40,7 @@ export class Simulation {
   now = 0;
   /** Events processed so far. */
   eventCount = 0;
-  /** The process whose body is running, or null between events. */
+  /** The process whose body is running (or ran last, between events; null while a callback runs). */
   current: Process | null = null;
   /** The trace, when enabled; primitives record into it only when it is set. */
   readonly trace: Trace | null;
@@ -118,7 +118,9 @@ export class Simulation {
     if (process.state === ProcessState.Done) {
       throw new Error(`cannot interrupt '${process.name}' at t=${this.now} ns: it has finished`);
     }
-    if (process === this.current) throw new Error(`process '${process.name}' cannot interrupt itself`);
+    if (process === this.current && process.state === ProcessState.Running) {
+      throw new Error(`process '${process.name}' cannot interrupt itself`);
+    }
     if (process.waitingOn) process.waitingOn.unsubscribe(process);
     process.waitingOn = null;
     process.pendingThrow = new Interrupt(cause);
@@ -194,6 +196,7 @@ export class Simulation {
       if (e instanceof InvariantViolation || e instanceof ProcessFailure) throw e;
       throw new ProcessFailure(p ? p.name : "(scheduled callback)", this.now, e);
     }
+    this.current = null;
     if (reachedUntil && until !== Infinity && this.now < until) this.now = until;
   }
 
@@ -253,7 +256,7 @@ export class Simulation {
           r = this.resumeSlow(p, y);
           if (r === null) break;
         }
-        this.current = null;
+        // `current` is left pointing at p (not reset per event: a store saved on the hot path); callbacks clear it.
       } else {
         const id = ~target;
         if (this.callbackKeys[id] !== key) continue;
@@ -262,6 +265,7 @@ export class Simulation {
         this.freeCallbacks.push(id);
         this.now = t;
         this.eventCount++;
+        this.current = null;
         fn();
       }
       if (this.stopRequested || (stopWhen !== undefined && stopWhen())) return false;
