@@ -16,6 +16,13 @@ export class LockSideStats {
     this.holdNs = new Histogram(`${lock} ${side} hold ns`);
   }
 
+  /** One acquisition after `waitedNs` of waiting; `spinning` waiters burn their CPU meanwhile (sleepers do not). */
+  granted(waitedNs: number, spinning = true): void {
+    this.acquisitions++;
+    this.waitNs.record(waitedNs);
+    if (spinning) this.spinNs += waitedNs;
+  }
+
   reset(): void {
     this.waitNs.reset();
     this.holdNs.reset();

@@ -255,9 +255,7 @@ export class Qrwlock implements RwLock, Waitable {
     }
     this.inside++;
     this.readerSinceNs.set(task, atNs);
-    this.stats.read.acquisitions++;
-    this.stats.read.waitNs.record(atNs - arrivedNs);
-    this.stats.read.spinNs += atNs - arrivedNs;
+    this.stats.read.granted(atNs - arrivedNs);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-read", this.name);
   }
 
@@ -272,9 +270,7 @@ export class Qrwlock implements RwLock, Waitable {
     this.wlocked = true;
     this.writer = task;
     this.writerSinceNs = atNs;
-    this.stats.write.acquisitions++;
-    this.stats.write.waitNs.record(atNs - arrivedNs);
-    this.stats.write.spinNs += atNs - arrivedNs;
+    this.stats.write.granted(atNs - arrivedNs);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-write", this.name);
   }
 

@@ -87,9 +87,7 @@ export class QueuedSpinlock implements Waitable {
     }
     this.owner = task;
     this.ownerSinceNs = atNs;
-    this.stats.acquisitions++;
-    this.stats.waitNs.record(waitedNs);
-    this.stats.spinNs += waitedNs;
+    this.stats.granted(waitedNs);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired", this.name);
   }
 

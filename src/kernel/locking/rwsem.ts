@@ -151,8 +151,7 @@ export class Rwsem implements Waitable {
     this.writer = null;
     this.readers++;
     this.readerSinceNs.set(task, this.sim.now);
-    this.stats.read.acquisitions++;
-    this.stats.read.waitNs.record(0);
+    this.stats.read.granted(0, false);
     const first = this.waitList.peek();
     if (first && !first.write) this.wakeReaders();
   }
@@ -195,8 +194,7 @@ export class Rwsem implements Waitable {
     if (this.writer !== null) throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `reader '${task.name}' entered while '${this.writer.name}' holds it for write`);
     this.readers++;
     this.readerSinceNs.set(task, atNs);
-    this.stats.read.acquisitions++;
-    this.stats.read.waitNs.record(Math.max(0, atNs - arrivedNs));
+    this.stats.read.granted(Math.max(0, atNs - arrivedNs), false);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-read", this.name);
   }
 
@@ -206,8 +204,7 @@ export class Rwsem implements Waitable {
     }
     this.writer = task;
     this.writerSinceNs = atNs;
-    this.stats.write.acquisitions++;
-    this.stats.write.waitNs.record(Math.max(0, atNs - arrivedNs));
+    this.stats.write.granted(Math.max(0, atNs - arrivedNs), false);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-write", this.name);
   }
 
