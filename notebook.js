@@ -8,7 +8,7 @@ if (!fs.existsSync(built) || !fs.existsSync(path.join(__dirname, "dist", "src", 
   throw new Error(`mmsim is not built (${built} is missing): run \`npm run build\` in ${__dirname} (or \`npm run setup\` for everything), then restart the kernel`);
 }
 const link = path.join(__dirname, "node_modules", "mmsim");
-let linked = false;
+let linked;
 try {
   linked = fs.realpathSync(link) === fs.realpathSync(__dirname);
 } catch {

@@ -16,6 +16,6 @@ export async function claimsCommand(argv: string[], out: (s: string) => void): P
   const only = args.options.filter((o) => o.name === "claim").map((o) => String(o.value));
   for (const c of only) if (!exp.claims.some((k) => k.id === c)) throw new UsageError(`unknown claim '${c}'; claims: ${exp.claims.map((k) => k.id).join(", ")}`);
   const verdicts = await evaluateClaims(exp, { seeds, seedBase, workers: workers || undefined, only: only.length ? only : undefined });
-  if (lastOption(args, "json")) out(JSON.stringify(verdicts.map(({ evidence, ...v }) => v)) + "\n");
+  if (lastOption(args, "json")) out(JSON.stringify(verdicts.map(({ evidence: _evidence, ...v }) => v)) + "\n");
   else out(formatTable(verdicts.map((v) => ({ claim: v.id, who: v.who, verdict: v.verdict, detail: v.detail })), ["claim", "who", "verdict", "detail"]));
 }

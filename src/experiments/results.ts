@@ -105,7 +105,7 @@ export class ResultSet<S extends ParamSpecs = ParamSpecs, D = unknown> {
 
   /** A danfojs DataFrame of the rows (danfojs is loaded on first use: it is large). */
   toDataFrame(): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const dfd = require("danfojs-node") as { DataFrame: new (data: unknown, opts?: unknown) => unknown };
     const data: Record<string, Cell[]> = {};
     for (const c of this.columns) data[c] = this.rows.map((r) => r[c]);

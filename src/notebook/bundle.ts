@@ -20,7 +20,7 @@ export type DisplayWriter = (
 /** The kernel's writer, or null outside a running tslab kernel (a script, a test, a worker thread). */
 export function kernelWriter(): DisplayWriter | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: DisplayWriter | null };
     return typeof jupyter.lastWriteDisplayData === "function" ? jupyter.lastWriteDisplayData : null;
   } catch {

@@ -52,7 +52,7 @@ const EXAMPLE = 'const params = { seeds: 5, threads: 8 };';
 
 /** Parses the source of a parameters cell; `where` names the notebook in errors. */
 export function parseParamsCell(source: string, where: string): ParamsCell {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const ts = require("typescript") as typeof TS;
   const file = ts.createSourceFile("parameters.ts", source, ts.ScriptTarget.ES2022, true);
   const decls: Array<{ name: string; init: TS.ObjectLiteralExpression }> = [];

@@ -61,10 +61,10 @@ function collectingLogger(warnings: string[]) {
 
 /** Compiles a Vega-Lite spec and renders it to SVG text. */
 export async function renderVegaLiteSvg(spec: VegaLiteSpec): Promise<RenderedSvg> {
-  /* eslint-disable @typescript-eslint/no-var-requires */
+   
   const vl = require("vega-lite") as VegaLiteModule;
   const vega = require("vega") as VegaModule;
-  /* eslint-enable @typescript-eslint/no-var-requires */
+   
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   const compiled = vl.compile(spec, { logger }).spec;

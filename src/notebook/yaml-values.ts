@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { ParamError } from "../experiments/params";
 import { UsageError } from "../cli/args";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const yaml = () => require("yaml") as { parse(text: string): unknown };
 
 /** "16" -> 16, "true" -> true, "[2, 4]" -> [2, 4], "fifo" -> "fifo". */

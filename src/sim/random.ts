@@ -41,7 +41,7 @@ const TWO_POW_24 = 16777216;
  * Random Variables", 256 layers). One 32-bit draw gives the layer (low 8 bits) and the position in it (high 24
  * bits, independent of the layer: Doornik's correction); 98.9% of draws need no logarithm or exponential.
  */
-const ZIG_R = 7.69711747013104972;
+const ZIG_R = 7.69711747013105;
 const ZIG_V = 3.949659822581572e-3;
 const zigK = new Float64Array(256); // acceptance thresholds on the 24-bit position
 const zigW = new Float64Array(256); // position -> value scale per layer

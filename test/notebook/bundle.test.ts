@@ -7,7 +7,7 @@ import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { displayBundle, inKernel, progress, type DisplayWriter } from "../../src/notebook";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: DisplayWriter | null };
 type Sent = Parameters<DisplayWriter>;
 
@@ -25,7 +25,7 @@ afterEach(() => {
 test("tslab 1.0.22 still exposes the writer the module uses, null outside a kernel", () => {
   assert.ok("lastWriteDisplayData" in jupyter, "tslab/dist/jupyter no longer exports lastWriteDisplayData: src/notebook/bundle.ts needs porting");
   assert.equal(jupyter.lastWriteDisplayData, null);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   assert.equal((require("tslab/package.json") as { version: string }).version, "1.0.22", "tslab moved: recheck bundle.ts against its dist/jupyter.js");
   assert.equal(inKernel(), false);
 });

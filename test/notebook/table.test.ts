@@ -21,7 +21,7 @@ test("records and danfojs DataFrames work too; text is escaped", () => {
       '<tbody><tr><td style="text-align:left">&lt;a&amp;b&gt;</td><td style="text-align:right">1.235</td></tr>' +
       '<tr><td style="text-align:left">c</td><td style="text-align:right">1000000000</td></tr></tbody></table>',
   );
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const dfd = require("danfojs-node") as { DataFrame: new (data: unknown) => { columns: string[]; values: unknown[][] } };
   const df = new dfd.DataFrame({ name: ["<a&b>", "c"], value: [1.23456789, 1e9] });
   assert.equal(tableHtml(df), tableHtml(rows));

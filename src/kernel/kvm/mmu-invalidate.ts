@@ -72,9 +72,9 @@ export class KvmMmuInvalidate implements MmuNotifierSubscriber {
         return this.kvm_mmu_notifier_invalidate_range_start(task, start, end);
       case "invalidate_range_end":
         return this.kvm_mmu_notifier_invalidate_range_end(task, start, end);
+      // invalidate_range only if a what-if registers it: the same zap of the range's sptes.
       case "invalidate_page":
       case "invalidate_pages":
-      // Only if a what-if registers it: the same zap of the range's sptes.
       case "invalidate_range":
         return this.kvm_mmu_notifier_invalidate_page(task, start, end);
     }

@@ -79,6 +79,7 @@ test("a task cannot release what it does not hold, nor ask twice", () => {
   const sim = new Simulation();
   const mmu = new KvmMmuLock(sim, { kind: "qrwlock", cpus: 1, lineTransferNs: 60 });
   sim.spawn("T", function* (self: Process) {
+    yield 0;
     mmu.read_unlock(self, 0);
   });
   assert.throws(() => sim.run(), /'T' released mmu_lock for read without holding it that way/);

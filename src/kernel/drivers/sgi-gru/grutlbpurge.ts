@@ -94,7 +94,8 @@ export class GruMmStruct implements MmuNotifierSubscriber {
     yield* this.gru_flush_tlb_range(task, start, end);
   }
 
-  *gru_invalidate_range_end(task: Process<any>, _start: number, _end: number): NotifierBody {
+  // eslint-disable-next-line require-yield -- a notifier callback body; the GRU's end does not sleep
+  *gru_invalidate_range_end(_task: Process<any>, _start: number, _end: number): NotifierBody {
     if (this.options.holdOff) {
       this.ms_range_active--;
       if (this.ms_range_active < 0) throw new Error(`${this.name}: ms_range_active went negative at t=${this.sim.now} ns`);
