@@ -5,7 +5,9 @@ const fs = require("node:fs");
 const path = require("node:path");
 const built = path.join(__dirname, "dist", "src", "notebook", "index.js");
 if (!fs.existsSync(built) || !fs.existsSync(path.join(__dirname, "dist", "src", "index.js"))) {
-  throw new Error(`mmsim is not built (${built} is missing): run \`npm run build\` in ${__dirname} (or \`npm run setup\` for everything), then restart the kernel`);
+  throw new Error(
+    `mmsim is not built (${built} is missing): run \`npm run build\` in ${__dirname} (or \`npm run setup\` for everything), then restart the kernel`,
+  );
 }
 const link = path.join(__dirname, "node_modules", "mmsim");
 let linked;
@@ -15,6 +17,8 @@ try {
   linked = false;
 }
 if (!linked) {
-  throw new Error(`node_modules/mmsim does not link to ${__dirname}, so notebooks cannot import "mmsim": run \`npm run setup\` there (it links it), then restart the kernel`);
+  throw new Error(
+    `node_modules/mmsim does not link to ${__dirname}, so notebooks cannot import "mmsim": run \`npm run setup\` there (it links it), then restart the kernel`,
+  );
 }
 module.exports = require(built);

@@ -4,7 +4,15 @@ const path = require("node:path");
 const fs = require("node:fs");
 const main = path.join(__dirname, "..", "dist", "src", "cli", "main.js");
 if (!fs.existsSync(main)) {
-  process.stderr.write("mmsim is not built yet: run `npm run build` (or `npm run setup` for everything) in " + path.resolve(__dirname, "..") + "\n");
+  process.stderr.write(
+    "mmsim is not built yet: run `npm run build` (or `npm run setup` for everything) in " +
+      path.resolve(__dirname, "..") +
+      "\n",
+  );
   process.exit(2);
 }
-require(main).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require(main)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -6,5 +6,10 @@ export * from "./experiments/results";
 export * from "./experiments/runner";
 export * from "./experiments/claims";
 export { experiments, findExperiment } from "./experiments/registry";
-export { runLockModel, finiteSourceMeanWaitNs, type LockModelParams, type LockModelResult } from "./experiments/lock-contention/model";
+export {
+  runLockModel,
+  finiteSourceMeanWaitNs,
+  type LockModelParams,
+  type LockModelResult,
+} from "./experiments/lock-contention/model";
 export * from "./experiments/published";

@@ -49,7 +49,8 @@ export function parseArgs(argv: string[], flags: string[] = [], pairs: string[] 
     if (eq >= 0) value = a.slice(eq + 1);
     else {
       value = argv[i + 1];
-      if (value === undefined || (value.startsWith("--") && value.length > 2)) throw new UsageError(`option --${name} needs a value`);
+      if (value === undefined || (value.startsWith("--") && value.length > 2))
+        throw new UsageError(`option --${name} needs a value`);
       i++;
     }
     options.push({ name, value });
@@ -68,10 +69,17 @@ export function lastOption(args: ParsedArgs, ...names: string[]): string | true 
   return v;
 }
 
-export function numberOption(args: ParsedArgs, name: string, fallback: number, check: (v: number) => boolean, allowed: string): number {
+export function numberOption(
+  args: ParsedArgs,
+  name: string,
+  fallback: number,
+  check: (v: number) => boolean,
+  allowed: string,
+): number {
   const raw = lastOption(args, name);
   if (raw === undefined) return fallback;
   const v = raw === true ? NaN : Number(raw);
-  if (!Number.isFinite(v) || !check(v)) throw new UsageError(`option --${name}: ${JSON.stringify(raw)} is not allowed; expected ${allowed}`);
+  if (!Number.isFinite(v) || !check(v))
+    throw new UsageError(`option --${name}: ${JSON.stringify(raw)} is not allowed; expected ${allowed}`);
   return v;
 }

@@ -27,11 +27,19 @@ export interface LockBenchResult {
   peakRssMB: number;
 }
 
-export function benchLock(threads: number, thinkNs: number, holdNs: number, acquisitions: number, seed: number, warmupAcquisitions = 0): LockBenchResult {
+export function benchLock(
+  threads: number,
+  thinkNs: number,
+  holdNs: number,
+  acquisitions: number,
+  seed: number,
+  warmupAcquisitions = 0,
+): LockBenchResult {
   // An optional warm-up run on another seed, untimed. Measured: it does not speed the timed run up (the JIT settles
   // within the first few hundred thousand acquisitions, and a second Simulation in one process re-optimises), so the
   // default is 0 and the timed run includes the JIT's start, as a user's run would.
-  if (warmupAcquisitions > 0) runLockModel({ threads, thinkNs, holdNs, acquisitions: warmupAcquisitions }, seed + 1_000_003);
+  if (warmupAcquisitions > 0)
+    runLockModel({ threads, thinkNs, holdNs, acquisitions: warmupAcquisitions }, seed + 1_000_003);
   const t0 = process.hrtime.bigint();
   const r = runLockModel({ threads, thinkNs, holdNs, acquisitions }, seed);
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -56,13 +64,27 @@ export function benchLock(threads: number, thinkNs: number, holdNs: number, acqu
 function lockOptions(argv: string[]) {
   const args = parseArgs(argv, ["json"]);
   const known = ["json", "threads", "think-ns", "hold-ns", "acquisitions", "seed", "runs", "warmup"];
-  for (const o of args.options) if (!known.includes(o.name)) throw new UsageError(`unknown option --${o.name}; options: ${known.map((k) => `--${k}`).join(", ")}`);
+  for (const o of args.options)
+    if (!known.includes(o.name))
+      throw new UsageError(`unknown option --${o.name}; options: ${known.map((k) => `--${k}`).join(", ")}`);
   return {
     args,
-    threads: numberOption(args, "threads", 8, (v) => Number.isInteger(v) && v >= 1 && v <= 64, "an integer in [1, 64] (the C reference's queue holds 64)"),
+    threads: numberOption(
+      args,
+      "threads",
+      8,
+      (v) => Number.isInteger(v) && v >= 1 && v <= 64,
+      "an integer in [1, 64] (the C reference's queue holds 64)",
+    ),
     thinkNs: numberOption(args, "think-ns", 1000, (v) => v > 0, "a number > 0"),
     holdNs: numberOption(args, "hold-ns", 100, (v) => v > 0, "a number > 0"),
-    acquisitions: numberOption(args, "acquisitions", 1_000_000, (v) => Number.isInteger(v) && v >= 1 && v <= 1e9, "an integer in [1, 1e9]"),
+    acquisitions: numberOption(
+      args,
+      "acquisitions",
+      1_000_000,
+      (v) => Number.isInteger(v) && v >= 1 && v <= 1e9,
+      "an integer in [1, 1e9]",
+    ),
     seed: numberOption(args, "seed", 1, (v) => Number.isSafeInteger(v) && v >= 0, "a non-negative integer"),
     runs: numberOption(args, "runs", 3, (v) => Number.isInteger(v) && v >= 1 && v <= 20, "an integer in [1, 20]"),
     warmup: numberOption(args, "warmup", 0, (v) => Number.isInteger(v) && v >= 0 && v <= 1e8, "an integer in [0, 1e8]"),
@@ -94,7 +116,10 @@ export async function benchCommand(argv: string[], out: (s: string) => void): Pr
     const o = lockOptions(argv.slice(1));
     const r = benchLock(o.threads, o.thinkNs, o.holdNs, o.acquisitions, o.seed, o.warmup);
     if (lastOption(o.args, "json")) out(JSON.stringify(r) + "\n");
-    else out(`mmsim threads=${r.threads} acquisitions=${r.acquisitions} sim_ns=${r.simNs} mean_wait_ns=${r.meanWaitNs.toFixed(1)} (exact ${r.exactMeanWaitNs.toFixed(2)}) wall_s=${r.wallS.toFixed(3)} acq_per_s=${Math.round(r.acqPerS)} peak_rss_mb=${r.peakRssMB.toFixed(0)}\n`);
+    else
+      out(
+        `mmsim threads=${r.threads} acquisitions=${r.acquisitions} sim_ns=${r.simNs} mean_wait_ns=${r.meanWaitNs.toFixed(1)} (exact ${r.exactMeanWaitNs.toFixed(2)}) wall_s=${r.wallS.toFixed(3)} acq_per_s=${Math.round(r.acqPerS)} peak_rss_mb=${r.peakRssMB.toFixed(0)}\n`,
+      );
     return;
   }
   if (sub === "compare") return compare(argv.slice(1), out);
@@ -107,7 +132,11 @@ export async function benchCommand(argv: string[], out: (s: string) => void): Pr
 /** Runs mmsim's model in a fresh child process, so each run's peak memory is its own. */
 function childBench(acquisitions: number, warmup: number): LockBenchResult {
   const main = path.join(__dirname, "main.js");
-  const text = execFileSync(process.execPath, [main, "bench", "lock", "--acquisitions", String(acquisitions), "--warmup", String(warmup), "--json"], { encoding: "utf8" });
+  const text = execFileSync(
+    process.execPath,
+    [main, "bench", "lock", "--acquisitions", String(acquisitions), "--warmup", String(warmup), "--json"],
+    { encoding: "utf8" },
+  );
   return JSON.parse(text) as LockBenchResult;
 }
 
@@ -119,7 +148,9 @@ async function compare(argv: string[], out: (s: string) => void): Promise<void> 
     lines.push(s);
     out(s + "\n");
   };
-  say(`reference model: 8 threads, one FIFO mutex, think Exp(1000 ns), hold Exp(100 ns); best of ${o.runs} runs each${o.warmup > 0 ? `; mmsim timed after a ${o.warmup}-acquisition warm-up` : ""}`);
+  say(
+    `reference model: 8 threads, one FIFO mutex, think Exp(1000 ns), hold Exp(100 ns); best of ${o.runs} runs each${o.warmup > 0 ? `; mmsim timed after a ${o.warmup}-acquisition warm-up` : ""}`,
+  );
   const best = (f: () => number) => Math.max(...Array.from({ length: o.runs }, f));
 
   let mmsimMean = 0;
@@ -128,7 +159,9 @@ async function compare(argv: string[], out: (s: string) => void): Promise<void> 
     mmsimMean = r.meanWaitNs;
     return r.acqPerS;
   });
-  say(`mmsim   ${fmt(mmsim)} acq/s  (${n} acquisitions, mean wait ${mmsimMean.toFixed(1)} ns; exact ${finiteSourceMeanWaitNs(8, 1000, 100).meanWaitNs.toFixed(2)})`);
+  say(
+    `mmsim   ${fmt(mmsim)} acq/s  (${n} acquisitions, mean wait ${mmsimMean.toFixed(1)} ns; exact ${finiteSourceMeanWaitNs(8, 1000, 100).meanWaitNs.toFixed(2)})`,
+  );
 
   let c: number | null = null;
   const src = path.join(BENCH_DIR, "lock_c.c");

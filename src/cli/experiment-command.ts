@@ -22,16 +22,28 @@ export function experimentListHelp(): string {
 }
 
 export function experimentHelp(exp: Experiment<any, any>): string {
-  const lines = [`${exp.id}: ${exp.title}`, `thread: ${exp.thread}`, `kernel: ${exp.kernel}`, "", "parameters (a comma list sweeps):"];
+  const lines = [
+    `${exp.id}: ${exp.title}`,
+    `thread: ${exp.thread}`,
+    `kernel: ${exp.kernel}`,
+    "",
+    "parameters (a comma list sweeps):",
+  ];
   for (const [name, spec] of Object.entries(exp.params as Record<string, ParamSpec>)) {
-    lines.push(`  --${name} <${spec.type}>  default ${JSON.stringify(spec.default)}${spec.unit ? ` ${spec.unit}` : ""}; ${describeAllowed(spec)}`);
+    lines.push(
+      `  --${name} <${spec.type}>  default ${JSON.stringify(spec.default)}${spec.unit ? ` ${spec.unit}` : ""}; ${describeAllowed(spec)}`,
+    );
     lines.push(`      ${spec.description} [source: ${spec.source}]`);
   }
   lines.push("", "observables (each as mean over seeds, plus <name>Ci95, the 95% CI half-width):");
   for (const [name, o] of Object.entries(exp.observables)) lines.push(`  ${name} (${o.unit}): ${o.description}`);
   lines.push("", "claims:");
   for (const c of exp.claims) lines.push(`  ${c.id} (${c.who}): ${c.statement}`);
-  lines.push("", "run options: --seeds N (default 5), --seed-base B (default 1), --workers W (default: all cores), --format table|json|csv", "");
+  lines.push(
+    "",
+    "run options: --seeds N (default 5), --seed-base B (default 1), --workers W (default: all cores), --format table|json|csv",
+    "",
+  );
   return lines.join("\n");
 }
 
@@ -55,14 +67,34 @@ export async function experimentCommand(argv: string[], out: (s: string) => void
     const spec = exp.params[name] as ParamSpec | undefined;
     // An unknown name goes through to checkInput, which names it and suggests the closest parameter.
     if (!spec) input[name] = [o.value];
-    else if (o.value === true) throw new ParamError(name, `parameter '${name}' needs a value; allowed: ${describeAllowed(spec)}`);
+    else if (o.value === true)
+      throw new ParamError(name, `parameter '${name}' needs a value; allowed: ${describeAllowed(spec)}`);
     else input[name] = parseCliValue(name, spec, o.value);
   }
-  const seeds = numberOption(args, "seeds", 5, (v) => Number.isInteger(v) && v >= 1 && v <= 10_000, "an integer in [1, 10000]");
-  const seedBase = numberOption(args, "seed-base", 1, (v) => Number.isSafeInteger(v) && v >= 0, "a non-negative integer");
-  const workers = numberOption(args, "workers", 0, (v) => Number.isInteger(v) && v >= 1 && v <= 256, "an integer in [1, 256]");
+  const seeds = numberOption(
+    args,
+    "seeds",
+    5,
+    (v) => Number.isInteger(v) && v >= 1 && v <= 10_000,
+    "an integer in [1, 10000]",
+  );
+  const seedBase = numberOption(
+    args,
+    "seed-base",
+    1,
+    (v) => Number.isSafeInteger(v) && v >= 0,
+    "a non-negative integer",
+  );
+  const workers = numberOption(
+    args,
+    "workers",
+    0,
+    (v) => Number.isInteger(v) && v >= 1 && v <= 256,
+    "an integer in [1, 256]",
+  );
   const format = lastOption(args, "format") ?? "table";
-  if (format !== "table" && format !== "json" && format !== "csv") throw new UsageError(`option --format: '${String(format)}' is not allowed; expected table, json or csv`);
+  if (format !== "table" && format !== "json" && format !== "csv")
+    throw new UsageError(`option --format: '${String(format)}' is not allowed; expected table, json or csv`);
 
   const rs = await runExperiment(exp, input, { seeds, seedBase, workers: workers || undefined });
   // Output is written once, whole, after every replication succeeded.
@@ -72,7 +104,10 @@ export async function experimentCommand(argv: string[], out: (s: string) => void
     // For people: parameters that were not swept go on one line above the table, so the table stays readable.
     const plan = rs.plan as Record<string, unknown[]>;
     const fixed = Object.keys(plan).filter((k) => plan[k].length === 1);
-    if (fixed.length > 0) out(`${exp.id}, ${seeds} seeds from ${seedBase}; ${fixed.map((k) => `${k}=${String(plan[k][0])}`).join(" ")}\n\n`);
+    if (fixed.length > 0)
+      out(
+        `${exp.id}, ${seeds} seeds from ${seedBase}; ${fixed.map((k) => `${k}=${String(plan[k][0])}`).join(" ")}\n\n`,
+      );
     // Each observable as "mean ±ci95" in one column.
     const swept = Object.keys(plan).filter((k) => !fixed.includes(k));
     const observables = Object.keys(exp.observables);
@@ -81,7 +116,10 @@ export async function experimentCommand(argv: string[], out: (s: string) => void
       for (const k of swept) row[k] = r[k];
       for (const o of observables) {
         const ci = r[`${o}Ci95`] as number;
-        row[o] = Number.isFinite(ci) && ci > 0 ? `${formatNumber(r[o] as number)} ±${formatNumber(ci)}` : formatNumber(r[o] as number);
+        row[o] =
+          Number.isFinite(ci) && ci > 0
+            ? `${formatNumber(r[o] as number)} ±${formatNumber(ci)}`
+            : formatNumber(r[o] as number);
       }
       return row;
     });

@@ -11,7 +11,9 @@ export function formatNumber(v: number): string {
 }
 
 export function formatTable(rows: Row[], columns: string[]): string {
-  const cells = rows.map((r) => columns.map((c) => (typeof r[c] === "number" ? formatNumber(r[c] as number) : String(r[c] ?? ""))));
+  const cells = rows.map((r) =>
+    columns.map((c) => (typeof r[c] === "number" ? formatNumber(r[c] as number) : String(r[c] ?? ""))),
+  );
   const widths = columns.map((c, j) => Math.max(c.length, ...cells.map((row) => row[j].length)));
   const line = (vals: string[]) => vals.map((v, j) => v.padStart(widths[j])).join("  ");
   return [line(columns), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";

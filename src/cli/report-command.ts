@@ -21,9 +21,16 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     else throw new UsageError(`unknown option '--${o.name}'; options: --notebooks DIR, --reports DIR`);
   }
   const result = await asUsageErrors(() =>
-    reportAll({ notebooksDir, reportsDir, only: args.positionals.length ? args.positionals : undefined, log: (line) => out(line + "\n") }),
+    reportAll({
+      notebooksDir,
+      reportsDir,
+      only: args.positionals.length ? args.positionals : undefined,
+      log: (line) => out(line + "\n"),
+    }),
   );
   if (result.failed.length > 0) {
-    throw new NotebookRunError(`${result.failed.length} notebook${result.failed.length === 1 ? "" : "s"} failed: ${result.failed.map((s) => s.file).join(", ")} (see above; their previous reports are kept)`);
+    throw new NotebookRunError(
+      `${result.failed.length} notebook${result.failed.length === 1 ? "" : "s"} failed: ${result.failed.map((s) => s.file).join(", ")} (see above; their previous reports are kept)`,
+    );
   }
 }

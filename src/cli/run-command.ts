@@ -51,7 +51,9 @@ export function parseRunArgs(argv: string[]): RunArgs | null {
   const args = parseArgs(argv, ["help", "h"], ["p"]);
   if (args.options.some((o) => o.name === "help" || o.name === "h")) return null;
   if (args.positionals.length !== 1) {
-    throw new UsageError(`${args.positionals.length === 0 ? "name a notebook" : `one notebook at a time, got ${args.positionals.join(" ")}`}\n\n${RUN_HELP}`);
+    throw new UsageError(
+      `${args.positionals.length === 0 ? "name a notebook" : `one notebook at a time, got ${args.positionals.join(" ")}`}\n\n${RUN_HELP}`,
+    );
   }
   const run: RunArgs = { notebook: args.positionals[0], params: {} };
   for (const o of args.options) {
@@ -75,11 +77,15 @@ export function parseRunArgs(argv: string[]): RunArgs | null {
       case "cell-timeout":
         run.cellTimeoutS = Number(value);
         if (!Number.isInteger(run.cellTimeoutS) || run.cellTimeoutS < 1) {
-          throw new UsageError(`option --cell-timeout: '${value}' is not allowed; expected an integer number of seconds >= 1`);
+          throw new UsageError(
+            `option --cell-timeout: '${value}' is not allowed; expected an integer number of seconds >= 1`,
+          );
         }
         break;
       default:
-        throw new UsageError(`unknown option '${o.name.length === 1 ? "-" : "--"}${o.name}'; options: -p name value, -f params.yaml, -o out.ipynb, --html out.html, --cell-timeout S`);
+        throw new UsageError(
+          `unknown option '${o.name.length === 1 ? "-" : "--"}${o.name}'; options: -p name value, -f params.yaml, -o out.ipynb, --html out.html, --cell-timeout S`,
+        );
     }
   }
   return run;
@@ -88,8 +94,13 @@ export function parseRunArgs(argv: string[]): RunArgs | null {
 export async function runCommand(argv: string[], out: (s: string) => void): Promise<void> {
   const run = parseRunArgs(argv);
   if (run === null) return out(RUN_HELP);
-  const result = await asUsageErrors(() => runNotebook(run.notebook, { params: run.params, out: run.out, html: run.html, cellTimeoutS: run.cellTimeoutS }));
-  if (!result.ok) throw new NotebookRunError(`${describeFailure(run.notebook, result.error)}\nnothing was written; earlier outputs are left as they were`);
+  const result = await asUsageErrors(() =>
+    runNotebook(run.notebook, { params: run.params, out: run.out, html: run.html, cellTimeoutS: run.cellTimeoutS }),
+  );
+  if (!result.ok)
+    throw new NotebookRunError(
+      `${describeFailure(run.notebook, result.error)}\nnothing was written; earlier outputs are left as they were`,
+    );
   const wrote = [run.out, run.html].filter(Boolean);
   const overrides = Object.entries(result.run.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   out(

@@ -28,7 +28,15 @@ export async function evaluateClaim<S extends ParamSpecs>(
     seeds,
     run: (input) => runExperiment(exp, { ...(options.base ?? {}), ...input }, { ...options, seeds, detail: false }),
   });
-  return { id: claim.id, who: claim.who, statement: claim.statement, expected: claim.expected, verdict: outcome.verdict, detail: outcome.detail, evidence: outcome.evidence };
+  return {
+    id: claim.id,
+    who: claim.who,
+    statement: claim.statement,
+    expected: claim.expected,
+    verdict: outcome.verdict,
+    detail: outcome.detail,
+    evidence: outcome.evidence,
+  };
 }
 
 /** Decides every claim of an experiment, in order. `base` overrides parameters for all of them. */

@@ -39,7 +39,8 @@ export type ParamSpec = NumberParam | ChoiceParam | BooleanParam;
 export type ParamSpecs = Record<string, ParamSpec>;
 
 /** The value type of one parameter. */
-export type ParamValue<P extends ParamSpec> = P extends ChoiceParam<infer C> ? C : P extends BooleanParam ? boolean : number;
+export type ParamValue<P extends ParamSpec> =
+  P extends ChoiceParam<infer C> ? C : P extends BooleanParam ? boolean : number;
 
 /** A complete, checked set of values: what a scenario runs with. */
 export type ParamValues<S extends ParamSpecs> = { [K in keyof S]: ParamValue<S[K]> };
@@ -58,7 +59,12 @@ export function integer(spec: Omit<NumberParam, "type">): NumberParam {
 }
 
 /** One of a fixed set of names. */
-export function choice<const C extends string>(spec: { choices: readonly C[]; default: NoInferC<C>; description: string; source: string }): ChoiceParam<C> {
+export function choice<const C extends string>(spec: {
+  choices: readonly C[];
+  default: NoInferC<C>;
+  description: string;
+  source: string;
+}): ChoiceParam<C> {
   return { type: "choice", ...spec } as ChoiceParam<C>;
 }
 type NoInferC<C> = [C][C extends unknown ? 0 : never];
@@ -129,7 +135,11 @@ export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamVa
     case "integer": {
       let v: number;
       if (typeof raw === "number") v = raw;
-      else if (typeof raw === "string" && raw.trim() !== "" && /^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim())) {
+      else if (
+        typeof raw === "string" &&
+        raw.trim() !== "" &&
+        /^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim())
+      ) {
         v = Number(raw.trim().replace(/_/g, ""));
       } else throw bad(`expected a number, got ${JSON.stringify(raw)}`);
       if (!Number.isFinite(v)) throw bad(`expected a finite number, got ${String(raw)}`);
@@ -163,7 +173,10 @@ export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string,
   for (const key of Object.keys(input)) {
     if (!(key in specs)) {
       const hint = closest(key, names);
-      throw new ParamError(key, `unknown parameter '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}; parameters: ${names.join(", ")}`);
+      throw new ParamError(
+        key,
+        `unknown parameter '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}; parameters: ${names.join(", ")}`,
+      );
     }
   }
   const plan: Record<string, unknown[]> = {};
@@ -175,7 +188,11 @@ export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string,
       continue;
     }
     const list = Array.isArray(raw) ? raw : [raw];
-    if (list.length === 0) throw new ParamError(name, `parameter '${name}': an empty list sweeps nothing; allowed: ${describeAllowed(spec)}`);
+    if (list.length === 0)
+      throw new ParamError(
+        name,
+        `parameter '${name}': an empty list sweeps nothing; allowed: ${describeAllowed(spec)}`,
+      );
     const values = list.map((v) => checkValue(name, spec, v));
     plan[name] = values.filter((v, i) => values.indexOf(v) === i);
   }
@@ -209,7 +226,10 @@ export function parseCliValue(name: string, spec: ParamSpec, text: string): unkn
     const step = Number(range[4]);
     const mult = range[3] === "x";
     if (!Number.isFinite(step) || (mult ? step <= 1 : step <= 0)) {
-      throw new ParamError(name, `parameter '${name}': range step '${range[3]}${range[4]}' must be ${mult ? "a factor > 1" : "an increment > 0"}`);
+      throw new ParamError(
+        name,
+        `parameter '${name}': range step '${range[3]}${range[4]}' must be ${mult ? "a factor > 1" : "an increment > 0"}`,
+      );
     }
     const out: number[] = [];
     for (let v = lo; v <= hi * (1 + 1e-12) && out.length <= 10_000; v = mult ? v * step : v + step) {
@@ -217,6 +237,7 @@ export function parseCliValue(name: string, spec: ParamSpec, text: string): unkn
     }
     return out;
   }
-  if (text.trim() === "") throw new ParamError(name, `parameter '${name}': an empty value sweeps nothing; allowed: ${describeAllowed(spec)}`);
+  if (text.trim() === "")
+    throw new ParamError(name, `parameter '${name}': an empty value sweeps nothing; allowed: ${describeAllowed(spec)}`);
   return text.split(",").map((s) => s.trim());
 }

@@ -46,14 +46,23 @@ export function parsePublishedCsv(text: string, file = "published CSV"): Publish
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
   if (lines.length === 0) throw new Error(`${file}: empty`);
   const header = csvFields(lines[0]);
-  if (REQUIRED.some((c, i) => header[i] !== c)) throw new Error(`${file}: header must start ${REQUIRED.join(",")}, got ${header.join(",")}`);
+  if (REQUIRED.some((c, i) => header[i] !== c))
+    throw new Error(`${file}: header must start ${REQUIRED.join(",")}, got ${header.join(",")}`);
   return lines.slice(1).map((line, n) => {
     const f = csvFields(line);
     const fields: Record<string, string> = {};
     header.forEach((h, i) => (fields[h] = f[i] ?? ""));
     const value = Number(fields.value);
-    if (fields.value.trim() === "" || !Number.isFinite(value)) throw new Error(`${file}:${n + 2}: value '${fields.value}' is not a number`);
-    return { quantity: fields.quantity, value, unit: fields.unit, conditions: fields.conditions, source: fields.source, fields };
+    if (fields.value.trim() === "" || !Number.isFinite(value))
+      throw new Error(`${file}:${n + 2}: value '${fields.value}' is not a number`);
+    return {
+      quantity: fields.quantity,
+      value,
+      unit: fields.unit,
+      conditions: fields.conditions,
+      source: fields.source,
+      fields,
+    };
   });
 }
 

@@ -60,13 +60,16 @@ export class ResultSet<S extends ParamSpecs = ParamSpecs, D = unknown> {
   /** The single row matching `match`; throws if none or several match. */
   one(match: Partial<ParamValues<S>>): Row {
     const rows = this.where(match);
-    if (rows.length !== 1) throw new Error(`${this.experiment}: ${rows.length} rows match ${JSON.stringify(match)}, expected 1`);
+    if (rows.length !== 1)
+      throw new Error(`${this.experiment}: ${rows.length} rows match ${JSON.stringify(match)}, expected 1`);
     return rows[0];
   }
 
   /** Per-seed values of an observable at the sweep point matching `match`, in seed order. */
   samples(observable: string, match: Partial<ParamValues<S>>): number[] {
-    const i = this.points.findIndex((p) => Object.entries(match).every(([k, v]) => (p as Record<string, unknown>)[k] === v));
+    const i = this.points.findIndex((p) =>
+      Object.entries(match).every(([k, v]) => (p as Record<string, unknown>)[k] === v),
+    );
     if (i < 0) throw new Error(`${this.experiment}: no sweep point matches ${JSON.stringify(match)}`);
     return this.replications.filter((r) => r.point === i).map((r) => r.values[observable]);
   }
@@ -86,7 +89,9 @@ export class ResultSet<S extends ParamSpecs = ParamSpecs, D = unknown> {
 
   /** Detail objects of the replications at a point (collected only when run with detail). */
   details(match: Partial<ParamValues<S>>): D[] {
-    const i = this.points.findIndex((p) => Object.entries(match).every(([k, v]) => (p as Record<string, unknown>)[k] === v));
+    const i = this.points.findIndex((p) =>
+      Object.entries(match).every(([k, v]) => (p as Record<string, unknown>)[k] === v),
+    );
     return this.replications.filter((r) => r.point === i && r.detail !== undefined).map((r) => r.detail as D);
   }
 
@@ -105,7 +110,6 @@ export class ResultSet<S extends ParamSpecs = ParamSpecs, D = unknown> {
 
   /** A danfojs DataFrame of the rows (danfojs is loaded on first use: it is large). */
   toDataFrame(): unknown {
-     
     const dfd = require("danfojs-node") as { DataFrame: new (data: unknown, opts?: unknown) => unknown };
     const data: Record<string, Cell[]> = {};
     for (const c of this.columns) data[c] = this.rows.map((r) => r[c]);

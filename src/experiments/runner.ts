@@ -42,8 +42,10 @@ export interface JobResult {
 export function seedList(options: RunOptions): number[] {
   const n = options.seeds ?? 5;
   const base = options.seedBase ?? 1;
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new RangeError(`seeds must be an integer in [1, 10000], got ${n}`);
-  if (!Number.isSafeInteger(base) || base < 0) throw new RangeError(`seedBase must be a non-negative integer, got ${base}`);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new RangeError(`seeds must be an integer in [1, 10000], got ${n}`);
+  if (!Number.isSafeInteger(base) || base < 0)
+    throw new RangeError(`seedBase must be a non-negative integer, got ${base}`);
   return Array.from({ length: n }, (_, i) => base + i);
 }
 
@@ -61,16 +63,27 @@ export async function runExperiment<S extends ParamSpecs, D>(
   });
   const t0 = Date.now();
   const maxWorkers = options.workers ?? os.availableParallelism();
-  if (!Number.isInteger(maxWorkers) || maxWorkers < 1) throw new RangeError(`workers must be an integer >= 1, got ${maxWorkers}`);
+  if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
+    throw new RangeError(`workers must be an integer >= 1, got ${maxWorkers}`);
   // Experiments defined outside the registry (in a notebook cell, say) cannot be loaded by a worker: run inline.
   const inline = maxWorkers === 1 || jobs.length === 1 || findExperiment(exp.id) !== exp;
-  const results = inline ? runInline(exp, jobs, options.onProgress) : await runOnWorkers(jobs, Math.min(maxWorkers, jobs.length), options.onProgress);
+  const results = inline
+    ? runInline(exp, jobs, options.onProgress)
+    : await runOnWorkers(jobs, Math.min(maxWorkers, jobs.length), options.onProgress);
   const replications: Array<Replication<S, D>> = jobs.map((job, i) => {
     const r = results[i];
     if (r.error !== undefined) {
-      throw new Error(`${exp.id}: replication with seed ${job.seed} at ${JSON.stringify(job.params)} failed: ${r.error}`);
+      throw new Error(
+        `${exp.id}: replication with seed ${job.seed} at ${JSON.stringify(job.params)} failed: ${r.error}`,
+      );
     }
-    return { point: job.point, params: job.params as ParamValues<S>, seed: job.seed, values: r.values!, detail: r.detail as D | undefined };
+    return {
+      point: job.point,
+      params: job.params as ParamValues<S>,
+      seed: job.seed,
+      values: r.values!,
+      detail: r.detail as D | undefined,
+    };
   });
   return new ResultSet<S, D>(exp.id, plan, points, seeds, exp.observables, replications, Date.now() - t0);
 }

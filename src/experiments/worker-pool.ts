@@ -108,7 +108,11 @@ class WorkerPool {
 let shared: WorkerPool | null = null;
 
 /** Runs jobs on the shared pool with at most `nWorkers` at a time; results come back in job order. */
-export function runOnWorkers(jobs: Job[], nWorkers: number, onProgress?: (done: number, total: number) => void): Promise<JobResult[]> {
+export function runOnWorkers(
+  jobs: Job[],
+  nWorkers: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<JobResult[]> {
   shared ??= new WorkerPool();
   return shared.run(jobs, nWorkers, onProgress);
 }

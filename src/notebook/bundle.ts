@@ -20,7 +20,6 @@ export type DisplayWriter = (
 /** The kernel's writer, or null outside a running tslab kernel (a script, a test, a worker thread). */
 export function kernelWriter(): DisplayWriter | null {
   try {
-     
     const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: DisplayWriter | null };
     return typeof jupyter.lastWriteDisplayData === "function" ? jupyter.lastWriteDisplayData : null;
   } catch {
@@ -51,8 +50,12 @@ export function displayBundle(data: MimeBundle, options: BundleOptions = {}): vo
     process.stdout.write((typeof text === "string" ? text : `[${Object.keys(data).join(", ")}]`) + "\n");
     return;
   }
-  if (options.update && options.displayId === undefined) throw new RangeError("displayBundle: update needs a displayId");
-  write({ data, metadata: {}, transient: options.displayId === undefined ? {} : { display_id: options.displayId } }, options.update ?? false);
+  if (options.update && options.displayId === undefined)
+    throw new RangeError("displayBundle: update needs a displayId");
+  write(
+    { data, metadata: {}, transient: options.displayId === undefined ? {} : { display_id: options.displayId } },
+    options.update ?? false,
+  );
 }
 
 let displayCounter = 0;

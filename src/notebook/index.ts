@@ -8,8 +8,24 @@
  *
  * Chart libraries (vega, vega-lite) are loaded on first render, never by the CLI or worker threads.
  */
-export { displayBundle, inKernel, newDisplayId, type MimeBundle, type BundleOptions, type DisplayWriter } from "./bundle";
-export { show, chartBundle, PLOTLY_MIME, SVG_MIME, type Chart, type VegaLiteChart, type PlotlyChart, type PlotlyFigure } from "./chart";
+export {
+  displayBundle,
+  inKernel,
+  newDisplayId,
+  type MimeBundle,
+  type BundleOptions,
+  type DisplayWriter,
+} from "./bundle";
+export {
+  show,
+  chartBundle,
+  PLOTLY_MIME,
+  SVG_MIME,
+  type Chart,
+  type VegaLiteChart,
+  type PlotlyChart,
+  type PlotlyFigure,
+} from "./chart";
 export { renderVegaLiteSvg, VEGA_LITE_MIME, type VegaLiteSpec, type RenderedSvg } from "./vega-render";
 export type { ChartOptions, AxisOptions, ReferencePoints, ReferencePoint, RowSource } from "./charts/common";
 export { cdfChart, type CdfChartOptions, type CdfSeries, type CdfPoint } from "./charts/cdf";
@@ -17,7 +33,15 @@ export { sweepChart, type SweepChartOptions, type SweepSeries } from "./charts/s
 export { heatmapChart, type HeatmapOptions } from "./charts/heatmap";
 export { barChart, type BarChartOptions } from "./charts/bars";
 export { timelineChart, type TimelineOptions, type TimelineInterval } from "./charts/timeline";
-export { table, tableHtml, tableText, tableBundle, type TableSource, type TableOptions, type DataFrameLike } from "./table";
+export {
+  table,
+  tableHtml,
+  tableText,
+  tableBundle,
+  type TableSource,
+  type TableOptions,
+  type DataFrameLike,
+} from "./table";
 export { markdown } from "./markdown";
 export { verdicts, verdictBundle } from "./verdicts";
 export { progress, type Progress, type ProgressOptions } from "./progress";

@@ -16,7 +16,9 @@ export const INJECTED_TAG = "injected-parameters";
 export function parametersCellIndex(nb: Notebook, where: string): number {
   const found = nb.cells.flatMap((c, i) => (c.cell_type === "code" && hasTag(c, PARAMETERS_TAG) ? [i] : []));
   if (found.length !== 1) {
-    throw new NotebookFileError(`${where}: expected exactly one code cell tagged '${PARAMETERS_TAG}', found ${found.length}`);
+    throw new NotebookFileError(
+      `${where}: expected exactly one code cell tagged '${PARAMETERS_TAG}', found ${found.length}`,
+    );
   }
   return found[0];
 }

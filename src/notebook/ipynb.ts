@@ -54,7 +54,12 @@ export interface RunRecord {
 export interface Notebook {
   nbformat: number;
   nbformat_minor: number;
-  metadata: { kernelspec?: { name: string; display_name?: string; language?: string }; mmsim?: MmsimNotebookMetadata; papermill?: Record<string, unknown>; [key: string]: unknown };
+  metadata: {
+    kernelspec?: { name: string; display_name?: string; language?: string };
+    mmsim?: MmsimNotebookMetadata;
+    papermill?: Record<string, unknown>;
+    [key: string]: unknown;
+  };
   cells: Cell[];
 }
 

@@ -22,10 +22,15 @@ export class SetupError extends Error {
 export function checkJupyter(root = PROJECT_ROOT): void {
   const venvPython = path.join(root, ".venv", "bin", "python");
   if (!fs.existsSync(venvPython)) {
-    throw new SetupError(`the project's Jupyter environment is missing (${venvPython}): run \`npm run setup\` in ${root}`);
+    throw new SetupError(
+      `the project's Jupyter environment is missing (${venvPython}): run \`npm run setup\` in ${root}`,
+    );
   }
   const spec = path.join(root, ".venv", "share", "jupyter", "kernels", "tslab", "kernel.json");
-  if (!fs.existsSync(spec)) throw new SetupError(`the tslab kernel is not registered in .venv (${spec} is missing): run \`npm run setup\` in ${root}`);
+  if (!fs.existsSync(spec))
+    throw new SetupError(
+      `the tslab kernel is not registered in .venv (${spec} is missing): run \`npm run setup\` in ${root}`,
+    );
   const link = path.join(root, "node_modules", "mmsim");
   let target: string | undefined;
   try {
@@ -34,7 +39,9 @@ export function checkJupyter(root = PROJECT_ROOT): void {
     target = undefined;
   }
   if (target !== fs.realpathSync(root)) {
-    throw new SetupError(`node_modules/mmsim does not link to the project, so notebooks cannot import it: run \`npm run setup\` in ${root}`);
+    throw new SetupError(
+      `node_modules/mmsim does not link to the project, so notebooks cannot import it: run \`npm run setup\` in ${root}`,
+    );
   }
 }
 
@@ -51,7 +58,12 @@ export interface ExecuteResult {
  * Executes the notebook `input` with nbclient in the kernel its metadata names, the kernel's working directory
  * being `cwd`; writes the executed notebook to `output` (also on failure, up to the failing cell).
  */
-export function executeNotebook(input: string, output: string, cwd: string, options: { timeoutS?: number; root?: string } = {}): Promise<ExecuteResult> {
+export function executeNotebook(
+  input: string,
+  output: string,
+  cwd: string,
+  options: { timeoutS?: number; root?: string } = {},
+): Promise<ExecuteResult> {
   const root = options.root ?? PROJECT_ROOT;
   checkJupyter(root);
   const args = [
@@ -80,7 +92,13 @@ export function executeNotebook(input: string, output: string, cwd: string, opti
       } catch {
         // fall through: the executor itself failed
       }
-      resolve({ ok: false, cell: -1, ename: "ExecutorError", evalue: `the notebook executor exited with status ${code}`, traceback: stderr.trim().split("\n").slice(-20).join("\n") });
+      resolve({
+        ok: false,
+        cell: -1,
+        ename: "ExecutorError",
+        evalue: `the notebook executor exited with status ${code}`,
+        traceback: stderr.trim().split("\n").slice(-20).join("\n"),
+      });
     });
   });
 }

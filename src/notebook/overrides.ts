@@ -13,15 +13,44 @@
  */
 import { camel } from "../cli/args";
 import type { Experiment } from "../experiments/experiment";
-import { checkInput, checkValue, describeAllowed, integer, ParamError, type ParamSpec, type ParamSpecs } from "../experiments/params";
+import {
+  checkInput,
+  checkValue,
+  describeAllowed,
+  integer,
+  ParamError,
+  type ParamSpec,
+  type ParamSpecs,
+} from "../experiments/params";
 import { NotebookFileError, type Notebook } from "./ipynb";
 import type { ParamEntry, ParamsCell } from "./params-cell";
 
 /** Settings every notebook may declare in its params object, whatever experiments it runs. */
 export const NOTEBOOK_PARAMS: ParamSpecs = {
-  seeds: integer({ unit: "count", default: 5, min: 1, max: 10_000, description: "Replications (seeds) per sweep point.", source: "mmsim" }),
-  seedBase: integer({ unit: "count", default: 1, min: 0, max: Number.MAX_SAFE_INTEGER, description: "First seed; replication i uses seedBase + i.", source: "mmsim" }),
-  workers: integer({ unit: "count", default: 2, min: 1, max: 256, description: "Worker threads for replications.", source: "mmsim" }),
+  seeds: integer({
+    unit: "count",
+    default: 5,
+    min: 1,
+    max: 10_000,
+    description: "Replications (seeds) per sweep point.",
+    source: "mmsim",
+  }),
+  seedBase: integer({
+    unit: "count",
+    default: 1,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    description: "First seed; replication i uses seedBase + i.",
+    source: "mmsim",
+  }),
+  workers: integer({
+    unit: "count",
+    default: 2,
+    min: 1,
+    max: 256,
+    description: "Worker threads for replications.",
+    source: "mmsim",
+  }),
 };
 
 export interface NotebookSchema {
@@ -34,15 +63,29 @@ export interface NotebookSchema {
 }
 
 /** Builds a notebook's schema; unknown experiment ids and malformed specs in its metadata are errors. */
-export function notebookSchema(nb: Notebook, where: string, cell: ParamsCell, find: (id: string) => Experiment<any, any> | undefined): NotebookSchema {
+export function notebookSchema(
+  nb: Notebook,
+  where: string,
+  cell: ParamsCell,
+  find: (id: string) => Experiment<any, any> | undefined,
+): NotebookSchema {
   const meta = nb.metadata.mmsim ?? {};
   const experiments = (meta.experiments ?? []).map((id) => {
     const exp = find(id);
-    if (!exp) throw new NotebookFileError(`${where}: metadata.mmsim.experiments names '${id}', which is not a registered experiment`);
+    if (!exp)
+      throw new NotebookFileError(
+        `${where}: metadata.mmsim.experiments names '${id}', which is not a registered experiment`,
+      );
     return exp;
   });
   const own: ParamSpecs = {};
-  for (const [name, raw] of Object.entries(meta.params ?? {})) own[name] = ownSpec(where, name, raw, cell.entries.find((e) => e.name === name));
+  for (const [name, raw] of Object.entries(meta.params ?? {}))
+    own[name] = ownSpec(
+      where,
+      name,
+      raw,
+      cell.entries.find((e) => e.name === name),
+    );
   return { where, cell, experiments, own };
 }
 
@@ -56,10 +99,25 @@ function ownSpec(where: string, name: string, raw: unknown, entry: ParamEntry | 
     case "number":
     case "integer":
       if (typeof r.min !== "number" || typeof r.max !== "number") throw bad("needs numeric min and max");
-      return { type: r.type, unit: text("unit"), min: r.min, max: r.max, default: Number(first), description: text("description"), source: text("source") };
+      return {
+        type: r.type,
+        unit: text("unit"),
+        min: r.min,
+        max: r.max,
+        default: Number(first),
+        description: text("description"),
+        source: text("source"),
+      };
     case "choice":
-      if (!Array.isArray(r.choices) || !r.choices.every((c) => typeof c === "string")) throw bad("needs choices: a list of strings");
-      return { type: "choice", choices: r.choices as string[], default: String(first), description: text("description"), source: text("source") };
+      if (!Array.isArray(r.choices) || !r.choices.every((c) => typeof c === "string"))
+        throw bad("needs choices: a list of strings");
+      return {
+        type: "choice",
+        choices: r.choices as string[],
+        default: String(first),
+        description: text("description"),
+        source: text("source"),
+      };
     case "boolean":
       return { type: "boolean", default: Boolean(first), description: text("description"), source: text("source") };
     default:
@@ -71,12 +129,16 @@ function ownSpec(where: string, name: string, raw: unknown, entry: ParamEntry | 
 function specsFor(schema: NotebookSchema, name: string): Array<{ spec: ParamSpec; owner: string }> {
   if (name in schema.own) return [{ spec: schema.own[name], owner: "this notebook" }];
   if (name in NOTEBOOK_PARAMS) return [{ spec: NOTEBOOK_PARAMS[name], owner: "notebook-level" }];
-  return schema.experiments.filter((e) => name in e.params).map((e) => ({ spec: e.params[name] as ParamSpec, owner: e.id }));
+  return schema.experiments
+    .filter((e) => name in e.params)
+    .map((e) => ({ spec: e.params[name] as ParamSpec, owner: e.id }));
 }
 
 /** Fails like checkInput does for an unknown name, with its did-you-mean, against the notebook's own names. */
 function unknownParameter(name: string, names: string[]): never {
-  const any: ParamSpecs = Object.fromEntries(names.map((n) => [n, { type: "boolean", default: false, description: "", source: "" } as ParamSpec]));
+  const any: ParamSpecs = Object.fromEntries(
+    names.map((n) => [n, { type: "boolean", default: false, description: "", source: "" } as ParamSpec]),
+  );
   checkInput(any, { [name]: false });
   throw new ParamError(name, `unknown parameter '${name}'`);
 }
@@ -84,7 +146,10 @@ function unknownParameter(name: string, names: string[]): never {
 function checkByDefault(name: string, entry: ParamEntry, v: unknown): unknown {
   const model = Array.isArray(entry.value) ? entry.value[0] : entry.value;
   if (model === undefined || typeof v === typeof model) return v;
-  throw new ParamError(name, `parameter '${name}': expected a ${typeof model} like its default ${entry.text}, got ${JSON.stringify(v)}`);
+  throw new ParamError(
+    name,
+    `parameter '${name}': expected a ${typeof model} like its default ${entry.text}, got ${JSON.stringify(v)}`,
+  );
 }
 
 export interface CheckedOverrides {
@@ -99,17 +164,29 @@ export function checkOverrides(schema: NotebookSchema, input: Record<string, unk
   const names = schema.cell.entries.map((e) => e.name);
   const overrides: Record<string, unknown> = {};
   for (const [given, raw] of Object.entries(input)) {
-    const name = names.includes(given) ? given : names.includes(camel(given)) ? camel(given) : unknownParameter(given, names);
+    const name = names.includes(given)
+      ? given
+      : names.includes(camel(given))
+        ? camel(given)
+        : unknownParameter(given, names);
     const entry = schema.cell.entries.find((e) => e.name === name)!;
     const specs = specsFor(schema, name);
-    const allowed = specs.length > 0 ? specs.map((s) => `${describeAllowed(s.spec)}${specs.length > 1 ? ` (${s.owner})` : ""}`).join(" and ") : `a ${typeof entry.value}`;
-    if (raw === null || raw === undefined) throw new ParamError(name, `parameter '${name}' needs a value; allowed: ${allowed}`);
+    const allowed =
+      specs.length > 0
+        ? specs.map((s) => `${describeAllowed(s.spec)}${specs.length > 1 ? ` (${s.owner})` : ""}`).join(" and ")
+        : `a ${typeof entry.value}`;
+    if (raw === null || raw === undefined)
+      throw new ParamError(name, `parameter '${name}' needs a value; allowed: ${allowed}`);
     const list = Array.isArray(raw);
     if (list && !entry.isList) {
-      throw new ParamError(name, `parameter '${name}' takes one value in this notebook (its default is ${entry.text}), not a list; allowed: ${allowed}`);
+      throw new ParamError(
+        name,
+        `parameter '${name}' takes one value in this notebook (its default is ${entry.text}), not a list; allowed: ${allowed}`,
+      );
     }
     const values = list ? (raw as unknown[]) : [raw];
-    if (values.length === 0) throw new ParamError(name, `parameter '${name}': an empty list sweeps nothing; allowed: ${allowed}`);
+    if (values.length === 0)
+      throw new ParamError(name, `parameter '${name}': an empty list sweeps nothing; allowed: ${allowed}`);
     const checked = values.map((v) => {
       let out = v;
       for (const { spec } of specs) out = checkValue(name, spec, v);
@@ -118,6 +195,7 @@ export function checkOverrides(schema: NotebookSchema, input: Record<string, unk
     overrides[name] = entry.isList ? checked : checked[0];
   }
   const effective: Record<string, unknown> = {};
-  for (const e of schema.cell.entries) effective[e.name] = e.name in overrides ? overrides[e.name] : e.value !== undefined ? e.value : e.text;
+  for (const e of schema.cell.entries)
+    effective[e.name] = e.name in overrides ? overrides[e.name] : e.value !== undefined ? e.value : e.text;
   return { overrides, effective };
 }

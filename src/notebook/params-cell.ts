@@ -28,14 +28,24 @@ export interface ParamsCell {
 const NOT_LITERAL = Symbol("not a literal");
 
 function literalValue(ts: typeof TS, node: TS.Expression): unknown {
-  while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node) || ts.isTypeAssertionExpression(node)) {
+  while (
+    ts.isAsExpression(node) ||
+    ts.isSatisfiesExpression(node) ||
+    ts.isParenthesizedExpression(node) ||
+    ts.isTypeAssertionExpression(node)
+  ) {
     node = node.expression;
   }
   if (ts.isNumericLiteral(node)) return Number(node.text);
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
-  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand)) return -Number(node.operand.text);
+  if (
+    ts.isPrefixUnaryExpression(node) &&
+    node.operator === ts.SyntaxKind.MinusToken &&
+    ts.isNumericLiteral(node.operand)
+  )
+    return -Number(node.operand.text);
   if (ts.isArrayLiteralExpression(node)) {
     const items = node.elements.map((e) => literalValue(ts, e));
     return items.includes(NOT_LITERAL) ? NOT_LITERAL : items;
@@ -44,25 +54,28 @@ function literalValue(ts: typeof TS, node: TS.Expression): unknown {
 }
 
 function unwrap(ts: typeof TS, node: TS.Expression): TS.Expression {
-  while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) node = node.expression;
+  while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node))
+    node = node.expression;
   return node;
 }
 
-const EXAMPLE = 'const params = { seeds: 5, threads: 8 };';
+const EXAMPLE = "const params = { seeds: 5, threads: 8 };";
 
 /** Parses the source of a parameters cell; `where` names the notebook in errors. */
 export function parseParamsCell(source: string, where: string): ParamsCell {
-   
   const ts = require("typescript") as typeof TS;
   const file = ts.createSourceFile("parameters.ts", source, ts.ScriptTarget.ES2022, true);
   const decls: Array<{ name: string; init: TS.ObjectLiteralExpression }> = [];
   const bad = (why: string) =>
-    new NotebookFileError(`${where}: the cell tagged 'parameters' must hold one object literal (e.g. ${EXAMPLE}); ${why}`);
+    new NotebookFileError(
+      `${where}: the cell tagged 'parameters' must hold one object literal (e.g. ${EXAMPLE}); ${why}`,
+    );
   for (const stmt of file.statements) {
     if (!ts.isVariableStatement(stmt)) throw bad(`found '${stmt.getText(file).split("\n")[0]}'`);
     for (const d of stmt.declarationList.declarations) {
       const init = d.initializer ? unwrap(ts, d.initializer) : undefined;
-      if (!ts.isIdentifier(d.name) || !init || !ts.isObjectLiteralExpression(init)) throw bad(`'${d.getText(file)}' is not one`);
+      if (!ts.isIdentifier(d.name) || !init || !ts.isObjectLiteralExpression(init))
+        throw bad(`'${d.getText(file)}' is not one`);
       decls.push({ name: d.name.text, init });
     }
   }

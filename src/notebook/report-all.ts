@@ -64,7 +64,8 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
   const log = options.log ?? (() => undefined);
   const all = listNotebooks(notebooksDir);
   const only = options.only?.map((f) => path.basename(f));
-  for (const f of only ?? []) if (!all.includes(f)) throw new RangeError(`no notebook ${f} in ${notebooksDir}; notebooks: ${all.join(", ")}`);
+  for (const f of only ?? [])
+    if (!all.includes(f)) throw new RangeError(`no notebook ${f} in ${notebooksDir}; notebooks: ${all.join(", ")}`);
   // Without the environment every notebook would fail the same way: say it once.
   checkJupyter();
   fs.mkdirSync(reportsDir, { recursive: true });
@@ -77,21 +78,52 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
     log(`${file}: running`);
     let status: NotebookStatus;
     try {
-      const r = await runNotebook(full, { out: path.join(reportsDir, `${base}.ipynb`), html: path.join(reportsDir, `${base}.html`), cellTimeoutS: options.cellTimeoutS });
+      const r = await runNotebook(full, {
+        out: path.join(reportsDir, `${base}.ipynb`),
+        html: path.join(reportsDir, `${base}.html`),
+        cellTimeoutS: options.cellTimeoutS,
+      });
       status = r.ok
         ? { file, title: titleOf(full), status: "ok", date, lastGood: r.run, report: `${base}.html` }
-        : { file, title: titleOf(full), status: "failed", date, error: describeFailure(file, r.error), lastGood: previous?.lastGood, report: previous?.report };
+        : {
+            file,
+            title: titleOf(full),
+            status: "failed",
+            date,
+            error: describeFailure(file, r.error),
+            lastGood: previous?.lastGood,
+            report: previous?.report,
+          };
     } catch (e) {
       // A notebook that cannot even be prepared (no parameters cell, bad metadata) fails alone too.
-      status = { file, title: titleOf(full), status: "failed", date, error: `${file}: ${(e as Error).message}`, lastGood: previous?.lastGood, report: previous?.report };
+      status = {
+        file,
+        title: titleOf(full),
+        status: "failed",
+        date,
+        error: `${file}: ${(e as Error).message}`,
+        lastGood: previous?.lastGood,
+        report: previous?.report,
+      };
     }
     if (status.report && !fs.existsSync(path.join(reportsDir, status.report))) status.report = undefined;
     writeFileAtomic(statusPath(reportsDir, file), JSON.stringify(status, null, 2) + "\n");
     if (status.status === "failed") failed.push(status);
-    log(status.status === "ok" ? `${file}: ok (${status.lastGood!.durationS.toFixed(1)} s) -> ${path.join(reportsDir, status.report!)}` : `${file}: FAILED\n${status.error}`);
+    log(
+      status.status === "ok"
+        ? `${file}: ok (${status.lastGood!.durationS.toFixed(1)} s) -> ${path.join(reportsDir, status.report!)}`
+        : `${file}: FAILED\n${status.error}`,
+    );
   }
   const statuses = all.map(
-    (file) => readStatus(reportsDir, file) ?? { file, title: titleOf(path.join(notebooksDir, file)), status: "failed" as const, date: "", error: "not run yet: run `npx mmsim report`" },
+    (file) =>
+      readStatus(reportsDir, file) ?? {
+        file,
+        title: titleOf(path.join(notebooksDir, file)),
+        status: "failed" as const,
+        date: "",
+        error: "not run yet: run `npx mmsim report`",
+      },
   );
   const index = path.join(reportsDir, "index.html");
   writeFileAtomic(index, indexHtml(statuses, projectVersion(), new Date().toISOString()));

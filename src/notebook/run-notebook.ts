@@ -55,7 +55,11 @@ export interface PreparedRun {
 }
 
 /** Step 1 and the injection of step 2: everything short of starting a kernel. Throws on bad input. */
-export function prepareRun(file: string, params: Record<string, unknown> = {}, outputPath: string | null = null): PreparedRun {
+export function prepareRun(
+  file: string,
+  params: Record<string, unknown> = {},
+  outputPath: string | null = null,
+): PreparedRun {
   const notebook = readNotebook(file);
   const where = path.basename(file);
   const cell = parseParamsCell(joinText(notebook.cells[parametersCellIndex(notebook, where)].source), where);
@@ -102,7 +106,14 @@ export async function runNotebook(file: string, options: RunNotebookOptions = {}
       version: projectVersion(),
     };
     const executed = fs.existsSync(output) ? readNotebook(output) : undefined;
-    if (!result.ok || !executed) return { ok: false, file, run, executed, error: result.ok ? { ok: false, ename: "ExecutorError", evalue: "no executed notebook was written" } : result };
+    if (!result.ok || !executed)
+      return {
+        ok: false,
+        file,
+        run,
+        executed,
+        error: result.ok ? { ok: false, ename: "ExecutorError", evalue: "no executed notebook was written" } : result,
+      };
     Object.assign(executed.metadata.papermill ?? {}, {
       start_time: start.toISOString(),
       end_time: end.toISOString(),

@@ -14,7 +14,10 @@ export interface DataFrameLike {
 }
 
 /** What `table` accepts: a ResultSet (or anything with rows and columns), records, or a DataFrame. */
-export type TableSource = { readonly rows: ReadonlyArray<Record<string, unknown>>; readonly columns: string[] } | ReadonlyArray<Record<string, unknown>> | DataFrameLike;
+export type TableSource =
+  | { readonly rows: ReadonlyArray<Record<string, unknown>>; readonly columns: string[] }
+  | ReadonlyArray<Record<string, unknown>>
+  | DataFrameLike;
 
 export interface TableOptions {
   /** Columns to show, in order (default: all). */
@@ -57,7 +60,10 @@ function cellText(v: unknown): string {
 }
 
 /** Rows as strings, with CI columns folded in when asked. */
-function textCells(source: TableSource, options: TableOptions): { header: string[]; cells: string[][]; numeric: boolean[] } {
+function textCells(
+  source: TableSource,
+  options: TableOptions,
+): { header: string[]; cells: string[][]; numeric: boolean[] } {
   const { rows, columns: all } = tableRows(source);
   let columns = options.columns ?? all;
   const combine = options.combineCi ?? true;
@@ -68,7 +74,9 @@ function textCells(source: TableSource, options: TableOptions): { header: string
     columns.map((c) => {
       const text = cellText(r[c]);
       const ci = r[`${c}Ci95`];
-      return folded.has(c) && typeof ci === "number" && Number.isFinite(ci) && ci !== 0 ? `${text} ± ${formatNumber(ci)}` : text;
+      return folded.has(c) && typeof ci === "number" && Number.isFinite(ci) && ci !== 0
+        ? `${text} ± ${formatNumber(ci)}`
+        : text;
     }),
   );
   const numeric = columns.map((c) => rows.every((r) => typeof r[c] === "number" || r[c] === undefined));

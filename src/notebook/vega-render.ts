@@ -26,7 +26,10 @@ interface VegaLiteModule {
 }
 interface VegaModule {
   parse(spec: unknown): unknown;
-  View: new (runtime: unknown, options: { renderer: string; logLevel?: number; logger?: unknown }) => {
+  View: new (
+    runtime: unknown,
+    options: { renderer: string; logLevel?: number; logger?: unknown },
+  ) => {
     toSVG(scaleFactor?: number): Promise<string>;
     finalize(): void;
   };
@@ -61,10 +64,9 @@ function collectingLogger(warnings: string[]) {
 
 /** Compiles a Vega-Lite spec and renders it to SVG text. */
 export async function renderVegaLiteSvg(spec: VegaLiteSpec): Promise<RenderedSvg> {
-   
   const vl = require("vega-lite") as VegaLiteModule;
   const vega = require("vega") as VegaModule;
-   
+
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   const compiled = vl.compile(spec, { logger }).spec;

@@ -10,7 +10,8 @@ const COLORS: Record<string, string> = { holds: "#1a7f37", fails: "#cf222e", dep
 export function verdictBundle(verdicts: ReadonlyArray<ClaimVerdict>): MimeBundle {
   const rows = verdicts.map((v) => {
     const color = COLORS[v.verdict] ?? "#57606a";
-    const expected = v.expected && v.expected !== v.verdict ? ` <small>(expected: ${escapeHtml(v.expected)})</small>` : "";
+    const expected =
+      v.expected && v.expected !== v.verdict ? ` <small>(expected: ${escapeHtml(v.expected)})</small>` : "";
     return (
       `<tr><td style="text-align:left"><b>${escapeHtml(v.id)}</b><br><small>${escapeHtml(v.statement)}</small></td>` +
       `<td style="text-align:left">${escapeHtml(v.who)}</td>` +

@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import { ParamError } from "../experiments/params";
 import { UsageError } from "../cli/args";
 
- 
 const yaml = () => require("yaml") as { parse(text: string): unknown };
 
 /** "16" -> 16, "true" -> true, "[2, 4]" -> [2, 4], "fifo" -> "fifo". */
@@ -12,7 +11,10 @@ export function parseYamlValue(name: string, text: string): unknown {
   try {
     value = yaml().parse(text);
   } catch (e) {
-    throw new ParamError(name, `parameter '${name}': ${JSON.stringify(text)} is not a valid YAML value (${(e as Error).message.split("\n")[0]})`);
+    throw new ParamError(
+      name,
+      `parameter '${name}': ${JSON.stringify(text)} is not a valid YAML value (${(e as Error).message.split("\n")[0]})`,
+    );
   }
   if (value === null || value === undefined) throw new ParamError(name, `parameter '${name}' needs a value`);
   return value;
@@ -33,6 +35,7 @@ export function readParamsFile(file: string): Record<string, unknown> {
     throw new UsageError(`option -f: ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
   if (value === null || value === undefined) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new UsageError(`option -f: ${file} must hold a mapping of parameter names to values`);
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new UsageError(`option -f: ${file} must hold a mapping of parameter names to values`);
   return value as Record<string, unknown>;
 }

@@ -27,7 +27,11 @@ export const constant = (value: number): Distribution => ({ kind: "constant", va
 export const uniform = (min: number, max: number): Distribution => ({ kind: "uniform", min, max });
 export const exponential = (mean: number): Distribution => ({ kind: "exponential", mean });
 export const lognormal = (mean: number, cv: number): Distribution => ({ kind: "lognormal", mean, cv });
-export const empirical = (values: number[], weights?: number[]): Distribution => ({ kind: "empirical", values, weights });
+export const empirical = (values: number[], weights?: number[]): Distribution => ({
+  kind: "empirical",
+  values,
+  weights,
+});
 export const zipf = (n: number, s: number): Distribution => ({ kind: "zipf", n, s });
 export const bernoulli = (p: number): Distribution => ({ kind: "bernoulli", p });
 
@@ -42,7 +46,10 @@ export function validateDistribution(d: Distribution, label = "distribution"): v
       need(finite(d.value) && d.value >= 0, `constant value must be a finite number >= 0, got ${d.value}`);
       break;
     case "uniform":
-      need(finite(d.min) && finite(d.max) && 0 <= d.min && d.min <= d.max, `uniform needs 0 <= min <= max, got [${d.min}, ${d.max}]`);
+      need(
+        finite(d.min) && finite(d.max) && 0 <= d.min && d.min <= d.max,
+        `uniform needs 0 <= min <= max, got [${d.min}, ${d.max}]`,
+      );
       break;
     case "exponential":
       need(finite(d.mean) && d.mean > 0, `exponential mean must be > 0, got ${d.mean}`);
@@ -52,10 +59,19 @@ export function validateDistribution(d: Distribution, label = "distribution"): v
       need(finite(d.cv) && d.cv > 0, `lognormal cv must be > 0, got ${d.cv}`);
       break;
     case "empirical":
-      need(Array.isArray(d.values) && d.values.length > 0 && d.values.every(finite), "empirical values must be a non-empty list of numbers");
+      need(
+        Array.isArray(d.values) && d.values.length > 0 && d.values.every(finite),
+        "empirical values must be a non-empty list of numbers",
+      );
       if (d.weights) {
-        need(d.weights.length === d.values.length, `empirical weights (${d.weights.length}) must match values (${d.values.length})`);
-        need(d.weights.every((w) => finite(w) && w >= 0) && d.weights.some((w) => w > 0), "empirical weights must be >= 0, not all zero");
+        need(
+          d.weights.length === d.values.length,
+          `empirical weights (${d.weights.length}) must match values (${d.values.length})`,
+        );
+        need(
+          d.weights.every((w) => finite(w) && w >= 0) && d.weights.some((w) => w > 0),
+          "empirical weights must be >= 0, not all zero",
+        );
       }
       break;
     case "zipf":
@@ -201,5 +217,5 @@ function helper1(x: number): number {
 
 /** (exp(x) - 1) / x, accurate near 0. */
 function helper2(x: number): number {
-  return Math.abs(x) > 1e-8 ? Math.expm1(x) / x : 1 + x * 0.5 * (1 + x / 3 * (1 + 0.25 * x));
+  return Math.abs(x) > 1e-8 ? Math.expm1(x) / x : 1 + x * 0.5 * (1 + (x / 3) * (1 + 0.25 * x));
 }

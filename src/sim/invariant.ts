@@ -23,7 +23,9 @@ export class ProcessFailure extends Error {
     readonly timeNs: number,
     readonly original: unknown,
   ) {
-    super(`process '${processName}' failed at t=${timeNs} ns: ${original instanceof Error ? original.message : String(original)}`);
+    super(
+      `process '${processName}' failed at t=${timeNs} ns: ${original instanceof Error ? original.message : String(original)}`,
+    );
     this.name = "ProcessFailure";
   }
 }

@@ -85,7 +85,8 @@ export class RandomStream {
       k1 = mix32(k1 ^ (w >>> 0));
       k2 = mix32((k2 + Math.imul(w >>> 0, 0x9e3779b1)) >>> 0);
     }
-    const squeeze = (i: number) => mix32((k1 + Math.imul(i + 1, 0x9e3779b9)) >>> 0) ^ mix32((k2 ^ Math.imul(i + 1, 0x7feb352d)) >>> 0);
+    const squeeze = (i: number) =>
+      mix32((k1 + Math.imul(i + 1, 0x9e3779b9)) >>> 0) ^ mix32((k2 ^ Math.imul(i + 1, 0x7feb352d)) >>> 0);
     let a = squeeze(0);
     const b = squeeze(1);
     const c = squeeze(2);
@@ -205,6 +206,11 @@ export class RandomStreams {
   stream(...nameParts: Array<string | number>): RandomStream {
     const name = nameParts.join("/");
     const [h1, h2] = hashName(name);
-    return new RandomStream(name, [this.seedLo ^ h1, this.seedHi ^ h2, mix32(this.seedLo + 0x632be59b), h1 ^ mix32(h2)]);
+    return new RandomStream(name, [
+      this.seedLo ^ h1,
+      this.seedHi ^ h2,
+      mix32(this.seedLo + 0x632be59b),
+      h1 ^ mix32(h2),
+    ]);
   }
 }

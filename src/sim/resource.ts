@@ -58,7 +58,11 @@ export class FifoMutex implements Waitable {
   /** Releases the mutex, handing it to the first waiter. */
   unlock(p: Process<any>): void {
     if (this.owner !== p) {
-      throw new InvariantViolation(`mutex ${this.name}`, this.sim.now, `'${p.name}' unlocked a mutex held by '${this.owner?.name ?? "nobody"}'`);
+      throw new InvariantViolation(
+        `mutex ${this.name}`,
+        this.sim.now,
+        `'${p.name}' unlocked a mutex held by '${this.owner?.name ?? "nobody"}'`,
+      );
     }
     if (this.trace) this.sim.record(p.name, "release", this.name);
     const next = this.waiters.shift();

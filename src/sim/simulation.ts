@@ -242,7 +242,13 @@ export class Simulation {
             // Direct continuation: when this wake-up would be the very next event (strictly earlier than anything
             // queued, so no tie-break is involved), run it now instead of pushing and popping it. Same order, same
             // results; the end-of-event checks below are the ones the outer loop would make.
-            if (wake < queue.peekTime() && wake < until && !this.stopRequested && this.eventCount < lastEvent && (stopWhen === undefined || !stopWhen())) {
+            if (
+              wake < queue.peekTime() &&
+              wake < until &&
+              !this.stopRequested &&
+              this.eventCount < lastEvent &&
+              (stopWhen === undefined || !stopWhen())
+            ) {
               now = wake;
               this.now = wake;
               this.eventCount++;

@@ -57,7 +57,9 @@ export class Trace {
    * Pairs "begin"/"end" actions per (who, on) into intervals, for timelines of who holds or waits for what.
    * `spans` maps a begin action to its end action, e.g. {"wait": "acquired", "acquired": "release"}.
    */
-  intervals(spans: Record<string, string>): Array<{ who: string; on: string; state: string; start: number; end: number }> {
+  intervals(
+    spans: Record<string, string>,
+  ): Array<{ who: string; on: string; state: string; start: number; end: number }> {
     const open = new Map<string, { state: string; start: number }>();
     const out: Array<{ who: string; on: string; state: string; start: number; end: number }> = [];
     const ends = new Set(Object.values(spans));

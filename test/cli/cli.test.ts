@@ -23,7 +23,18 @@ test("experiment --help lists experiments; <id> --help lists parameters with uni
 });
 
 test("json output is one object {experiment, params, rows}; a comma list sweeps", () => {
-  const r = mmsim("experiment", "lock-contention", "--threads", "2,4", "--acquisitions", "2000", "--seeds", "2", "--format", "json");
+  const r = mmsim(
+    "experiment",
+    "lock-contention",
+    "--threads",
+    "2,4",
+    "--acquisitions",
+    "2000",
+    "--seeds",
+    "2",
+    "--format",
+    "json",
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.experiment, "lock-contention");
@@ -34,7 +45,18 @@ test("json output is one object {experiment, params, rows}; a comma list sweeps"
 });
 
 test("csv output has a header and a line per sweep point; kebab-case names work too", () => {
-  const r = mmsim("experiment", "lock-contention", "--hold-ns", "50,100,200", "--acquisitions", "1000", "--seeds", "2", "--format", "csv");
+  const r = mmsim(
+    "experiment",
+    "lock-contention",
+    "--hold-ns",
+    "50,100,200",
+    "--acquisitions",
+    "1000",
+    "--seeds",
+    "2",
+    "--format",
+    "csv",
+  );
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   assert.equal(lines.length, 4);
@@ -42,7 +64,18 @@ test("csv output has a header and a line per sweep point; kebab-case names work 
 });
 
 test("a multiplicative range sweeps", () => {
-  const r = mmsim("experiment", "lock-contention", "--threads", "1:16:x2", "--acquisitions", "500", "--seeds", "2", "--format", "json");
+  const r = mmsim(
+    "experiment",
+    "lock-contention",
+    "--threads",
+    "1:16:x2",
+    "--acquisitions",
+    "500",
+    "--seeds",
+    "2",
+    "--format",
+    "json",
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).params.threads, [1, 2, 4, 8, 16]);
 });
@@ -51,13 +84,25 @@ test("bad input exits 2 naming the parameter and what is allowed, and prints no 
   const cases: Array<[string[], RegExp]> = [
     [["experiment", "nope"], /unknown experiment 'nope'; experiments: lock-contention/],
     [["experiment", "lock-contention", "--thraeds", "3"], /unknown parameter 'thraeds' \(did you mean 'threads'\?\)/],
-    [["experiment", "lock-contention", "--threads", "many"], /parameter 'threads': expected a number, got "many"; allowed: an integer in \[1, 4096\] count/],
-    [["experiment", "lock-contention", "--threads", "0"], /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\]/],
+    [
+      ["experiment", "lock-contention", "--threads", "many"],
+      /parameter 'threads': expected a number, got "many"; allowed: an integer in \[1, 4096\] count/,
+    ],
+    [
+      ["experiment", "lock-contention", "--threads", "0"],
+      /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\]/,
+    ],
     [["experiment", "lock-contention", "--holdNs", "NaN"], /parameter 'holdNs': expected a number, got "NaN"/],
     [["experiment", "lock-contention", "--threads", ""], /parameter 'threads': an empty value sweeps nothing/],
     [["experiment", "lock-contention", "--threads", "2,x"], /parameter 'threads': expected a number, got "x"/],
-    [["experiment", "lock-contention", "--seeds", "0"], /option --seeds: "0" is not allowed; expected an integer in \[1, 10000\]/],
-    [["experiment", "lock-contention", "--format", "xml"], /option --format: 'xml' is not allowed; expected table, json or csv/],
+    [
+      ["experiment", "lock-contention", "--seeds", "0"],
+      /option --seeds: "0" is not allowed; expected an integer in \[1, 10000\]/,
+    ],
+    [
+      ["experiment", "lock-contention", "--format", "xml"],
+      /option --format: 'xml' is not allowed; expected table, json or csv/,
+    ],
     [["experiment", "lock-contention", "--threads"], /option --threads needs a value/],
     [["bench", "lock", "--threads", "100"], /option --threads: "100" is not allowed; expected an integer in \[1, 64\]/],
     [["frobnicate"], /unknown command 'frobnicate'/],
@@ -74,7 +119,8 @@ test("bench lock --json prints one object with the documented fields", () => {
   const r = mmsim("bench", "lock", "--acquisitions", "20000", "--json");
   assert.equal(r.code, 0, r.stderr);
   const o = JSON.parse(r.stdout);
-  for (const k of ["acquisitions", "simNs", "meanWaitNs", "wallS", "acqPerS", "peakRssMB"]) assert.equal(typeof o[k], "number", k);
+  for (const k of ["acquisitions", "simNs", "meanWaitNs", "wallS", "acqPerS", "peakRssMB"])
+    assert.equal(typeof o[k], "number", k);
   assert.equal(o.acquisitions, 20000);
 });
 

@@ -14,24 +14,57 @@ test("same parameters and seeds give identical results whatever the worker count
   const three = await runExperiment(lockContention, input, { seeds: 3, workers: 3 });
   assert.deepEqual(two.toJSON(), inline.toJSON());
   assert.deepEqual(three.toJSON(), inline.toJSON());
-  assert.deepEqual(two.replications.map((r) => r.values), inline.replications.map((r) => r.values));
+  assert.deepEqual(
+    two.replications.map((r) => r.values),
+    inline.replications.map((r) => r.values),
+  );
 });
 
 test("rows carry every parameter, each observable's mean and its Ci95", async () => {
   const rs = await runExperiment(lockContention, { threads: 4, acquisitions: 5_000 }, { seeds: 2, workers: 1 });
   assert.deepEqual(Object.keys(rs.rows[0]), [
-    "threads", "thinkNs", "holdNs", "acquisitions",
-    "meanWaitNs", "meanWaitNsCi95", "waitP99Ns", "waitP99NsCi95", "throughput", "throughputCi95",
-    "utilization", "utilizationCi95", "exactMeanWaitNs", "exactMeanWaitNsCi95",
+    "threads",
+    "thinkNs",
+    "holdNs",
+    "acquisitions",
+    "meanWaitNs",
+    "meanWaitNsCi95",
+    "waitP99Ns",
+    "waitP99NsCi95",
+    "throughput",
+    "throughputCi95",
+    "utilization",
+    "utilizationCi95",
+    "exactMeanWaitNs",
+    "exactMeanWaitNsCi95",
   ]);
   assert.match(rs.toCSV().split("\n")[0], /^threads,thinkNs,holdNs,acquisitions,meanWaitNs,meanWaitNsCi95/);
 });
 
 test("bad input is rejected before anything runs, naming the parameter and what is allowed", async () => {
-  await assert.rejects(runExperiment(lockContention, { thread: 3 }), (e: unknown) => e instanceof ParamError && /unknown parameter 'thread' \(did you mean 'threads'\?\)/.test(e.message));
-  await assert.rejects(runExperiment(lockContention, { threads: 0 }), /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\] count/);
-  await assert.rejects(runExperiment(lockContention, { threads: 2.5 }), /parameter 'threads': expected an integer, got 2.5/);
-  await assert.rejects(runExperiment(lockContention, { holdNs: NaN }), /parameter 'holdNs': expected a finite number, got NaN/);
-  await assert.rejects(runExperiment(lockContention, { holdNs: "fast" }), /parameter 'holdNs': expected a number, got "fast"/);
-  await assert.rejects(runExperiment(lockContention, { threads: [] }), /parameter 'threads': an empty list sweeps nothing/);
+  await assert.rejects(
+    runExperiment(lockContention, { thread: 3 }),
+    (e: unknown) =>
+      e instanceof ParamError && /unknown parameter 'thread' \(did you mean 'threads'\?\)/.test(e.message),
+  );
+  await assert.rejects(
+    runExperiment(lockContention, { threads: 0 }),
+    /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\] count/,
+  );
+  await assert.rejects(
+    runExperiment(lockContention, { threads: 2.5 }),
+    /parameter 'threads': expected an integer, got 2.5/,
+  );
+  await assert.rejects(
+    runExperiment(lockContention, { holdNs: NaN }),
+    /parameter 'holdNs': expected a finite number, got NaN/,
+  );
+  await assert.rejects(
+    runExperiment(lockContention, { holdNs: "fast" }),
+    /parameter 'holdNs': expected a number, got "fast"/,
+  );
+  await assert.rejects(
+    runExperiment(lockContention, { threads: [] }),
+    /parameter 'threads': an empty list sweeps nothing/,
+  );
 });

@@ -11,8 +11,14 @@ test("CSV fields honour quotes", () => {
 });
 
 test("a published CSV with a bad header or value is rejected naming the file and line", () => {
-  assert.throws(() => parsePublishedCsv("value,quantity\n1,x", "f.csv"), /f.csv: header must start quantity,value,unit,conditions,source/);
-  assert.throws(() => parsePublishedCsv("quantity,value,unit,conditions,source\nx,abc,ms,c,s", "f.csv"), /f.csv:2: value 'abc' is not a number/);
+  assert.throws(
+    () => parsePublishedCsv("value,quantity\n1,x", "f.csv"),
+    /f.csv: header must start quantity,value,unit,conditions,source/,
+  );
+  assert.throws(
+    () => parsePublishedCsv("quantity,value,unit,conditions,source\nx,abc,ms,c,s", "f.csv"),
+    /f.csv:2: value 'abc' is not a number/,
+  );
 });
 
 test("every experiment but the engine's own has data/published/<id>.csv, every row with a unit and a source", () => {

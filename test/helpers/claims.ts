@@ -7,11 +7,22 @@ import assert from "node:assert/strict";
 import type { Experiment } from "../../src/experiments/experiment";
 import { CLAIM_TEST_SEED_BASE, evaluateClaim } from "../../src/experiments/claims";
 
-export function testClaims(exp: Experiment<any, any>, options: { seeds?: number; workers?: number; timeoutMs?: number } = {}): void {
+export function testClaims(
+  exp: Experiment<any, any>,
+  options: { seeds?: number; workers?: number; timeoutMs?: number } = {},
+): void {
   for (const claim of exp.claims) {
-    test(`${exp.id} claim '${claim.id}' (${claim.who}) ${claim.expected} on fresh seeds`, { timeout: options.timeoutMs ?? 300_000 }, async () => {
-      const v = await evaluateClaim(exp, claim, { seeds: options.seeds ?? 5, seedBase: CLAIM_TEST_SEED_BASE, workers: options.workers });
-      assert.equal(v.verdict, claim.expected, `${claim.statement}\n  decided: ${v.verdict}: ${v.detail}`);
-    });
+    test(
+      `${exp.id} claim '${claim.id}' (${claim.who}) ${claim.expected} on fresh seeds`,
+      { timeout: options.timeoutMs ?? 300_000 },
+      async () => {
+        const v = await evaluateClaim(exp, claim, {
+          seeds: options.seeds ?? 5,
+          seedBase: CLAIM_TEST_SEED_BASE,
+          workers: options.workers,
+        });
+        assert.equal(v.verdict, claim.expected, `${claim.statement}\n  decided: ${v.verdict}: ${v.detail}`);
+      },
+    );
   }
 }

@@ -7,7 +7,16 @@ export async function launchChromium(): Promise<Browser> {
   requireChromium();
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -16,7 +25,14 @@ export interface PageReport {
   errors: string[];
   /** Requests for anything but file: and data: URLs (all of them blocked). */
   remote: string[];
-  charts: Array<{ spec: string; kind: "vega" | "plotly"; state: string; vegaMarks: number; plotlyTraces: number; fallbackImages: number }>;
+  charts: Array<{
+    spec: string;
+    kind: "vega" | "plotly";
+    state: string;
+    vegaMarks: number;
+    plotlyTraces: number;
+    fallbackImages: number;
+  }>;
 }
 
 /**
@@ -64,8 +80,11 @@ export function assertAllRendered(name: string, r: PageReport): void {
     assert.equal(c.state, "rendered", `${name}: ${c.kind} chart ${c.spec} did not render`);
     if (c.kind === "vega") {
       assert.ok(c.vegaMarks > 0, `${name}: vega chart ${c.spec} has no SVG marks`);
-      assert.equal(c.fallbackImages, 1, `${name}: vega chart ${c.spec} lacks the kernel's SVG for pages without scripts`);
-    }
-    else assert.ok(c.plotlyTraces > 0, `${name}: plotly chart ${c.spec} has no traces`);
+      assert.equal(
+        c.fallbackImages,
+        1,
+        `${name}: vega chart ${c.spec} lacks the kernel's SVG for pages without scripts`,
+      );
+    } else assert.ok(c.plotlyTraces > 0, `${name}: plotly chart ${c.spec} has no traces`);
   }
 }

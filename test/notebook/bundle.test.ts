@@ -7,7 +7,6 @@ import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { displayBundle, inKernel, progress, type DisplayWriter } from "../../src/notebook";
 
- 
 const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: DisplayWriter | null };
 type Sent = Parameters<DisplayWriter>;
 
@@ -23,17 +22,28 @@ afterEach(() => {
 });
 
 test("tslab 1.0.22 still exposes the writer the module uses, null outside a kernel", () => {
-  assert.ok("lastWriteDisplayData" in jupyter, "tslab/dist/jupyter no longer exports lastWriteDisplayData: src/notebook/bundle.ts needs porting");
+  assert.ok(
+    "lastWriteDisplayData" in jupyter,
+    "tslab/dist/jupyter no longer exports lastWriteDisplayData: src/notebook/bundle.ts needs porting",
+  );
   assert.equal(jupyter.lastWriteDisplayData, null);
-   
-  assert.equal((require("tslab/package.json") as { version: string }).version, "1.0.22", "tslab moved: recheck bundle.ts against its dist/jupyter.js");
+
+  assert.equal(
+    (require("tslab/package.json") as { version: string }).version,
+    "1.0.22",
+    "tslab moved: recheck bundle.ts against its dist/jupyter.js",
+  );
   assert.equal(inKernel(), false);
 });
 
 test("one call sends one display_data holding every MIME type", () => {
   const sent = capture();
   assert.equal(inKernel(), true);
-  displayBundle({ "application/vnd.vegalite.v5+json": { mark: "point" }, "image/svg+xml": "<svg/>", "text/plain": "a chart" });
+  displayBundle({
+    "application/vnd.vegalite.v5+json": { mark: "point" },
+    "image/svg+xml": "<svg/>",
+    "text/plain": "a chart",
+  });
   assert.equal(sent.length, 1);
   const [message, update] = sent[0];
   assert.equal(update, false);

@@ -4,7 +4,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { barChart, cdfChart, chartBundle, heatmapChart, renderVegaLiteSvg, sweepChart, timelineChart, type Chart, type VegaLiteSpec } from "../../src/notebook";
+import {
+  barChart,
+  cdfChart,
+  chartBundle,
+  heatmapChart,
+  renderVegaLiteSvg,
+  sweepChart,
+  timelineChart,
+  type Chart,
+  type VegaLiteSpec,
+} from "../../src/notebook";
 import { Trace } from "../../src/sim/trace";
 import { matchSnapshot } from "./helpers";
 
@@ -70,24 +80,50 @@ test("sweep chart: quantile bands split by a second parameter", async () => {
 });
 
 test("sweep chart: names a missing column", () => {
-  assert.throws(() => sweepChart({ rows: sweepRows, x: "thread", series: [{ y: "meanWaitNs" }] }), /no column 'thread'; columns: threads, holdNs/);
+  assert.throws(
+    () => sweepChart({ rows: sweepRows, x: "thread", series: [{ y: "meanWaitNs" }] }),
+    /no column 'thread'; columns: threads, holdNs/,
+  );
 });
 
 test("CDF chart: several series with a legend, log axis drops zero", async () => {
   const series = ["fifo", "ticket"].map((name, k) => ({
     name,
-    points: Array.from({ length: 50 }, (_, i) => ({ value: i * (10 + 5 * k), fraction: 1 - Math.exp(-i / (8 + 4 * k)) })),
+    points: Array.from({ length: 50 }, (_, i) => ({
+      value: i * (10 + 5 * k),
+      fraction: 1 - Math.exp(-i / (8 + 4 * k)),
+    })),
   }));
   const chart = cdfChart({ title: "wait CDF", series, x: { label: "wait (ns)", log: true } });
   await checkVega("cdf", chart);
-  assert.match(chart.caption, /CDF of wait \(ns\): fifo; ticket \(2 points at or below zero not drawn on the log axis\)/);
+  assert.match(
+    chart.caption,
+    /CDF of wait \(ns\): fifo; ticket \(2 points at or below zero not drawn on the log axis\)/,
+  );
 });
 
 test("heatmap and grouped bars", async () => {
-  await checkVega("heatmap", heatmapChart({ rows: sweepRows, x: "threads", y: "holdNs", value: "meanWaitNs", valueLabel: "mean wait (ns)", logColor: true }));
+  await checkVega(
+    "heatmap",
+    heatmapChart({
+      rows: sweepRows,
+      x: "threads",
+      y: "holdNs",
+      value: "meanWaitNs",
+      valueLabel: "mean wait (ns)",
+      logColor: true,
+    }),
+  );
   await checkVega(
     "bars",
-    barChart({ rows: sweepRows.filter((r) => r.threads <= 8), category: "threads", group: "holdNs", value: "meanWaitNs", ci: "meanWaitNsCi95", valueLabel: "mean wait (ns)" }),
+    barChart({
+      rows: sweepRows.filter((r) => r.threads <= 8),
+      category: "threads",
+      group: "holdNs",
+      value: "meanWaitNs",
+      ci: "meanWaitNsCi95",
+      valueLabel: "mean wait (ns)",
+    }),
   );
 });
 
@@ -101,7 +137,10 @@ test("timeline: a plotly Gantt from Trace.intervals, with a Vega-Lite SVG fallba
   trace.record(90, "thread1", "release", "mutex");
   trace.record(90, "thread10", "acquired", "mutex");
   trace.record(120, "thread10", "release", "mutex");
-  const chart = timelineChart({ intervals: trace.intervals({ wait: "acquired", acquired: "release" }), stateLabels: { wait: "waits", acquired: "holds" } });
+  const chart = timelineChart({
+    intervals: trace.intervals({ wait: "acquired", acquired: "release" }),
+    stateLabels: { wait: "waits", acquired: "holds" },
+  });
   assert.equal(chart.kind, "plotly");
   matchSnapshot("timeline.plotly.json", JSON.stringify(chart.figure, null, 1) + "\n");
   const yaxis = chart.figure.layout.yaxis as { categoryarray: string[] };
@@ -114,8 +153,21 @@ test("timeline: a plotly Gantt from Trace.intervals, with a Vega-Lite SVG fallba
 });
 
 test("a Vega-Lite bundle holds the spec, the SVG and the caption, and no HTML", async () => {
-  const chart = cdfChart({ series: [{ name: "a", points: [{ value: 1, fraction: 0.5 }, { value: 2, fraction: 1 }] }] });
+  const chart = cdfChart({
+    series: [
+      {
+        name: "a",
+        points: [
+          { value: 1, fraction: 0.5 },
+          { value: 2, fraction: 1 },
+        ],
+      },
+    ],
+  });
   const bundle = await chartBundle(chart);
   assert.deepEqual(Object.keys(bundle), ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"]);
-  assert.equal((bundle["application/vnd.vegalite.v5+json"] as { $schema: string }).$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+  assert.equal(
+    (bundle["application/vnd.vegalite.v5+json"] as { $schema: string }).$schema,
+    "https://vega.github.io/schema/vega-lite/v5.json",
+  );
 });

@@ -12,12 +12,22 @@ import type { NotebookStatus } from "../../src/notebook/report/index-page";
 import { ROOT, testOutput } from "./helpers";
 
 function tinyNotebook(code: string): string {
-  const cell = (source: string, tags: string[] = []) => ({ cell_type: "code", metadata: tags.length ? { tags } : {}, source, outputs: [], execution_count: null });
+  const cell = (source: string, tags: string[] = []) => ({
+    cell_type: "code",
+    metadata: tags.length ? { tags } : {},
+    source,
+    outputs: [],
+    execution_count: null,
+  });
   return JSON.stringify({
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: [{ cell_type: "markdown", metadata: {}, source: "# tiny" }, cell("const params = { n: 3 };", ["parameters"]), cell(code)],
+    cells: [
+      { cell_type: "markdown", metadata: {}, source: "# tiny" },
+      cell("const params = { n: 3 };", ["parameters"]),
+      cell(code),
+    ],
   });
 }
 
@@ -34,24 +44,51 @@ test("a failing notebook: named with its error, others still reported, previous 
   // What an earlier, successful run of b-bad left behind.
   const previous = "<!doctype html><title>previous b-bad report</title>";
   fs.writeFileSync(path.join(reports, "b-bad.html"), previous);
-  const lastGood = { parameters: { n: 3 }, overrides: {}, date: "2026-01-01T00:00:00.000Z", durationS: 1, version: "0.0.9" };
-  const before: NotebookStatus = { file: "b-bad.ipynb", title: "tiny", status: "ok", date: lastGood.date, lastGood, report: "b-bad.html" };
+  const lastGood = {
+    parameters: { n: 3 },
+    overrides: {},
+    date: "2026-01-01T00:00:00.000Z",
+    durationS: 1,
+    version: "0.0.9",
+  };
+  const before: NotebookStatus = {
+    file: "b-bad.ipynb",
+    title: "tiny",
+    status: "ok",
+    date: lastGood.date,
+    lastGood,
+    report: "b-bad.html",
+  };
   fs.writeFileSync(path.join(reports, "b-bad.status.json"), JSON.stringify(before));
 
-  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "mmsim.js"), "report", "--notebooks", notebooks, "--reports", reports], { encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "bin", "mmsim.js"), "report", "--notebooks", notebooks, "--reports", reports],
+    { encoding: "utf8" },
+  );
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /a-good\.ipynb: ok/);
   assert.match(r.stdout, /b-bad\.ipynb: FAILED\nb-bad\.ipynb failed in cell 2: Error: boom at n=3/);
-  assert.match(r.stderr, /^mmsim report: 1 notebook failed: b-bad\.ipynb \(see above; their previous reports are kept\)\n$/);
+  assert.match(
+    r.stderr,
+    /^mmsim report: 1 notebook failed: b-bad\.ipynb \(see above; their previous reports are kept\)\n$/,
+  );
 
   assert.match(fs.readFileSync(path.join(reports, "a-good.html"), "utf8"), /n is 3/);
-  assert.equal(fs.readFileSync(path.join(reports, "b-bad.html"), "utf8"), previous, "the previous report is left in place");
+  assert.equal(
+    fs.readFileSync(path.join(reports, "b-bad.html"), "utf8"),
+    previous,
+    "the previous report is left in place",
+  );
   assert.equal(fs.existsSync(path.join(reports, "b-bad.ipynb")), false, "no executed copy of a failed run");
   const status = JSON.parse(fs.readFileSync(path.join(reports, "b-bad.status.json"), "utf8")) as NotebookStatus;
   assert.equal(status.status, "failed");
   assert.deepEqual(status.lastGood, lastGood);
   const index = fs.readFileSync(path.join(reports, "index.html"), "utf8");
   assert.match(index, /<tr data-notebook="a-good\.ipynb" data-status="ok"><td><a href="a-good\.html">/);
-  assert.match(index, /<tr data-notebook="b-bad\.ipynb" data-status="failed"><td><a href="b-bad\.html">tiny<\/a>.*boom at n=3.*showing the last good report, from 2026-01-01T00:00:00\.000Z/s);
+  assert.match(
+    index,
+    /<tr data-notebook="b-bad\.ipynb" data-status="failed"><td><a href="b-bad\.html">tiny<\/a>.*boom at n=3.*showing the last good report, from 2026-01-01T00:00:00\.000Z/s,
+  );
   assert.equal(fs.readdirSync(reports).filter((f) => f.endsWith(".tmp")).length, 0, "no temporary files left");
 });

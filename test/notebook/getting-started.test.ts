@@ -14,21 +14,33 @@ import { ROOT, testOutput } from "./helpers";
 const NB = path.join(ROOT, "notebooks", "00-getting-started.ipynb");
 
 function printed(nb: Notebook, pattern: RegExp): string {
-  for (const c of nb.cells) for (const o of c.outputs ?? []) if (o.output_type === "stream") for (const line of joinText(o.text).split("\n")) if (pattern.test(line)) return line;
+  for (const c of nb.cells)
+    for (const o of c.outputs ?? [])
+      if (o.output_type === "stream")
+        for (const line of joinText(o.text).split("\n")) if (pattern.test(line)) return line;
   return assert.fail(`no printed line matches ${pattern}`);
 }
 
 test("-p threads 2 changes the exact and simulated mean wait the notebook prints", async () => {
   checkJupyter(ROOT);
   const html = testOutput("param-run", "threads2.html");
-  const r = await runNotebook(NB, { params: { threads: 2, seeds: 3 }, out: testOutput("param-run", "threads2.ipynb"), html });
+  const r = await runNotebook(NB, {
+    params: { threads: 2, seeds: 3 },
+    out: testOutput("param-run", "threads2.ipynb"),
+    html,
+  });
   assert.equal(r.ok, true, JSON.stringify(r.error));
   const nb = r.executed!;
   const exact = finiteSourceMeanWaitNs(2, 1000, 100).meanWaitNs;
   assert.equal(printed(nb, /^exact mean wait at/), `exact mean wait at 2 threads: ${exact.toFixed(3)} ns`);
-  const sim = /simulated mean wait: ([\d.]+) ± ([\d.]+) ns \(95% CI, 3 seeds\)/.exec(printed(nb, /^simulated mean wait/));
+  const sim = /simulated mean wait: ([\d.]+) ± ([\d.]+) ns \(95% CI, 3 seeds\)/.exec(
+    printed(nb, /^simulated mean wait/),
+  );
   assert.ok(sim, "the simulated line names 3 seeds");
-  assert.ok(Math.abs(Number(sim[1]) - exact) <= 3 * Number(sim[2]), `simulated ${sim[1]} ± ${sim[2]} vs exact ${exact}`);
+  assert.ok(
+    Math.abs(Number(sim[1]) - exact) <= 3 * Number(sim[2]),
+    `simulated ${sim[1]} ± ${sim[2]} vs exact ${exact}`,
+  );
   // At the default 8 threads the exact wait is about 109 ns; at 2 it is about 9: the override took effect.
   assert.ok(exact < 20 && finiteSourceMeanWaitNs(8, 1000, 100).meanWaitNs > 100);
 

@@ -25,12 +25,16 @@ export function matchSnapshot(name: string, actual: string): void {
     return;
   }
   const expected = fs.readFileSync(file, "utf8");
-  assert.ok(actual === expected, `${name} differs from its snapshot (test/notebook/snapshots/${name}); if the change is intended, delete the file or set UPDATE_SNAPSHOTS=1, rerun, and review the new file`);
+  assert.ok(
+    actual === expected,
+    `${name} differs from its snapshot (test/notebook/snapshots/${name}); if the change is intended, delete the file or set UPDATE_SNAPSHOTS=1, rerun, and review the new file`,
+  );
 }
 
 export const CHROMIUM = "/usr/bin/chromium";
 
 /** Fails (never skips) when Debian's chromium is missing. */
 export function requireChromium(): void {
-  if (!fs.existsSync(CHROMIUM)) assert.fail(`Debian's chromium is missing (${CHROMIUM}): run \`apt-get install -y chromium\` (.ci/run does)`);
+  if (!fs.existsSync(CHROMIUM))
+    assert.fail(`Debian's chromium is missing (${CHROMIUM}): run \`apt-get install -y chromium\` (.ci/run does)`);
 }

@@ -13,7 +13,9 @@ function venvRun(...args: string[]): string {
 }
 
 test("the tslab kernel is registered inside .venv, running the project's tslab", () => {
-  const specs = JSON.parse(venvRun("jupyter", "kernelspec", "list", "--json")) as { kernelspecs: Record<string, { resource_dir: string; spec: { argv: string[] } }> };
+  const specs = JSON.parse(venvRun("jupyter", "kernelspec", "list", "--json")) as {
+    kernelspecs: Record<string, { resource_dir: string; spec: { argv: string[] } }>;
+  };
   const tslab = specs.kernelspecs.tslab;
   assert.ok(tslab, "no tslab kernelspec: run `npm run setup`");
   assert.equal(tslab.resource_dir, path.join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
@@ -24,7 +26,8 @@ test("no Jupyter path points into the user's home", () => {
   const paths = JSON.parse(venvRun("jupyter", "--paths", "--json")) as Record<string, string[]>;
   const home = os.homedir();
   for (const [kind, list] of Object.entries(paths)) {
-    for (const p of list) assert.ok(!p.startsWith(home + path.sep) || p.startsWith(ROOT), `${kind} path ${p} is in the home directory`);
+    for (const p of list)
+      assert.ok(!p.startsWith(home + path.sep) || p.startsWith(ROOT), `${kind} path ${p} is in the home directory`);
   }
   assert.equal(paths.config[0], path.join(ROOT, ".venv", "etc", "jupyter"));
   assert.equal(paths.runtime[0], path.join(ROOT, ".venv", "share", "jupyter", "runtime"));

@@ -69,16 +69,22 @@ for (const file of NOTEBOOKS) {
     const outputs = outputsOf(nb);
     for (const o of outputs) {
       assert.notEqual(o.output_type, "error", `${file}: error output ${o.ename}: ${o.evalue}`);
-      if (o.output_type === "stream" && o.name === "stderr") assert.doesNotMatch(joinText(o.text), /rror/, `${file}: stderr holds an error`);
+      if (o.output_type === "stream" && o.name === "stderr")
+        assert.doesNotMatch(joinText(o.text), /rror/, `${file}: stderr holds an error`);
     }
     for (const marker of nb.metadata.mmsim?.expect ?? []) {
       const found = outputs.some((o) => (o.data && marker in o.data) || outputText(o).includes(marker));
       assert.ok(found, `${file}: no output holds '${marker}' (metadata.mmsim.expect)`);
     }
     // A chart is one display_data with the JSON spec, the kernel's SVG and a caption, and no HTML.
-    for (const o of outputs.filter((o) => o.data && ("application/vnd.vegalite.v5+json" in o.data || "application/vnd.plotly.v1+json" in o.data))) {
+    for (const o of outputs.filter(
+      (o) => o.data && ("application/vnd.vegalite.v5+json" in o.data || "application/vnd.plotly.v1+json" in o.data),
+    )) {
       assert.equal(o.output_type, "display_data");
-      assert.ok("image/svg+xml" in o.data! || "application/vnd.plotly.v1+json" in o.data!, `${file}: a vega chart without its SVG`);
+      assert.ok(
+        "image/svg+xml" in o.data! || "application/vnd.plotly.v1+json" in o.data!,
+        `${file}: a vega chart without its SVG`,
+      );
       assert.ok(o.data!["text/plain"], `${file}: a chart without a caption`);
       assert.equal("text/html" in o.data!, false, `${file}: a chart bundle holds text/html`);
     }
@@ -88,7 +94,11 @@ for (const file of NOTEBOOKS) {
 test("every report and the index are offline: nothing points to http(s)", () => {
   for (const f of ["index.html", ...NOTEBOOKS.map((n) => n.replace(/\.ipynb$/, ".html"))]) {
     const html = fs.readFileSync(path.join(REPORTS, f), "utf8");
-    assert.doesNotMatch(html, /<(script|link|img|iframe|source|embed)\b[^>]*\b(src|href)\s*=\s*["']?(https?:)?\/\//i, `${f} loads something remote`);
+    assert.doesNotMatch(
+      html,
+      /<(script|link|img|iframe|source|embed)\b[^>]*\b(src|href)\s*=\s*["']?(https?:)?\/\//i,
+      `${f} loads something remote`,
+    );
     assert.doesNotMatch(html, /url\(\s*["']?https?:/i, `${f} has a remote CSS url()`);
   }
 });
@@ -107,7 +117,13 @@ test("reports render in chromium: every vega chart has SVG marks, every plotly c
   const index = await browser.newPage();
   const r = await openReport(index, path.join(REPORTS, "index.html"));
   assertAllRendered("index.html", r);
-  const rows = await index.$$eval("tr[data-notebook]", (trs) => trs.map((tr) => [tr.getAttribute("data-notebook"), tr.getAttribute("data-status"), tr.querySelector("a")?.getAttribute("href")]));
+  const rows = await index.$$eval("tr[data-notebook]", (trs) =>
+    trs.map((tr) => [
+      tr.getAttribute("data-notebook"),
+      tr.getAttribute("data-status"),
+      tr.querySelector("a")?.getAttribute("href"),
+    ]),
+  );
   assert.deepEqual(
     rows,
     NOTEBOOKS.map((f) => [f, "ok", f.replace(/\.ipynb$/, ".html")]),
@@ -137,6 +153,9 @@ test("reports survive a page that uses require.js, and show the kernel's SVG whe
     const img = f.querySelector("img.mmsim-fallback");
     return img !== null && img.complete && img.naturalWidth > 0 && getComputedStyle(img).display !== "none";
   })`)) as boolean[];
-  assert.ok(images.length > 0 && images.every(Boolean), `every chart shows its SVG without scripts: ${JSON.stringify(images)}`);
+  assert.ok(
+    images.length > 0 && images.every(Boolean),
+    `every chart shows its SVG without scripts: ${JSON.stringify(images)}`,
+  );
   await context.close();
 });

@@ -44,8 +44,20 @@ test("the parameters cell: names, literal defaults through as/satisfies, lists, 
 });
 
 test("a parameters cell that is not one object literal is refused with an example", () => {
-  for (const bad of ["const a = 1;", "const p = {a: 1};\nconst q = {b: 2};", "params.x = 3;", "const p = {...other};", ""]) {
-    assert.throws(() => parseParamsCell(bad, "nb.ipynb"), (e: Error) => e instanceof NotebookFileError && /nb\.ipynb: the cell tagged 'parameters' must hold one object literal \(e\.g\. const params = /.test(e.message), bad);
+  for (const bad of [
+    "const a = 1;",
+    "const p = {a: 1};\nconst q = {b: 2};",
+    "params.x = 3;",
+    "const p = {...other};",
+    "",
+  ]) {
+    assert.throws(
+      () => parseParamsCell(bad, "nb.ipynb"),
+      (e: Error) =>
+        e instanceof NotebookFileError &&
+        /nb\.ipynb: the cell tagged 'parameters' must hold one object literal \(e\.g\. const params = /.test(e.message),
+      bad,
+    );
   }
 });
 
@@ -56,8 +68,19 @@ function notebook(extra: Record<string, unknown> = {}): Notebook {
     metadata: { kernelspec: { name: "tslab" }, mmsim: { experiments: ["lock-contention"], ...extra } },
     cells: [
       { cell_type: "markdown", source: "# t", metadata: {} },
-      { cell_type: "code", source: CELL, metadata: { tags: ["parameters"] }, outputs: [{ output_type: "stream", name: "stdout", text: "old" }], execution_count: 3 },
-      { cell_type: "code", source: "void Object.assign(params, {threads: 1});", metadata: { tags: [INJECTED_TAG] }, outputs: [] },
+      {
+        cell_type: "code",
+        source: CELL,
+        metadata: { tags: ["parameters"] },
+        outputs: [{ output_type: "stream", name: "stdout", text: "old" }],
+        execution_count: 3,
+      },
+      {
+        cell_type: "code",
+        source: "void Object.assign(params, {threads: 1});",
+        metadata: { tags: [INJECTED_TAG] },
+        outputs: [],
+      },
       { cell_type: "code", source: "console.log(params)", metadata: {}, outputs: [] },
     ],
   };
@@ -78,44 +101,105 @@ function paramError(fn: () => unknown, param: string, message: RegExp): void {
 }
 
 test("overrides are typed by the notebook-level schema and the experiments' specs", () => {
-  const s = schema({ params: { mode: { type: "choice", choices: ["fifo", "ticket"] }, offsetNs: { type: "number", min: -100, max: 100 } } });
-  const { overrides, effective } = checkOverrides(s, { threads: 16, "hold-ns": 250, seeds: 2, mode: "ticket", sweep: [8, 16], offsetNs: 7 });
+  const s = schema({
+    params: {
+      mode: { type: "choice", choices: ["fifo", "ticket"] },
+      offsetNs: { type: "number", min: -100, max: 100 },
+    },
+  });
+  const { overrides, effective } = checkOverrides(s, {
+    threads: 16,
+    "hold-ns": 250,
+    seeds: 2,
+    mode: "ticket",
+    sweep: [8, 16],
+    offsetNs: 7,
+  });
   assert.deepEqual(overrides, { threads: 16, holdNs: 250, seeds: 2, mode: "ticket", sweep: [8, 16], offsetNs: 7 });
-  assert.deepEqual(effective, { seeds: 2, threads: 16, holdNs: 250, offsetNs: 7, mode: "ticket", sweep: [8, 16], verbose: false, derived: "2 * 3" });
-  paramError(() => checkOverrides(s, { threads: 0 }), "threads", /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\] count/);
+  assert.deepEqual(effective, {
+    seeds: 2,
+    threads: 16,
+    holdNs: 250,
+    offsetNs: 7,
+    mode: "ticket",
+    sweep: [8, 16],
+    verbose: false,
+    derived: "2 * 3",
+  });
+  paramError(
+    () => checkOverrides(s, { threads: 0 }),
+    "threads",
+    /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\] count/,
+  );
   paramError(() => checkOverrides(s, { threads: 2.5 }), "threads", /expected an integer, got 2\.5/);
   paramError(() => checkOverrides(s, { seeds: 0 }), "seeds", /allowed: an integer in \[1, 10000\]/);
-  paramError(() => checkOverrides(s, { mode: "mcs" }), "mode", /'mcs' is not a choice; allowed: one of 'fifo', 'ticket'/);
-  paramError(() => checkOverrides(s, { offsetNs: 1000 }), "offsetNs", /1000 is out of range; allowed: a number in \[-100, 100\]/);
+  paramError(
+    () => checkOverrides(s, { mode: "mcs" }),
+    "mode",
+    /'mcs' is not a choice; allowed: one of 'fifo', 'ticket'/,
+  );
+  paramError(
+    () => checkOverrides(s, { offsetNs: 1000 }),
+    "offsetNs",
+    /1000 is out of range; allowed: a number in \[-100, 100\]/,
+  );
 });
 
 test("unknown names get a did-you-mean from the notebook's own parameters", () => {
-  paramError(() => checkOverrides(schema(), { thread: 4 }), "thread", /unknown parameter 'thread' \(did you mean 'threads'\?\); parameters: seeds, threads, holdNs/);
+  paramError(
+    () => checkOverrides(schema(), { thread: 4 }),
+    "thread",
+    /unknown parameter 'thread' \(did you mean 'threads'\?\); parameters: seeds, threads, holdNs/,
+  );
   // thinkNs is lock-contention's, but this notebook's params object does not declare it: it would change nothing.
   paramError(() => checkOverrides(schema(), { thinkNs: 5 }), "thinkNs", /unknown parameter 'thinkNs'/);
 });
 
 test("lists only where the default is a list; one value for a list becomes a list", () => {
-  paramError(() => checkOverrides(schema(), { threads: [2, 4] }), "threads", /takes one value in this notebook \(its default is 8\), not a list/);
+  paramError(
+    () => checkOverrides(schema(), { threads: [2, 4] }),
+    "threads",
+    /takes one value in this notebook \(its default is 8\), not a list/,
+  );
   paramError(() => checkOverrides(schema(), { sweep: [] }), "sweep", /an empty list sweeps nothing/);
   assert.deepEqual(checkOverrides(schema(), { sweep: 3 }).overrides, { sweep: [3] });
 });
 
 test("without a spec, a value must have its default's type", () => {
   assert.deepEqual(checkOverrides(schema(), { verbose: true, sweep: [9] }).overrides, { verbose: true, sweep: [9] });
-  paramError(() => checkOverrides(schema(), { verbose: "yes" }), "verbose", /expected a boolean like its default false, got "yes"/);
-  paramError(() => checkOverrides(schema(), { sweep: ["a"] }), "sweep", /expected a number like its default \[1, 2, 4\]/);
+  paramError(
+    () => checkOverrides(schema(), { verbose: "yes" }),
+    "verbose",
+    /expected a boolean like its default false, got "yes"/,
+  );
+  paramError(
+    () => checkOverrides(schema(), { sweep: ["a"] }),
+    "sweep",
+    /expected a number like its default \[1, 2, 4\]/,
+  );
 });
 
 test("bad notebook metadata is named", () => {
-  assert.throws(() => notebookSchema(notebook({ experiments: ["nope"] }), "nb.ipynb", parseParamsCell(CELL, "x"), findExperiment), /metadata\.mmsim\.experiments names 'nope'/);
-  assert.throws(() => schema({ params: { ghost: { type: "integer", min: 0, max: 1 } } }), /params\.ghost describes a parameter that the params object does not declare/);
+  assert.throws(
+    () => notebookSchema(notebook({ experiments: ["nope"] }), "nb.ipynb", parseParamsCell(CELL, "x"), findExperiment),
+    /metadata\.mmsim\.experiments names 'nope'/,
+  );
+  assert.throws(
+    () => schema({ params: { ghost: { type: "integer", min: 0, max: 1 } } }),
+    /params\.ghost describes a parameter that the params object does not declare/,
+  );
   assert.throws(() => schema({ params: { mode: { type: "enum" } } }), /params\.mode has type "enum"/);
 });
 
 test("injection: one injected-parameters cell right after the parameters cell, outputs cleared, papermill metadata", () => {
   const nb = notebook();
-  const out = prepareNotebook(nb, "nb.ipynb", { variable: "params", overrides: { threads: 2, mode: "ticket" }, defaults: { threads: 8 }, inputPath: "/in.ipynb", outputPath: "/out.ipynb" });
+  const out = prepareNotebook(nb, "nb.ipynb", {
+    variable: "params",
+    overrides: { threads: 2, mode: "ticket" },
+    defaults: { threads: 8 },
+    inputPath: "/in.ipynb",
+    outputPath: "/out.ipynb",
+  });
   assert.deepEqual(
     out.cells.map((c) => c.metadata.tags ?? []),
     [[], ["parameters"], [INJECTED_TAG], []],
@@ -128,7 +212,13 @@ test("injection: one injected-parameters cell right after the parameters cell, o
   assert.deepEqual(out.metadata.papermill?.default_parameters, { threads: 8 });
   assert.equal(nb.cells.length, 4, "the input notebook is not modified");
   // No overrides: the stale injected cell goes and none is added.
-  const plain = prepareNotebook(nb, "nb.ipynb", { variable: "params", overrides: {}, defaults: {}, inputPath: "/in.ipynb", outputPath: null });
+  const plain = prepareNotebook(nb, "nb.ipynb", {
+    variable: "params",
+    overrides: {},
+    defaults: {},
+    inputPath: "/in.ipynb",
+    outputPath: null,
+  });
   assert.equal(plain.cells.filter((c) => c.metadata.tags?.includes(INJECTED_TAG)).length, 0);
 });
 

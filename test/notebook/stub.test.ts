@@ -14,7 +14,10 @@ function copyStub(): string {
 
 test("not built: the error names `npm run build`", () => {
   const dir = copyStub();
-  assert.throws(() => require(path.join(dir, "notebook.js")), /mmsim is not built \(.*dist\/src\/notebook\/index\.js is missing\): run `npm run build` in .* \(or `npm run setup` for everything\)/);
+  assert.throws(
+    () => require(path.join(dir, "notebook.js")),
+    /mmsim is not built \(.*dist\/src\/notebook\/index\.js is missing\): run `npm run build` in .* \(or `npm run setup` for everything\)/,
+  );
 });
 
 test("built but not linked: the error names `npm run setup`", () => {
@@ -23,13 +26,20 @@ test("built but not linked: the error names `npm run setup`", () => {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.writeFileSync(path.join(dir, f), "module.exports = { ok: true };");
   }
-  assert.throws(() => require(path.join(dir, "notebook.js")), /node_modules\/mmsim does not link to .*: run `npm run setup` there/);
+  assert.throws(
+    () => require(path.join(dir, "notebook.js")),
+    /node_modules\/mmsim does not link to .*: run `npm run setup` there/,
+  );
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync("..", path.join(dir, "node_modules", "mmsim"));
   assert.deepEqual(require(path.join(dir, "notebook.js")), { ok: true });
 });
 
 test("this checkout is built and linked", () => {
-  assert.equal(fs.realpathSync(path.join(ROOT, "node_modules", "mmsim")), fs.realpathSync(ROOT), "node_modules/mmsim must link to the project: run `npm run setup`");
+  assert.equal(
+    fs.realpathSync(path.join(ROOT, "node_modules", "mmsim")),
+    fs.realpathSync(ROOT),
+    "node_modules/mmsim must link to the project: run `npm run setup`",
+  );
   assert.equal(typeof (require(path.join(ROOT, "notebook.js")) as { show: unknown }).show, "function");
 });

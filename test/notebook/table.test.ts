@@ -4,9 +4,16 @@ import { tableHtml, tableText, verdictBundle } from "../../src/notebook";
 import { runExperiment, findExperiment } from "../../src/index";
 
 test("a ResultSet shows as a table with each observable and its CI in one cell", async () => {
-  const rs = await runExperiment(findExperiment("lock-contention")!, { threads: [2, 4], acquisitions: 2000 }, { seeds: 3, workers: 1 });
+  const rs = await runExperiment(
+    findExperiment("lock-contention")!,
+    { threads: [2, 4], acquisitions: 2000 },
+    { seeds: 3, workers: 1 },
+  );
   const html = tableHtml(rs, { columns: ["threads", "meanWaitNs", "meanWaitNsCi95", "exactMeanWaitNs"] });
-  assert.match(html, /^<table class="mmsim-table"><thead><tr><th style="text-align:right">threads<\/th><th style="text-align:right">meanWaitNs<\/th>/);
+  assert.match(
+    html,
+    /^<table class="mmsim-table"><thead><tr><th style="text-align:right">threads<\/th><th style="text-align:right">meanWaitNs<\/th>/,
+  );
   assert.equal((html.match(/<tr>/g) ?? []).length, 3);
   assert.match(html, /<td style="text-align:right">[\d.]+ ± [\d.]+<\/td>/);
   const text = tableText(rs, { columns: ["threads", "meanWaitNs", "meanWaitNsCi95"], combineCi: false });
@@ -14,15 +21,20 @@ test("a ResultSet shows as a table with each observable and its CI in one cell",
 });
 
 test("records and danfojs DataFrames work too; text is escaped", () => {
-  const rows = [{ name: "<a&b>", value: 1.23456789 }, { name: "c", value: 1e9 }];
+  const rows = [
+    { name: "<a&b>", value: 1.23456789 },
+    { name: "c", value: 1e9 },
+  ];
   assert.equal(
     tableHtml(rows),
     '<table class="mmsim-table"><thead><tr><th style="text-align:left">name</th><th style="text-align:right">value</th></tr></thead>' +
       '<tbody><tr><td style="text-align:left">&lt;a&amp;b&gt;</td><td style="text-align:right">1.235</td></tr>' +
       '<tr><td style="text-align:left">c</td><td style="text-align:right">1000000000</td></tr></tbody></table>',
   );
-   
-  const dfd = require("danfojs-node") as { DataFrame: new (data: unknown) => { columns: string[]; values: unknown[][] } };
+
+  const dfd = require("danfojs-node") as {
+    DataFrame: new (data: unknown) => { columns: string[]; values: unknown[][] };
+  };
   const df = new dfd.DataFrame({ name: ["<a&b>", "c"], value: [1.23456789, 1e9] });
   assert.equal(tableHtml(df), tableHtml(rows));
 });

@@ -45,7 +45,10 @@ for (const rho of [0.5, 0.8]) {
     const exact = rho / (1 / serviceNs - 1 / arrivalNs);
     const waits = Array.from({ length: 12 }, (_, i) => mm1MeanWait(arrivalNs, serviceNs, 60_000, 100 + i));
     const { mean, ci95 } = meanCi95(waits);
-    assert.ok(Math.abs(mean - exact) <= ci95, `simulated ${mean.toFixed(2)} ± ${ci95.toFixed(2)} vs exact ${exact.toFixed(2)} ns`);
+    assert.ok(
+      Math.abs(mean - exact) <= ci95,
+      `simulated ${mean.toFixed(2)} ± ${ci95.toFixed(2)} vs exact ${exact.toFixed(2)} ns`,
+    );
   });
 }
 
@@ -57,10 +60,16 @@ const finiteSourceCases = [
 ];
 for (const c of finiteSourceCases) {
   test(`finite-source queue (K=${c.threads}, Z=${c.thinkNs} ns, S=${c.holdNs} ns) matches the closed form within its 95% CI`, () => {
-    const waits = Array.from({ length: 10 }, (_, i) => runLockModel({ ...c, acquisitions: 100_000 }, 500 + i).meanWaitNs);
+    const waits = Array.from(
+      { length: 10 },
+      (_, i) => runLockModel({ ...c, acquisitions: 100_000 }, 500 + i).meanWaitNs,
+    );
     const { mean, ci95 } = meanCi95(waits);
     const exact = finiteSourceMeanWaitNs(c.threads, c.thinkNs, c.holdNs).meanWaitNs;
-    assert.ok(Math.abs(mean - exact) <= ci95, `simulated ${mean.toFixed(3)} ± ${ci95.toFixed(3)} vs exact ${exact.toFixed(3)} ns`);
+    assert.ok(
+      Math.abs(mean - exact) <= ci95,
+      `simulated ${mean.toFixed(3)} ± ${ci95.toFixed(3)} vs exact ${exact.toFixed(3)} ns`,
+    );
   });
 }
 

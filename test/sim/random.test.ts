@@ -22,7 +22,10 @@ test("a stream's draws do not depend on which other streams exist or were used (
   const other = b.stream("reclaimer", 1, "aging");
   for (let i = 0; i < 1000; i++) other.uniform();
   const again = b.stream("reclaimer", 0, "aging");
-  assert.deepEqual(Array.from({ length: 20 }, () => again.uniform()), x1);
+  assert.deepEqual(
+    Array.from({ length: 20 }, () => again.uniform()),
+    x1,
+  );
   assert.equal(again.name, "reclaimer/0/aging");
 });
 
@@ -126,6 +129,9 @@ test("duration samplers round to integer nanoseconds", () => {
 test("bad distributions are rejected naming the field", () => {
   assert.throws(() => validateDistribution({ kind: "exponential", mean: -1 }), /exponential mean must be > 0/);
   assert.throws(() => validateDistribution({ kind: "uniform", min: 5, max: 1 }), /min <= max/);
-  assert.throws(() => validateDistribution({ kind: "empirical", values: [1], weights: [1, 2] }), /weights \(2\) must match values \(1\)/);
+  assert.throws(
+    () => validateDistribution({ kind: "empirical", values: [1], weights: [1, 2] }),
+    /weights \(2\) must match values \(1\)/,
+  );
   assert.throws(() => new RandomStreams(-1), /seed must be a non-negative safe integer/);
 });

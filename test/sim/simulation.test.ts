@@ -185,7 +185,8 @@ test("an exception in a body stops the run naming the process and time", () => {
   });
   assert.throws(
     () => sim.run(),
-    (e: unknown) => e instanceof ProcessFailure && e.processName === "faulty" && e.timeNs === 12 && /bad state/.test(e.message),
+    (e: unknown) =>
+      e instanceof ProcessFailure && e.processName === "faulty" && e.timeNs === 12 && /bad state/.test(e.message),
   );
 });
 

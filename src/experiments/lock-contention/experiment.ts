@@ -4,10 +4,38 @@ import { integer, real } from "../params";
 import { finiteSourceMeanWaitNs, runLockModel } from "./model";
 
 export const lockContentionParams = {
-  threads: integer({ unit: "count", default: 8, min: 1, max: 4096, description: "Threads contending for the mutex (K).", source: "../shared/bench/README.md" }),
-  thinkNs: real({ unit: "ns", default: 1000, min: 1, max: 1e12, description: "Mean think time between releases and the next acquire, exponential.", source: "../shared/bench/README.md" }),
-  holdNs: real({ unit: "ns", default: 100, min: 1, max: 1e12, description: "Mean hold time, exponential.", source: "../shared/bench/README.md" }),
-  acquisitions: integer({ unit: "count", default: 200_000, min: 1, max: 1e9, description: "Acquisitions simulated per replication.", source: "assumption: enough for a CI of about 1% of the mean wait" }),
+  threads: integer({
+    unit: "count",
+    default: 8,
+    min: 1,
+    max: 4096,
+    description: "Threads contending for the mutex (K).",
+    source: "../shared/bench/README.md",
+  }),
+  thinkNs: real({
+    unit: "ns",
+    default: 1000,
+    min: 1,
+    max: 1e12,
+    description: "Mean think time between releases and the next acquire, exponential.",
+    source: "../shared/bench/README.md",
+  }),
+  holdNs: real({
+    unit: "ns",
+    default: 100,
+    min: 1,
+    max: 1e12,
+    description: "Mean hold time, exponential.",
+    source: "../shared/bench/README.md",
+  }),
+  acquisitions: integer({
+    unit: "count",
+    default: 200_000,
+    min: 1,
+    max: 1e9,
+    description: "Acquisitions simulated per replication.",
+    source: "assumption: enough for a CI of about 1% of the mean wait",
+  }),
 };
 
 export interface LockContentionDetail {
@@ -52,7 +80,9 @@ export const lockContention = defineExperiment({
       expected: "holds",
       async evaluate(ctx) {
         const rs = await ctx.run({ threads: [2, 8, 32], holdNs: [100, 400] });
-        const off = rs.rows.map((r) => Math.abs((r.meanWaitNs as number) - (r.exactMeanWaitNs as number)) / (r.meanWaitNsCi95 as number));
+        const off = rs.rows.map(
+          (r) => Math.abs((r.meanWaitNs as number) - (r.exactMeanWaitNs as number)) / (r.meanWaitNsCi95 as number),
+        );
         const within1 = off.filter((x) => x <= 1).length;
         const within3 = off.filter((x) => x <= 3).length;
         const ok = within3 === off.length && within1 >= (2 * off.length) / 3;

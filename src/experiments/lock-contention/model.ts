@@ -71,7 +71,11 @@ export function runLockModel(p: LockModelParams, seed: number, options: { trace?
  * time Z and mean hold S: p0 = 1 / sum_{n=0..K} K!/(K-n)! (S/Z)^n, throughput X = (1 - p0)/S, and by Little's law
  * on the whole cycle, W = K/X - Z - S.
  */
-export function finiteSourceMeanWaitNs(threads: number, thinkNs: number, holdNs: number): { meanWaitNs: number; throughputPerNs: number; utilization: number } {
+export function finiteSourceMeanWaitNs(
+  threads: number,
+  thinkNs: number,
+  holdNs: number,
+): { meanWaitNs: number; throughputPerNs: number; utilization: number } {
   const rho = holdNs / thinkNs;
   let term = 1;
   let sum = 1;

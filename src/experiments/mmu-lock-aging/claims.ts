@@ -26,8 +26,10 @@ export function vcpuWallChange(rs: Results, a: Match, b: Match): MeanCi {
   return meanCi95(fa.map((v, i) => (1 - fb[i]) / (1 - v) - 1));
 }
 
-const fmt = (m: MeanCi, digits = 3): string => `${m.mean.toPrecision(digits)} ± ${Number.isFinite(m.ci95) ? m.ci95.toPrecision(2) : "?"}`;
-const pct = (m: MeanCi): string => `${(100 * m.mean).toFixed(2)}% ± ${Number.isFinite(m.ci95) ? (100 * m.ci95).toFixed(2) : "?"}%`;
+const fmt = (m: MeanCi, digits = 3): string =>
+  `${m.mean.toPrecision(digits)} ± ${Number.isFinite(m.ci95) ? m.ci95.toPrecision(2) : "?"}`;
+const pct = (m: MeanCi): string =>
+  `${(100 * m.mean).toFixed(2)}% ± ${Number.isFinite(m.ci95) ? (100 * m.ci95).toFixed(2) : "?"}%`;
 const us = (ns: number): string => `${(ns / 1000).toPrecision(3)} us`;
 const num = (r: Record<string, unknown>, k: string): number => r[k] as number;
 
@@ -47,17 +49,29 @@ const boundedWait: Claim<MmuLockAgingParams> = {
   async evaluate(ctx): Promise<ClaimOutcome> {
     const base = { reclaimers: 0, agingLock: "read" as const, durationMs: 2 };
     const rs = await ctx.run({ ...base, lockKind: ["qrwlock", "reader-pref"], faultIntervalUs: [...BOUND_LOADS_US] });
-    const longer = await ctx.run({ ...base, lockKind: ["qrwlock", "reader-pref"], faultIntervalUs: 5, durationMs: 4 * base.durationMs });
+    const longer = await ctx.run({
+      ...base,
+      lockKind: ["qrwlock", "reader-pref"],
+      faultIntervalUs: 5,
+      durationMs: 4 * base.durationMs,
+    });
     const q = rs.where({ lockKind: "qrwlock" });
     const violations = q.reduce((a, r) => a + num(r, "writerBoundViolations"), 0);
     const overBound = Math.max(...q.map((r) => num(r, "writerWaitOverBound")));
-    const maxAt = (lockKind: "qrwlock" | "reader-pref", faultIntervalUs: number) => num(rs.one({ lockKind, faultIntervalUs }), "writerWaitMaxNs");
+    const maxAt = (lockKind: "qrwlock" | "reader-pref", faultIntervalUs: number) =>
+      num(rs.one({ lockKind, faultIntervalUs }), "writerWaitMaxNs");
     const qLight = maxAt("qrwlock", 200);
     const qHeavy = maxAt("qrwlock", 5);
     const pHeavy = maxAt("reader-pref", 5);
     const qTime = num(longer.one({ lockKind: "qrwlock" }), "writerWaitMaxNs") / qHeavy;
     const pTime = num(longer.one({ lockKind: "reader-pref" }), "writerWaitMaxNs") / pHeavy;
-    const ok = violations === 0 && overBound <= 1 + 1e-9 && qHeavy / qLight < 4 && qTime < 1.5 && pHeavy / qHeavy > 10 && pTime > 1.5;
+    const ok =
+      violations === 0 &&
+      overBound <= 1 + 1e-9 &&
+      qHeavy / qLight < 4 &&
+      qTime < 1.5 &&
+      pHeavy / qHeavy > 10 &&
+      pTime > 1.5;
     return {
       verdict: ok ? "holds" : "fails",
       detail:
@@ -91,7 +105,12 @@ const readLockSpeedup: Claim<MmuLockAgingParams> = {
       warmupMs: 0.5,
     });
     const points = SPEEDUP_FAULT_INTERVALS_US.map((faultIntervalUs) => {
-      const speedup = pairedRatio(rs, "agingNsPerPage", { agingLock: "write", faultIntervalUs }, { agingLock: "read", faultIntervalUs });
+      const speedup = pairedRatio(
+        rs,
+        "agingNsPerPage",
+        { agingLock: "write", faultIntervalUs },
+        { agingLock: "read", faultIntervalUs },
+      );
       const wall = vcpuWallChange(rs, { agingLock: "read", faultIntervalUs }, { agingLock: "write", faultIntervalUs });
       const fast = speedup.mean - speedup.ci95 >= 3;
       const unharmed = Math.abs(wall.mean) + wall.ci95 <= 0.01;
@@ -101,7 +120,8 @@ const readLockSpeedup: Claim<MmuLockAgingParams> = {
     const lines = points.map((p) => `${p.faultIntervalUs} us: x${fmt(p.speedup)}, vCPU wall ${pct(p.wall)}`).join("; ");
     const fast = points.filter((p) => p.fast).map((p) => `${p.faultIntervalUs}`);
     const unharmed = points.filter((p) => p.unharmed).map((p) => `${p.faultIntervalUs}`);
-    const where = (list: string[]) => (list.length > 0 ? `at faultIntervalUs ${list.join(", ")}` : "at none of the fault intervals");
+    const where = (list: string[]) =>
+      list.length > 0 ? `at faultIntervalUs ${list.join(", ")}` : "at none of the fault intervals";
     return {
       verdict: both.length > 0 ? "holds" : "fails",
       detail:
@@ -149,11 +169,18 @@ const inversion: Claim<MmuLockAgingParams> = {
       INVERSION_CALL_PAGES.map((pagesPerAgingCall) => {
         const points = INVERSION_RECLAIMERS.map((reclaimers) => ({
           reclaimers,
-          read: ratio(workload, reclaimers, read.samples("writerWaitP99Ns", { workload, reclaimers, pagesPerAgingCall })),
+          read: ratio(
+            workload,
+            reclaimers,
+            read.samples("writerWaitP99Ns", { workload, reclaimers, pagesPerAgingCall }),
+          ),
           evicted: meanCi95(
-            read.samples("evictedPagesPerSec", { workload, reclaimers, pagesPerAgingCall }).map(
-              (v, i) => v / baselines.samples("evictedPagesPerSec", { workload, reclaimers, agingLock: "faults-only" })[i],
-            ),
+            read
+              .samples("evictedPagesPerSec", { workload, reclaimers, pagesPerAgingCall })
+              .map(
+                (v, i) =>
+                  v / baselines.samples("evictedPagesPerSec", { workload, reclaimers, agingLock: "faults-only" })[i],
+              ),
           ),
         }));
         const crossover = points.find((p) => p.read.mean - p.read.ci95 >= 2);
@@ -162,7 +189,12 @@ const inversion: Claim<MmuLockAgingParams> = {
     );
     const lockless = INVERSION_WORKLOADS.flatMap((workload) =>
       INVERSION_RECLAIMERS.map((reclaimers) =>
-        pairedRatio(baselines, "writerWaitP99Ns", { workload, reclaimers, agingLock: "lockless" }, { workload, reclaimers, agingLock: "faults-only" }),
+        pairedRatio(
+          baselines,
+          "writerWaitP99Ns",
+          { workload, reclaimers, agingLock: "lockless" },
+          { workload, reclaimers, agingLock: "faults-only" },
+        ),
       ),
     );
     const locklessFlat = lockless.every((m) => m.mean <= 1.25);
@@ -208,11 +240,20 @@ const agingStalls: Claim<MmuLockAgingParams> = {
   async evaluate(ctx): Promise<ClaimOutcome> {
     const rs = await ctx.run({ reclaimers: [...RECLAIMER_SWEEP], agingLock: ["read", "lockless"], durationMs: 2 });
     const read = RECLAIMER_SWEEP.map((reclaimers) => rs.stat("agingNsPerPage", { reclaimers, agingLock: "read" }));
-    const lockless = RECLAIMER_SWEEP.map((reclaimers) => rs.stat("agingNsPerPage", { reclaimers, agingLock: "lockless" }));
-    const slowdown = pairedRatio(rs, "agingNsPerPage", { reclaimers: 64, agingLock: "read" }, { reclaimers: 0, agingLock: "read" });
+    const lockless = RECLAIMER_SWEEP.map((reclaimers) =>
+      rs.stat("agingNsPerPage", { reclaimers, agingLock: "lockless" }),
+    );
+    const slowdown = pairedRatio(
+      rs,
+      "agingNsPerPage",
+      { reclaimers: 64, agingLock: "read" },
+      { reclaimers: 0, agingLock: "read" },
+    );
     const locklessSpread = Math.max(...lockless.map((m) => m.mean)) / Math.min(...lockless.map((m) => m.mean));
     const ok = slowdown.mean - slowdown.ci95 >= 10 && locklessSpread <= 1.1;
-    const per = RECLAIMER_SWEEP.map((d, i) => `D=${d}: read ${fmt(read[i])} ns, lockless ${fmt(lockless[i])} ns`).join("; ");
+    const per = RECLAIMER_SWEEP.map((d, i) => `D=${d}: read ${fmt(read[i])} ns, lockless ${fmt(lockless[i])} ns`).join(
+      "; ",
+    );
     return {
       verdict: ok ? "holds" : "fails",
       detail: `read-lock aging per page at D=64 is x${fmt(slowdown)} its D=0 cost; lockless varies by x${locklessSpread.toFixed(3)} across D. Per page: ${per}.`,
@@ -243,7 +284,12 @@ const writeLockAcceptable: Claim<MmuLockAgingParams> = {
     });
     const points = MATLACK_FAULT_INTERVALS_US.map((faultIntervalUs) => {
       const at = (reclaimIdleUs: number) =>
-        pairedRatio(rs, "evictedPagesPerSec", { faultIntervalUs, reclaimIdleUs, agingLock: "write" }, { faultIntervalUs, reclaimIdleUs, agingLock: "lockless" });
+        pairedRatio(
+          rs,
+          "evictedPagesPerSec",
+          { faultIntervalUs, reclaimIdleUs, agingLock: "write" },
+          { faultIntervalUs, reclaimIdleUs, agingLock: "lockless" },
+        );
       const light = at(1000);
       const heavy = at(0);
       return { faultIntervalUs, light, heavy, ok: light.mean >= 0.9 && heavy.mean <= 0.8 };
@@ -253,13 +299,27 @@ const writeLockAcceptable: Claim<MmuLockAgingParams> = {
     return {
       verdict,
       detail:
-        (verdict === "depends" ? `holds at faultIntervalUs ${holdsAt.map((p) => p.faultIntervalUs).join(", ")} only. ` : "") +
+        (verdict === "depends"
+          ? `holds at faultIntervalUs ${holdsAt.map((p) => p.faultIntervalUs).join(", ")} only. `
+          : "") +
         `Write/lockless eviction rate, pausing 1 ms vs back to back: ` +
         points.map((p) => `${p.faultIntervalUs} us between faults: x${fmt(p.light)} vs x${fmt(p.heavy)}`).join("; ") +
         ". Under the write lock every per-page aging call waits for the fault readers inside, so how much reclaim slows depends on how often the guest faults.",
-      evidence: points.map((p) => ({ faultIntervalUs: p.faultIntervalUs, lightRatio: p.light.mean, lightRatioCi95: p.light.ci95, heavyRatio: p.heavy.mean, heavyRatioCi95: p.heavy.ci95 })),
+      evidence: points.map((p) => ({
+        faultIntervalUs: p.faultIntervalUs,
+        lightRatio: p.light.mean,
+        lightRatioCi95: p.light.ci95,
+        heavyRatio: p.heavy.mean,
+        heavyRatioCi95: p.heavy.ci95,
+      })),
     };
   },
 };
 
-export const mmuLockAgingClaims: Array<Claim<MmuLockAgingParams>> = [boundedWait, readLockSpeedup, inversion, agingStalls, writeLockAcceptable];
+export const mmuLockAgingClaims: Array<Claim<MmuLockAgingParams>> = [
+  boundedWait,
+  readLockSpeedup,
+  inversion,
+  agingStalls,
+  writeLockAcceptable,
+];

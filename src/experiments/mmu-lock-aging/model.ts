@@ -14,7 +14,12 @@ import type { ParamValues } from "../params";
 import { KvmMmuLock } from "../../kernel/kvm/mmu-lock";
 import type { KvmVm } from "../../kernel/kvm/kvm-vm";
 import { kvm_vcpu_run, VcpuFaultStats } from "../../kernel/kvm/stage2-fault";
-import { ReclaimStats, try_to_shrink_lruvec, type ReclaimerConfig, type SecondaryMmuAging } from "../../kernel/mm/mglru-reclaim-lock-traffic";
+import {
+  ReclaimStats,
+  try_to_shrink_lruvec,
+  type ReclaimerConfig,
+  type SecondaryMmuAging,
+} from "../../kernel/mm/mglru-reclaim-lock-traffic";
 import type { MmuLockAgingParams } from "./params";
 
 export type Params = ParamValues<MmuLockAgingParams>;
@@ -51,7 +56,10 @@ function secondaryMmuAging(p: Params): SecondaryMmuAging {
  */
 function reclaimerRole(p: Params, r: number): { agingBatchPages: number; evictBatchPages: number } {
   if (p.workload === "access-tracking") return { agingBatchPages: p.vcpus * p.pagesPerVcpu, evictBatchPages: 0 };
-  if (p.workload === "split") return r === 0 ? { agingBatchPages: 0, evictBatchPages: p.evictBatchPages } : { agingBatchPages: p.agingBatchPages, evictBatchPages: 0 };
+  if (p.workload === "split")
+    return r === 0
+      ? { agingBatchPages: 0, evictBatchPages: p.evictBatchPages }
+      : { agingBatchPages: p.agingBatchPages, evictBatchPages: 0 };
   return { agingBatchPages: p.agingBatchPages, evictBatchPages: p.evictBatchPages };
 }
 

@@ -4,17 +4,54 @@ import { MMU_LOCK_SITES } from "../../kernel/kvm/mmu-lock";
 import type { ModelResult, Params } from "./model";
 
 export const mmuLockAgingObservables: Record<string, ObservableSpec> = {
-  writerWaitP50Ns: { unit: "ns", description: "Median wait of the eviction writers (the unmap's write_lock in invalidate_range_start), waits still running at the end included." },
-  writerWaitP99Ns: { unit: "ns", description: "99th percentile of the eviction writers' wait (streaming histogram, within 0.4%)." },
-  writerWaitMaxNs: { unit: "ns", description: "Longest eviction-writer wait, including one still running at the end (starvation shows here)." },
-  evictedPagesPerSec: { unit: "per-s", description: "Folios unmapped and paged out per simulated second, all reclaimers together." },
-  agingPassMs: { unit: "ms", description: "Time to age the modelled guest memory once (vcpus x pagesPerVcpu pages at agingNsPerPage)." },
-  faultLatencyP99Ns: { unit: "ns", description: "99th percentile of a stage-2 fault's time under mmu_lock: wait plus hold." },
-  spinCpuFraction: { unit: "fraction", description: "CPU time spent acquiring mmu_lock (spinning in the slow path and waiting for the lock word's cache line), over all CPUs of the model." },
-  agingNsPerPage: { unit: "ns", description: "Aging time per page, lock waits and atomics included: scale-free (NaN when aging does not consult KVM)." },
-  vcpuTimeLostFraction: { unit: "fraction", description: "Fraction of vCPU time spent acquiring mmu_lock in stage-2 faults (spin and cache-line wait)." },
-  writerWaitOverBound: { unit: "fraction", description: "Largest writer wait divided by its bound (queue ahead + longest remaining hold) computed when it began to spin; <= 1 means the bound held." },
-  writerBoundViolations: { unit: "count", description: "Writers (unmap and aging) that waited longer than their bound." },
+  writerWaitP50Ns: {
+    unit: "ns",
+    description:
+      "Median wait of the eviction writers (the unmap's write_lock in invalidate_range_start), waits still running at the end included.",
+  },
+  writerWaitP99Ns: {
+    unit: "ns",
+    description: "99th percentile of the eviction writers' wait (streaming histogram, within 0.4%).",
+  },
+  writerWaitMaxNs: {
+    unit: "ns",
+    description: "Longest eviction-writer wait, including one still running at the end (starvation shows here).",
+  },
+  evictedPagesPerSec: {
+    unit: "per-s",
+    description: "Folios unmapped and paged out per simulated second, all reclaimers together.",
+  },
+  agingPassMs: {
+    unit: "ms",
+    description: "Time to age the modelled guest memory once (vcpus x pagesPerVcpu pages at agingNsPerPage).",
+  },
+  faultLatencyP99Ns: {
+    unit: "ns",
+    description: "99th percentile of a stage-2 fault's time under mmu_lock: wait plus hold.",
+  },
+  spinCpuFraction: {
+    unit: "fraction",
+    description:
+      "CPU time spent acquiring mmu_lock (spinning in the slow path and waiting for the lock word's cache line), over all CPUs of the model.",
+  },
+  agingNsPerPage: {
+    unit: "ns",
+    description:
+      "Aging time per page, lock waits and atomics included: scale-free (NaN when aging does not consult KVM).",
+  },
+  vcpuTimeLostFraction: {
+    unit: "fraction",
+    description: "Fraction of vCPU time spent acquiring mmu_lock in stage-2 faults (spin and cache-line wait).",
+  },
+  writerWaitOverBound: {
+    unit: "fraction",
+    description:
+      "Largest writer wait divided by its bound (queue ahead + longest remaining hold) computed when it began to spin; <= 1 means the bound held.",
+  },
+  writerBoundViolations: {
+    unit: "count",
+    description: "Writers (unmap and aging) that waited longer than their bound.",
+  },
   faultsPerSec: { unit: "per-s", description: "Stage-2 faults handled per simulated second, all vCPUs." },
 };
 
@@ -60,5 +97,9 @@ export function observe(p: Params, r: ModelResult): Record<string, number> {
 }
 
 export function detail(r: ModelResult): MmuLockAgingDetail {
-  return { writerWaitCdf: r.writerWaitNs.cdf(), faultLatencyCdf: r.vcpu.faultLatencyNs.cdf(), agingWaitCdf: r.mmuLock.sites.aging.waitNs.cdf() };
+  return {
+    writerWaitCdf: r.writerWaitNs.cdf(),
+    faultLatencyCdf: r.vcpu.faultLatencyNs.cdf(),
+    agingWaitCdf: r.mmuLock.sites.aging.waitNs.cdf(),
+  };
 }

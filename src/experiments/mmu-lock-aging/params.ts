@@ -6,7 +6,8 @@
 import { choice, integer, real } from "../params";
 
 const MECH = "mechanisms-aging-rwlock.md A4";
-const JAMES_ARM64 = "James Houghton's arm64 run, quoted in <CAOUHufYc3hr-+fp14jgEkDN++v6t-z-PRf1yQdKtnje6SgLiiA@mail.gmail.com>";
+const JAMES_ARM64 =
+  "James Houghton's arm64 run, quoted in <CAOUHufYc3hr-+fp14jgEkDN++v6t-z-PRf1yQdKtnje6SgLiiA@mail.gmail.com>";
 
 export const mmuLockAgingParams = {
   workload: choice({
@@ -33,13 +34,21 @@ export const mmuLockAgingParams = {
     description: "mmu_lock's implementation: the queued rwlock arm64 uses, or a reader-preferring rwlock for contrast.",
     source: "arch/arm64/Kconfig (ARCH_USE_QUEUED_RWLOCKS); kernel/locking/qrwlock.c",
   }),
-  vcpus: integer({ unit: "count", default: 32, min: 1, max: 256, description: "vCPUs, each on its own CPU, taking stage-2 faults under the read lock.", source: `access_tracking_perf_test -v 32 in ${JAMES_ARM64}` }),
+  vcpus: integer({
+    unit: "count",
+    default: 32,
+    min: 1,
+    max: 256,
+    description: "vCPUs, each on its own CPU, taking stage-2 faults under the read lock.",
+    source: `access_tracking_perf_test -v 32 in ${JAMES_ARM64}`,
+  }),
   reclaimers: integer({
     unit: "count",
     default: 4,
     min: 0,
     max: 128,
-    description: "Direct reclaimers (D) running beside kswapd, each on its own CPU. In access-tracking, extra aging threads beside the first.",
+    description:
+      "Direct reclaimers (D) running beside kswapd, each on its own CPU. In access-tracking, extra aging threads beside the first.",
     source: `${MECH} (D = 0-64); default: assumption`,
   }),
   pagesPerVcpu: integer({
@@ -47,7 +56,8 @@ export const mmuLockAgingParams = {
     default: 1024,
     min: 1,
     max: 262_144,
-    description: "Guest memory per vCPU in 4 KiB pages, scaled down (262144 = 1 GiB); sets agingPassMs and the access-tracking walk. agingNsPerPage does not depend on it.",
+    description:
+      "Guest memory per vCPU in 4 KiB pages, scaled down (262144 = 1 GiB); sets agingPassMs and the access-tracking walk. agingNsPerPage does not depend on it.",
     source: "scaled down from 1 GiB/vCPU in " + JAMES_ARM64,
   }),
   agingPageNs: real({
@@ -56,14 +66,17 @@ export const mmuLockAgingParams = {
     min: 1,
     max: 100_000,
     description: "Walking and test/clearing one stage-2 entry with no contention, ns (the per-page base cost).",
-    source: "derived: x86 1 vCPU, 1 GiB, 8.2 ms per pass = 31 ns/page, <20240529180510.2295118-1-jthoughton@google.com>; " + MECH,
+    source:
+      "derived: x86 1 vCPU, 1 GiB, 8.2 ms per pass = 31 ns/page, <20240529180510.2295118-1-jthoughton@google.com>; " +
+      MECH,
   }),
   pagesPerAgingCall: integer({
     unit: "pages",
     default: 1,
     min: 1,
     max: 512,
-    description: "Pages per clear_young notifier call, i.e. per mmu_lock acquisition while aging (1: walk_pte_range calls it per PTE; 512: per PMD).",
+    description:
+      "Pages per clear_young notifier call, i.e. per mmu_lock acquisition while aging (1: walk_pte_range calls it per PTE; 512: per PMD).",
     source: "mm/vmscan.c with commit 1d4832becdc2 (per present PTE); mechanisms-aging-rwlock.md B2",
   }),
   agingBatchPages: integer({
@@ -74,18 +87,33 @@ export const mmuLockAgingParams = {
     description: "reclaim: pages each aging walk covers per round, before the round's eviction.",
     source: "assumption: one PTE table per round",
   }),
-  evictBatchPages: integer({ unit: "pages", default: 64, min: 1, max: 4096, description: "reclaim: folios evicted per round.", source: "MIN_LRU_BATCH = 64, include/linux/mmzone.h" }),
+  evictBatchPages: integer({
+    unit: "pages",
+    default: 64,
+    min: 1,
+    max: 4096,
+    description: "reclaim: folios evicted per round.",
+    source: "MIN_LRU_BATCH = 64, include/linux/mmzone.h",
+  }),
   faultIntervalUs: real({
     unit: "us",
     default: 50,
     min: 0.1,
     max: 1e7,
-    description: "Mean guest run time between stage-2 faults per vCPU (exponential), us: the reader arrival rate is vcpus / faultIntervalUs.",
+    description:
+      "Mean guest run time between stage-2 faults per vCPU (exponential), us: the reader arrival rate is vcpus / faultIntervalUs.",
     source:
       "assumption: no fault rate is published for these runs; 50 us is a round value in the range where the model's write/read " +
       "aging cost at 32 vCPUs comes near the published 5.4x (so the speedup is calibrated, not predicted); the notebook sweeps 20-200 us",
   }),
-  faultHoldNs: real({ unit: "ns", default: 2000, min: 1, max: 1e7, description: "Mean read hold of a stage-2 fault (lognormal, holdCv).", source: `assumption: 1-5 us, ${MECH}` }),
+  faultHoldNs: real({
+    unit: "ns",
+    default: 2000,
+    min: 1,
+    max: 1e7,
+    description: "Mean read hold of a stage-2 fault (lognormal, holdCv).",
+    source: `assumption: 1-5 us, ${MECH}`,
+  }),
   unmapHoldNs: real({
     unit: "ns",
     default: 2000,
@@ -102,14 +130,29 @@ export const mmuLockAgingParams = {
     description: "Write hold of kvm_mmu_notifier_invalidate_range_end (kvm_mmu_invalidate_end, a counter update).",
     source: "assumption (from memory of virt/kvm/kvm_main.c, 6.6)",
   }),
-  holdCv: real({ unit: "fraction", default: 0.5, min: 0.01, max: 5, description: "Coefficient of variation of the lognormal fault, unmap and page-out times.", source: "assumption" }),
-  pageoutNs: real({ unit: "ns", default: 2000, min: 0, max: 1e8, description: "Mean page-out work per evicted folio outside mmu_lock (lognormal, holdCv).", source: "assumption" }),
+  holdCv: real({
+    unit: "fraction",
+    default: 0.5,
+    min: 0.01,
+    max: 5,
+    description: "Coefficient of variation of the lognormal fault, unmap and page-out times.",
+    source: "assumption",
+  }),
+  pageoutNs: real({
+    unit: "ns",
+    default: 2000,
+    min: 0,
+    max: 1e8,
+    description: "Mean page-out work per evicted folio outside mmu_lock (lognormal, holdCv).",
+    source: "assumption",
+  }),
   reclaimIdleUs: real({
     unit: "us",
     default: 0,
     min: 0,
     max: 1e7,
-    description: "Mean pause between a reclaimer's rounds (exponential), us; 0 reclaims back to back (pathological reclaim).",
+    description:
+      "Mean pause between a reclaimer's rounds (exponential), us; 0 reclaims back to back (pathological reclaim).",
     source: "assumption",
   }),
   lineTransferNs: real({
@@ -117,16 +160,25 @@ export const mmuLockAgingParams = {
     default: 60,
     min: 0,
     max: 10_000,
-    description: "Moving mmu_lock's cache line to another CPU, ns: the cost of an atomic after another CPU's and of each queued hand-off.",
+    description:
+      "Moving mmu_lock's cache line to another CPU, ns: the cost of an atomic after another CPU's and of each queued hand-off.",
     source: "assumption: same-socket transfer, src/kernel/cpu/cacheline.ts defaults",
   }),
-  durationMs: real({ unit: "ms", default: 5, min: 0.01, max: 10_000, description: "Simulated time measured after warm-up, ms.", source: "assumption: enough for stable p99s at the defaults" }),
+  durationMs: real({
+    unit: "ms",
+    default: 5,
+    min: 0.01,
+    max: 10_000,
+    description: "Simulated time measured after warm-up, ms.",
+    source: "assumption: enough for stable p99s at the defaults",
+  }),
   warmupMs: real({
     unit: "ms",
     default: 2,
     min: 0,
     max: 10_000,
-    description: "Simulated time before measuring, ms (reclaimers start at random points of their rounds; at high D a round can take milliseconds).",
+    description:
+      "Simulated time before measuring, ms (reclaimers start at random points of their rounds; at high D a round can take milliseconds).",
     source: "assumption: checked against 4x longer runs in the notebook",
   }),
 };

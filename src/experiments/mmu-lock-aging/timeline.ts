@@ -34,7 +34,13 @@ export interface LockTimeline {
  * Runs the model traced from 0 to `toNs` and returns the intervals that overlap [fromNs, toNs], clipped to it.
  * Parameters are checked as any run's are (single values only).
  */
-export function lockTimeline(input: ParamInput<MmuLockAgingParams>, seed: number, fromNs: number, toNs: number, traceLimit = 200_000): LockTimeline {
+export function lockTimeline(
+  input: ParamInput<MmuLockAgingParams>,
+  seed: number,
+  fromNs: number,
+  toNs: number,
+  traceLimit = 200_000,
+): LockTimeline {
   const plan = checkInput(mmuLockAgingParams, input as Record<string, unknown>);
   const p = { ...defaults(mmuLockAgingParams) } as Record<string, unknown>;
   for (const [k, v] of Object.entries(plan)) {
@@ -45,7 +51,15 @@ export function lockTimeline(input: ParamInput<MmuLockAgingParams>, seed: number
   const trace = new Trace(traceLimit);
   runMmuLockModel(params, seed, { trace });
   const side = (site: string): LockInterval["side"] =>
-    site === "fault" ? "read" : site === "aging" ? (params.agingLock === "read" ? "read" : params.agingLock === "write" ? "write" : "none") : "write";
+    site === "fault"
+      ? "read"
+      : site === "aging"
+        ? params.agingLock === "read"
+          ? "read"
+          : params.agingLock === "write"
+            ? "write"
+            : "none"
+        : "write";
   const intervals: LockInterval[] = [];
   for (const iv of trace.intervals({ ask: "hold", hold: "release" })) {
     if (iv.end <= fromNs || iv.start >= toNs) continue;

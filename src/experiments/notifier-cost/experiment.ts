@@ -21,12 +21,26 @@ export const notifierCost = defineExperiment({
     "drivers/misc/sgi-gru/grutlbpurge.c (gru_flush_tlb_range, GRUMAXINVAL); virt/kvm/kvm_main.c kvm_mmu_notifier_invalidate_range_start/end (6.6)",
   params: notifierCostParams,
   observables: {
-    callouts: { unit: "count", description: "Notifier callbacks that reached the device's driver during the teardown." },
-    teardownMs: { unit: "ms", description: "Time for the tearing-down task from the first notifier call to the last page freed (CPU zap work, TLB flushes, frees, callbacks)." },
-    ptlHoldP99Us: { unit: "us", description: "99th percentile of PT-lock hold times (one hold per section of up to 512 PTEs, split at forced mmu_gather flushes)." },
+    callouts: {
+      unit: "count",
+      description: "Notifier callbacks that reached the device's driver during the teardown.",
+    },
+    teardownMs: {
+      unit: "ms",
+      description:
+        "Time for the tearing-down task from the first notifier call to the last page freed (CPU zap work, TLB flushes, frees, callbacks).",
+    },
+    ptlHoldP99Us: {
+      unit: "us",
+      description:
+        "99th percentile of PT-lock hold times (one hold per section of up to 512 PTEs, split at forced mmu_gather flushes).",
+    },
     calloutMs: { unit: "ms", description: "Part of the teardown spent inside the device's callbacks." },
     ptlHoldMaxUs: { unit: "us", description: "Longest PT-lock hold." },
-    gatherFlushes: { unit: "count", description: "mmu_gather TLB flushes (forced every gatherBatchPages pages, plus the final one)." },
+    gatherFlushes: {
+      unit: "count",
+      description: "mmu_gather TLB flushes (forced every gatherBatchPages pages, plus the final one).",
+    },
   },
   scenario(p, _seed, options) {
     const r = runNotifierCost(p);
@@ -40,7 +54,10 @@ export const notifierCost = defineExperiment({
         gatherFlushes: r.gatherFlushes,
       },
       detail: options.detail
-        ? ({ ptlHoldCdfUs: r.ptlHoldNs.cdf().map((c) => ({ value: c.value / 1000, fraction: c.fraction })), calloutsByOp: r.calloutsByOp } satisfies NotifierCostDetail)
+        ? ({
+            ptlHoldCdfUs: r.ptlHoldNs.cdf().map((c) => ({ value: c.value / 1000, fraction: c.fraction })),
+            calloutsByOp: r.calloutsByOp,
+          } satisfies NotifierCostDetail)
         : undefined,
     };
   },
@@ -54,7 +71,8 @@ export const notifierCost = defineExperiment({
       expected: "holds",
       async evaluate(ctx) {
         const rs = await ctx.run({ scheme: ["per-page", "per-pt", "range"], mappingMiB: SIZES_MIB });
-        const c = (scheme: "per-page" | "per-pt" | "range", mib: number) => rs.one({ scheme, mappingMiB: mib }).callouts as number;
+        const c = (scheme: "per-page" | "per-pt" | "range", mib: number) =>
+          rs.one({ scheme, mappingMiB: mib }).callouts as number;
         const perPageExact = SIZES_MIB.every((m) => c("per-page", m) === m * 256);
         const ratios = SIZES_MIB.map((m) => c("per-page", m) / c("per-pt", m));
         const ratioOk = ratios.every((r) => r >= 480 && r <= 512);
@@ -79,7 +97,8 @@ export const notifierCost = defineExperiment({
       expected: "holds",
       async evaluate(ctx) {
         const rs = await ctx.run({ device: "gru", scheme: ["per-page", "per-pt", "range"], mappingMiB: SIZES_MIB });
-        const t = (scheme: "per-page" | "per-pt" | "range", mib: number) => rs.one({ scheme, mappingMiB: mib }).teardownMs as number;
+        const t = (scheme: "per-page" | "per-pt" | "range", mib: number) =>
+          rs.one({ scheme, mappingMiB: mib }).teardownMs as number;
         const ratios = SIZES_MIB.map((m) => t("per-page", m) / t("range", m));
         const ok = ratios.every((r) => r >= 10);
         return {
@@ -100,11 +119,14 @@ export const notifierCost = defineExperiment({
       async evaluate(ctx) {
         const rs = await ctx.run({ device: "gru", scheme: ["per-pt", "range"], mappingMiB: SIZES_MIB });
         const row = (scheme: "per-pt" | "range", mib: number) => rs.one({ scheme, mappingMiB: mib });
-        const ratios = SIZES_MIB.map((m) => (row("per-pt", m).teardownMs as number) / (row("range", m).teardownMs as number));
+        const ratios = SIZES_MIB.map(
+          (m) => (row("per-pt", m).teardownMs as number) / (row("range", m).teardownMs as number),
+        );
         const ok = ratios.every((r) => r <= 1.1);
         // Break-even: the CPU cost per page at which per-pt's extra callback time is 10% of the teardown.
         const m = 4096;
-        const extraPerPageNs = (((row("per-pt", m).calloutMs as number) - (row("range", m).calloutMs as number)) * 1e6) / (m * 256);
+        const extraPerPageNs =
+          (((row("per-pt", m).calloutMs as number) - (row("range", m).calloutMs as number)) * 1e6) / (m * 256);
         return {
           verdict: ok ? "holds" : "fails",
           detail:
@@ -123,13 +145,22 @@ export const notifierCost = defineExperiment({
       expected: "depends",
       async evaluate(ctx) {
         const grow = await ctx.run({ device: "kvm", scheme: "range", mappingMiB: [4096, 65536] });
-        const growth = (grow.one({ mappingMiB: 65536 }).calloutMs as number) / (grow.one({ mappingMiB: 4096 }).calloutMs as number);
+        const growth =
+          (grow.one({ mappingMiB: 65536 }).calloutMs as number) / (grow.one({ mappingMiB: 4096 }).calloutMs as number);
         const fs = [0.2, 1, 5];
         const cs = [10, 50, 200];
-        const rs = await ctx.run({ device: "kvm", scheme: ["per-page", "per-pt", "range"], mappingMiB: 1024, kvmCalloutUs: fs, kvmPerPageNs: cs });
+        const rs = await ctx.run({
+          device: "kvm",
+          scheme: ["per-page", "per-pt", "range"],
+          mappingMiB: 1024,
+          kvmCalloutUs: fs,
+          kvmPerPageNs: cs,
+        });
         const points = fs.flatMap((f) =>
           cs.map((c) => {
-            const ratio = (rs.one({ scheme: "per-pt", kvmCalloutUs: f, kvmPerPageNs: c }).calloutMs as number) / (rs.one({ scheme: "range", kvmCalloutUs: f, kvmPerPageNs: c }).calloutMs as number);
+            const ratio =
+              (rs.one({ scheme: "per-pt", kvmCalloutUs: f, kvmPerPageNs: c }).calloutMs as number) /
+              (rs.one({ scheme: "range", kvmCalloutUs: f, kvmPerPageNs: c }).calloutMs as number);
             return { f, c, fOverC: (f * 1000) / c, ratio, holds: ratio <= 1.1 };
           }),
         );
@@ -148,8 +179,13 @@ export const notifierCost = defineExperiment({
         }
         const held = points.filter((p) => p.holds).length;
         const verdict = growth < 15 ? "fails" : held === points.length ? "holds" : held === 0 ? "fails" : "depends";
-        const perPage = (rs.one({ scheme: "per-page", kvmCalloutUs: 1, kvmPerPageNs: 50 }).calloutMs as number) / (rs.one({ scheme: "range", kvmCalloutUs: 1, kvmPerPageNs: 50 }).calloutMs as number);
-        const cross = crossovers.length > 0 ? `per-pt is within 10% of range while f/c is below about ${crossovers.map(num).join(" / ")}` : "no crossover inside the grid";
+        const perPage =
+          (rs.one({ scheme: "per-page", kvmCalloutUs: 1, kvmPerPageNs: 50 }).calloutMs as number) /
+          (rs.one({ scheme: "range", kvmCalloutUs: 1, kvmPerPageNs: 50 }).calloutMs as number);
+        const cross =
+          crossovers.length > 0
+            ? `per-pt is within 10% of range while f/c is below about ${crossovers.map(num).join(" / ")}`
+            : "no crossover inside the grid";
         return {
           verdict,
           detail:

@@ -45,34 +45,54 @@ export function opsFor(scheme: NotifierCostParams["scheme"], invalidateRangeCall
     case "per-pt":
       return ["invalidate_pages"];
     case "range":
-      return invalidateRangeCallback ? ["invalidate_range_start", "invalidate_range_end", "invalidate_range"] : ["invalidate_range_start", "invalidate_range_end"];
+      return invalidateRangeCallback
+        ? ["invalidate_range_start", "invalidate_range_end", "invalidate_range"]
+        : ["invalidate_range_start", "invalidate_range_end"];
   }
 }
 
 /** The device as a cost-only notifier subscriber (no TLB contents: nothing fills it here). */
 export function costDevice(sim: Simulation, p: NotifierCostParams): MmuNotifierSubscriber {
   const ops = opsFor(p.scheme, p.invalidateRangeCallback);
-  if (p.device === "gru") return new GruMmStruct(sim, "gru", { ops, holdOff: true, invalidateNs: p.gruInvalidateUs * 1000, tlb: null });
-  return new KvmMmuInvalidate(sim, "kvm", { ops, calloutNs: p.kvmCalloutUs * 1000, perPageNs: p.kvmPerPageNs, sptes: null });
+  if (p.device === "gru")
+    return new GruMmStruct(sim, "gru", { ops, holdOff: true, invalidateNs: p.gruInvalidateUs * 1000, tlb: null });
+  return new KvmMmuInvalidate(sim, "kvm", {
+    ops,
+    calloutNs: p.kvmCalloutUs * 1000,
+    perPageNs: p.kvmPerPageNs,
+    sptes: null,
+  });
 }
 
-export function runNotifierCost(p: NotifierCostParams, options: { perPte?: boolean; trace?: boolean } = {}): NotifierCostResult {
+export function runNotifierCost(
+  p: NotifierCostParams,
+  options: { perPte?: boolean; trace?: boolean } = {},
+): NotifierCostResult {
   const sim = new Simulation({ trace: options.trace });
   const pages = p.mappingMiB * PAGES_PER_MIB;
   const notifiers = new MmuNotifierSubscriptions(sim);
   notifiers.register(costDevice(sim, p));
   let mm: AnonAddressSpace | null = null;
   if (options.perPte) {
-    if (pages > 1 << 20) throw new RangeError(`perPte steps every PTE: use it for 4 GiB or less, not ${p.mappingMiB} MiB`);
+    if (pages > 1 << 20)
+      throw new RangeError(`perPte steps every PTE: use it for 4 GiB or less, not ${p.mappingMiB} MiB`);
     mm = new AnonAddressSpace(sim, "mm", pages);
     mm.populate();
   }
-  const gather = new MmuGatherPages(notifiers, mm, p.gatherBatchPages, { tlbFlushNs: p.tlbFlushNs, freePageNs: p.freePageNs });
+  const gather = new MmuGatherPages(notifiers, mm, p.gatherBatchPages, {
+    tlbFlushNs: p.tlbFlushNs,
+    freePageNs: p.freePageNs,
+  });
   const ptlHoldNs = new Histogram("ptl hold ns");
   const scheme: ZapScheme = p.scheme;
   let endNs = 0;
   sim.spawn("munmap", function* (self) {
-    yield* zap_page_range_single({ sim, scheme, notifiers, gather, mm, zapPteNs: p.zapPteNs, ptlHoldNs }, self, 0, pages);
+    yield* zap_page_range_single(
+      { sim, scheme, notifiers, gather, mm, zapPteNs: p.zapPteNs, ptlHoldNs },
+      self,
+      0,
+      pages,
+    );
     endNs = sim.now;
   });
   sim.run();

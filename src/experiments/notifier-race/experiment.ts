@@ -24,17 +24,39 @@ export const notifierRace = defineExperiment({
     "virt/kvm/kvm_main.c and arch/x86/kvm/mmu/mmu.c (6.6: mmu_invalidate_seq/in_progress, mmu_invalidate_retry_gfn, RET_PF_RETRY); invalidate_page after the PT lock as in 3.17-4.12 try_to_unmap_one",
   params: notifierRaceParams,
   observables: {
-    staleTranslations: { unit: "count", description: "Translations the device still held when their page was freed (or cached after it), over durationMs." },
-    faultRetries: { unit: "count", description: "Extra passes through the fault path over durationMs: RET_PF_RETRY, hold-off waits, fills dropped by a flush." },
-    deviceFaultLatencyP99Us: { unit: "us", description: "99th percentile of device-fault latency, miss to usable translation." },
+    staleTranslations: {
+      unit: "count",
+      description:
+        "Translations the device still held when their page was freed (or cached after it), over durationMs.",
+    },
+    faultRetries: {
+      unit: "count",
+      description:
+        "Extra passes through the fault path over durationMs: RET_PF_RETRY, hold-off waits, fills dropped by a flush.",
+    },
+    deviceFaultLatencyP99Us: {
+      unit: "us",
+      description: "99th percentile of device-fault latency, miss to usable translation.",
+    },
     deviceFaultLatencyMeanUs: { unit: "us", description: "Mean device-fault latency." },
     deviceFaults: { unit: "count", description: "Device faults served over durationMs." },
     retriesPerFault: { unit: "fraction", description: "faultRetries / deviceFaults." },
-    heldOffFills: { unit: "count", description: "Faults that met an invalidation in progress (GRU failactive waits, KVM retries with in_progress set)." },
-    invalidationsPerSec: { unit: "per-s", description: "Zaps completed per simulated second (the realised invalidation rate)." },
+    heldOffFills: {
+      unit: "count",
+      description:
+        "Faults that met an invalidation in progress (GRU failactive waits, KVM retries with in_progress set).",
+    },
+    invalidationsPerSec: {
+      unit: "per-s",
+      description: "Zaps completed per simulated second (the realised invalidation rate).",
+    },
     zapMeanUs: { unit: "us", description: "Mean time of one zap of the buffer." },
     ptlHoldP99Us: { unit: "us", description: "99th percentile of the zapper's PT-lock holds." },
-    remappedAtCallback: { unit: "count", description: "invalidate-page-after-ptl: callbacks that found a new page already mapped at their address (Jérôme Glisse's first pitfall)." },
+    remappedAtCallback: {
+      unit: "count",
+      description:
+        "invalidate-page-after-ptl: callbacks that found a new page already mapped at their address (Jérôme Glisse's first pitfall).",
+    },
   },
   scenario(p, seed, options) {
     const r = runNotifierRace(p, seed);
@@ -71,19 +93,41 @@ export const notifierRace = defineExperiment({
       async evaluate(ctx) {
         const rates = [20_000, 200_000];
         const rs = await ctx.run({ protocol: [...RACE_PROTOCOLS], faultRatePerSec: rates });
-        const safeTotal = SAFE.map((protocol) => ({ protocol, total: rates.reduce((a, r) => a + rs.samples("staleTranslations", { protocol, faultRatePerSec: r }).reduce((x, y) => x + y, 0), 0) }));
+        const safeTotal = SAFE.map((protocol) => ({
+          protocol,
+          total: rates.reduce(
+            (a, r) => a + rs.samples("staleTranslations", { protocol, faultRatePerSec: r }).reduce((x, y) => x + y, 0),
+            0,
+          ),
+        }));
         const safeOk = safeTotal.every((x) => x.total === 0);
         const unsafe = UNSAFE.map((protocol) => {
           const lo = rs.samples("staleTranslations", { protocol, faultRatePerSec: rates[0] });
-          const d = rs.difference("staleTranslations", { protocol, faultRatePerSec: rates[1] }, { protocol, faultRatePerSec: rates[0] });
-          return { protocol, allNonzeroLow: lo.every((x) => x > 0), low: rs.stat("staleTranslations", { protocol, faultRatePerSec: rates[0] }), high: rs.stat("staleTranslations", { protocol, faultRatePerSec: rates[1] }), growth: d };
+          const d = rs.difference(
+            "staleTranslations",
+            { protocol, faultRatePerSec: rates[1] },
+            { protocol, faultRatePerSec: rates[0] },
+          );
+          return {
+            protocol,
+            allNonzeroLow: lo.every((x) => x > 0),
+            low: rs.stat("staleTranslations", { protocol, faultRatePerSec: rates[0] }),
+            high: rs.stat("staleTranslations", { protocol, faultRatePerSec: rates[1] }),
+            growth: d,
+          };
         });
         const unsafeOk = unsafe.every((u) => u.allNonzeroLow && u.growth.mean - u.growth.ci95 > 0);
         return {
           verdict: safeOk && unsafeOk ? "holds" : "fails",
           detail:
             `stale translations per ${ctx.seeds} seeds x 2 rates: ${safeTotal.map((x) => `${x.protocol} ${x.total}`).join(", ")}; ` +
-            unsafe.map((u) => `${u.protocol} ${pm(u.low.mean, u.low.ci95)} at 20k/s, ${pm(u.high.mean, u.high.ci95)} at 200k/s (growth ${pm(u.growth.mean, u.growth.ci95)})`).join("; ") + ".",
+            unsafe
+              .map(
+                (u) =>
+                  `${u.protocol} ${pm(u.low.mean, u.low.ci95)} at 20k/s, ${pm(u.high.mean, u.high.ci95)} at 200k/s (growth ${pm(u.growth.mean, u.growth.ci95)})`,
+              )
+              .join("; ") +
+            ".",
           evidence: rs.rows,
         };
       },
@@ -97,7 +141,12 @@ export const notifierRace = defineExperiment({
       expected: "holds",
       async evaluate(ctx) {
         const rates = [30, 300];
-        const rs = await ctx.run({ protocol: [...SAFE], zapRatePerSec: rates, faultRatePerSec: 20_000, durationMs: 300 });
+        const rs = await ctx.run({
+          protocol: [...SAFE],
+          zapRatePerSec: rates,
+          faultRatePerSec: 20_000,
+          durationMs: 300,
+        });
         const rows = SAFE.map((protocol) => {
           const a = { protocol, zapRatePerSec: rates[0] };
           const b = { protocol, zapRatePerSec: rates[1] };
@@ -122,7 +171,10 @@ export const notifierRace = defineExperiment({
           verdict: ok ? "holds" : "fails",
           detail:
             rows
-              .map((r) => `${r.protocol} (${num(r.invLo.mean)} -> ${num(r.invHi.mean)} invalidations/s): retries ${pm(r.lo.mean, r.lo.ci95)} -> ${pm(r.hi.mean, r.hi.ci95)}, p99 latency ${num(r.p99lo.mean)} -> ${num(r.p99hi.mean)} us, held off ${num(r.heldOff.mean)}`)
+              .map(
+                (r) =>
+                  `${r.protocol} (${num(r.invLo.mean)} -> ${num(r.invHi.mean)} invalidations/s): retries ${pm(r.lo.mean, r.lo.ci95)} -> ${pm(r.hi.mean, r.hi.ci95)}, p99 latency ${num(r.p99lo.mean)} -> ${num(r.p99hi.mean)} us, held off ${num(r.heldOff.mean)}`,
+              )
               .join("; ") + ".",
           evidence: rs.rows,
         };

@@ -59,9 +59,16 @@ function gruBuild(protocol: Exclude<RaceProtocol, "kvm-seq-retry">): { ops: Noti
   }
 }
 
-export function runNotifierRace(p: NotifierRaceParams, seed: number, options: { trace?: boolean | Trace } = {}): NotifierRaceResult {
+export function runNotifierRace(
+  p: NotifierRaceParams,
+  seed: number,
+  options: { trace?: boolean | Trace } = {},
+): NotifierRaceResult {
   if (p.walkToInsertNs > p.fillUs * 1000) {
-    throw new ParamError("walkToInsertNs", `parameter 'walkToInsertNs': ${p.walkToInsertNs} ns is longer than the whole fill (fillUs = ${p.fillUs} us)`);
+    throw new ParamError(
+      "walkToInsertNs",
+      `parameter 'walkToInsertNs': ${p.walkToInsertNs} ns is longer than the whole fill (fillUs = ${p.fillUs} us)`,
+    );
   }
   const sim = new Simulation({ trace: options.trace });
   const streams = new RandomStreams(seed);
@@ -75,7 +82,11 @@ export function runNotifierRace(p: NotifierRaceParams, seed: number, options: { 
   };
   mm.strict = p.strict && SAFE_PROTOCOLS.has(p.protocol);
   const notifiers = new MmuNotifierSubscriptions(sim);
-  const timing: SecondaryFaultTiming = { preWalkNs: p.fillUs * 1000 - p.walkToInsertNs, walkToInsertNs: p.walkToInsertNs, cpuFaultNs: p.cpuFaultUs * 1000 };
+  const timing: SecondaryFaultTiming = {
+    preWalkNs: p.fillUs * 1000 - p.walkToInsertNs,
+    walkToInsertNs: p.walkToInsertNs,
+    cpuFaultNs: p.cpuFaultUs * 1000,
+  };
   const stats = new SecondaryFaultStats();
 
   let tlb: SecondaryTlb;
@@ -83,7 +94,12 @@ export function runNotifierRace(p: NotifierRaceParams, seed: number, options: { 
   let fault: (task: Process<any>, addr: number) => Generator<Yielded, void, unknown>;
   if (p.protocol === "kvm-seq-retry") {
     tlb = new SecondaryTlb("kvm sptes", pages, pages, streams.stream("kvm", "victim"), false);
-    const kvm = new KvmMmuInvalidate(sim, "kvm", { ops: ["invalidate_range_start", "invalidate_range_end"], calloutNs: p.kvmCalloutUs * 1000, perPageNs: p.kvmPerPageNs, sptes: tlb });
+    const kvm = new KvmMmuInvalidate(sim, "kvm", {
+      ops: ["invalidate_range_start", "invalidate_range_end"],
+      calloutNs: p.kvmCalloutUs * 1000,
+      perPageNs: p.kvmPerPageNs,
+      sptes: tlb,
+    });
     const ctx = { kvm, sptes: tlb, mm, timing, stats };
     subscriber = kvm;
     fault = (task, addr) => kvm_tdp_page_fault(ctx, task, addr);
@@ -97,7 +113,10 @@ export function runNotifierRace(p: NotifierRaceParams, seed: number, options: { 
   notifiers.register(subscriber);
   mm.secondary.push(tlb);
 
-  const gather = new MmuGatherPages(notifiers, mm, p.gatherBatchPages, { tlbFlushNs: p.tlbFlushNs, freePageNs: p.freePageNs });
+  const gather = new MmuGatherPages(notifiers, mm, p.gatherBatchPages, {
+    tlbFlushNs: p.tlbFlushNs,
+    freePageNs: p.freePageNs,
+  });
   const ptlHoldNs = new Histogram("ptl hold ns");
   const zapNs = new Histogram("zap ns");
   const zap: ZapContext = {

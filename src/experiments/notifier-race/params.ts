@@ -5,11 +5,21 @@
 import { choice, flag, integer, real } from "../params";
 import { zapAndDeviceParams } from "../notifier-cost/params";
 
-export const RACE_PROTOCOLS = ["flush-at-start", "start-end-block", "kvm-seq-retry", "invalidate-range-ptl", "invalidate-page-after-ptl"] as const;
+export const RACE_PROTOCOLS = [
+  "flush-at-start",
+  "start-end-block",
+  "kvm-seq-retry",
+  "invalidate-range-ptl",
+  "invalidate-page-after-ptl",
+] as const;
 export type RaceProtocol = (typeof RACE_PROTOCOLS)[number];
 
 /** Protocols whose design must never leave a stale translation (strict mode makes one an invariant violation). */
-export const SAFE_PROTOCOLS: ReadonlySet<RaceProtocol> = new Set<RaceProtocol>(["start-end-block", "kvm-seq-retry", "invalidate-range-ptl"]);
+export const SAFE_PROTOCOLS: ReadonlySet<RaceProtocol> = new Set<RaceProtocol>([
+  "start-end-block",
+  "kvm-seq-retry",
+  "invalidate-range-ptl",
+]);
 
 export const notifierRaceParams = {
   protocol: choice({
@@ -19,56 +29,90 @@ export const notifierRaceParams = {
       "flush-at-start: GRU flushes at range_start, fills not held off; start-end-block: GRU's ms_range_active holds fills off until range_end; " +
       "kvm-seq-retry: KVM's mmu_invalidate_seq/in_progress and RET_PF_RETRY; invalidate-range-ptl: the device flushes only from invalidate_range, at each mmu_gather flush under the PT lock; " +
       "invalidate-page-after-ptl: per-page invalidate_page after the PT lock is dropped (3.17-4.12, removed 2017).",
-    source: "lore:Pine.LNX.4.64.0802051400200.14665@schroedinger.engr.sgi.com; lore:20170831211738.17922-1-jglisse@redhat.com; virt/kvm/kvm_main.c (6.6)",
+    source:
+      "lore:Pine.LNX.4.64.0802051400200.14665@schroedinger.engr.sgi.com; lore:20170831211738.17922-1-jglisse@redhat.com; virt/kvm/kvm_main.c (6.6)",
   }),
   faultRatePerSec: real({
-    unit: "per-s", default: 200_000, min: 1, max: 1e8,
-    description: "Device faults (secondary TLB misses, or KVM EPT violations) per second, Poisson, on uniformly random pages the device does not hold.",
+    unit: "per-s",
+    default: 200_000,
+    min: 1,
+    max: 1e8,
+    description:
+      "Device faults (secondary TLB misses, or KVM EPT violations) per second, Poisson, on uniformly random pages the device does not hold.",
     source: "assumption (no published GRU fault rate; the notebook sweeps it)",
   }),
   zapRatePerSec: real({
-    unit: "per-s", default: 100, min: 0.1, max: 1e5,
-    description: "Invalidation rate: MADV_DONTNEED of the whole buffer per second (exponential gaps between the end of one zap and the next; zaps never overlap).",
+    unit: "per-s",
+    default: 100,
+    min: 0.1,
+    max: 1e5,
+    description:
+      "Invalidation rate: MADV_DONTNEED of the whole buffer per second (exponential gaps between the end of one zap and the next; zaps never overlap).",
     source: "assumption (the notebook sweeps it)",
   }),
   bufferMiB: integer({
-    unit: "MiB", default: 64, min: 1, max: 256,
-    description: "The anonymous buffer the device works on; repopulated by the application after each zap. 64 MiB (16,384 pages) crosses one forced mmu_gather flush per zap.",
+    unit: "MiB",
+    default: 64,
+    min: 1,
+    max: 256,
+    description:
+      "The anonymous buffer the device works on; repopulated by the application after each zap. 64 MiB (16,384 pages) crosses one forced mmu_gather flush per zap.",
     source: "assumption",
   }),
   durationMs: real({
-    unit: "ms", default: 100, min: 1, max: 60_000,
+    unit: "ms",
+    default: 100,
+    min: 1,
+    max: 60_000,
     description: "Simulated time per replication; counts (stale translations, retries) are over this window.",
     source: "assumption: about 10 zaps at the default rate",
   }),
   fillUs: real({
-    unit: "us", default: 10, min: 0.1, max: 10_000,
-    description: "Device-fault service time with nothing in the way: miss interrupt or VM exit, handler entry, page-table walk, insert.",
+    unit: "us",
+    default: 10,
+    min: 0.1,
+    max: 10_000,
+    description:
+      "Device-fault service time with nothing in the way: miss interrupt or VM exit, handler entry, page-table walk, insert.",
     source: "assumption (mechanisms file: D_fill = 5-50 us)",
   }),
   walkToInsertNs: real({
-    unit: "ns", default: 1000, min: 0, max: 1e7,
-    description: "Part of fillUs between reading the PTE and the translation becoming usable (tfh_write_restart; for KVM, to the mmu_lock check): the window a flush can fall into.",
+    unit: "ns",
+    default: 1000,
+    min: 0,
+    max: 1e7,
+    description:
+      "Part of fillUs between reading the PTE and the translation becoming usable (tfh_write_restart; for KVM, to the mmu_lock check): the window a flush can fall into.",
     source: "assumption",
   }),
   cpuFaultUs: real({
-    unit: "us", default: 2, min: 0, max: 10_000,
-    description: "handle_mm_fault for a pte_none page the device needs (do_anonymous_page: allocate, zero, map under the PT lock).",
+    unit: "us",
+    default: 2,
+    min: 0,
+    max: 10_000,
+    description:
+      "handle_mm_fault for a pte_none page the device needs (do_anonymous_page: allocate, zero, map under the PT lock).",
     source: "assumption",
   }),
   tlbEntries: integer({
-    unit: "count", default: 2048, min: 1, max: 1 << 24,
+    unit: "count",
+    default: 2048,
+    min: 1,
+    max: 1 << 24,
     description: "Device TLB entries (GRU protocols; KVM's sptes hold the whole buffer). Random replacement.",
     source: "assumption (GRU TLB size not in the sources)",
   }),
   fillDrainOnFlush: flag({
     default: true,
-    description: "A device invalidation drops fills between their walk and their insert in its range (PCIe ATS invalidation completion; a driver doing check, walk and insert under its invalidate lock). Off: the window reopens.",
-    source: "assumption; Christoph's rw-spinlock proposal, lore:Pine.LNX.4.64.0802051555380.17243@schroedinger.engr.sgi.com",
+    description:
+      "A device invalidation drops fills between their walk and their insert in its range (PCIe ATS invalidation completion; a driver doing check, walk and insert under its invalidate lock). Off: the window reopens.",
+    source:
+      "assumption; Christoph's rw-spinlock proposal, lore:Pine.LNX.4.64.0802051555380.17243@schroedinger.engr.sgi.com",
   }),
   strict: flag({
     default: false,
-    description: "For the protocols that must never leave one (start-end-block, kvm-seq-retry, invalidate-range-ptl), a stale translation stops the run as an invariant violation.",
+    description:
+      "For the protocols that must never leave one (start-end-block, kvm-seq-retry, invalidate-range-ptl), a stale translation stops the run as an invariant violation.",
     source: "test mode",
   }),
   ...zapAndDeviceParams,

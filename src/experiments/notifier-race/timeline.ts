@@ -38,22 +38,39 @@ export interface RaceTimeline {
 const us = (ns: number) => ns / 1000;
 
 /** Traces `p` on `seed` and returns the first zap, from `marginNs` before it to `marginNs` after it. */
-export function raceTimeline(p: NotifierRaceParams, seed: number, options: { marginNs?: number; maxFaults?: number } = {}): RaceTimeline {
+export function raceTimeline(
+  p: NotifierRaceParams,
+  seed: number,
+  options: { marginNs?: number; maxFaults?: number } = {},
+): RaceTimeline {
   const marginNs = options.marginNs ?? 5_000;
   const maxFaults = options.maxFaults ?? 40;
   const trace = new Trace(500_000);
   const r = runNotifierRace(p, seed, { trace });
   const all = trace.entries();
   const begin = all.find((e) => e.what === "zap_begin");
-  if (!begin) return { protocol: p.protocol, fromUs: 0, spans: [], marks: [], staleTranslations: r.staleTranslations, faultsOmitted: 0 };
+  if (!begin)
+    return {
+      protocol: p.protocol,
+      fromUs: 0,
+      spans: [],
+      marks: [],
+      staleTranslations: r.staleTranslations,
+      faultsOmitted: 0,
+    };
   const end = all.find((e) => e.what === "zap_end" && e.t >= begin.t) ?? all[all.length - 1];
   const from = begin.t - marginNs;
   const to = end.t + marginNs;
 
-  const spans: TimelineSpan[] = [{ lane: "madvise", state: "zap", startUs: us(begin.t), endUs: us(end.t), label: `MADV_DONTNEED ${begin.on}` }];
+  const spans: TimelineSpan[] = [
+    { lane: "madvise", state: "zap", startUs: us(begin.t), endUs: us(end.t), label: `MADV_DONTNEED ${begin.on}` },
+  ];
   const marks: TimelineMark[] = [];
   const ptlSince = new Map<string, number>();
-  const faultOpen = new Map<string, { start: number; heldSince: number | null; retrySince: number | null; lastRetry: number }>();
+  const faultOpen = new Map<
+    string,
+    { start: number; heldSince: number | null; retrySince: number | null; lastRetry: number }
+  >();
   const lanes = new Set<string>();
   let omitted = 0;
 
@@ -74,9 +91,11 @@ export function raceTimeline(p: NotifierRaceParams, seed: number, options: { mar
       if (e.what === "acquired" && e.on.startsWith("ptl")) ptlSince.set(e.on, e.t);
       else if (e.what === "release" && e.on.startsWith("ptl")) {
         const s = ptlSince.get(e.on);
-        if (s !== undefined) spans.push({ lane: "madvise", state: "ptl held", startUs: us(s), endUs: us(e.t), label: e.on });
+        if (s !== undefined)
+          spans.push({ lane: "madvise", state: "ptl held", startUs: us(s), endUs: us(e.t), label: e.on });
         ptlSince.delete(e.on);
-      } else if (e.what in zapperMarks) marks.push({ lane: "madvise", what: zapperMarks[e.what], tUs: us(e.t), label: e.on });
+      } else if (e.what in zapperMarks)
+        marks.push({ lane: "madvise", what: zapperMarks[e.what], tUs: us(e.t), label: e.on });
       continue;
     }
     if (e.who === "mm" && e.what === "STALE") {
@@ -113,16 +132,31 @@ export function raceTimeline(p: NotifierRaceParams, seed: number, options: { mar
     else if (e.what === "fill_dropped") faultMark(e, "dropped");
     else if (e.what === "tfh_write_restart" || e.what === "map_spte") {
       faultMark(e, "insert");
-      if (f.retrySince !== null) spans.push({ lane: e.who, state: "retrying", startUs: us(f.retrySince), endUs: us(f.lastRetry), label: "RET_PF_RETRY" });
+      if (f.retrySince !== null)
+        spans.push({
+          lane: e.who,
+          state: "retrying",
+          startUs: us(f.retrySince),
+          endUs: us(f.lastRetry),
+          label: "RET_PF_RETRY",
+        });
       spans.push({ lane: e.who, state: "fill", startUs: us(f.start), endUs: us(e.t), label: e.on });
       faultOpen.delete(e.who);
     }
   }
-  for (const [lane, f] of faultOpen) spans.push({ lane, state: "fill", startUs: us(f.start), endUs: us(to), label: "(unfinished)" });
+  for (const [lane, f] of faultOpen)
+    spans.push({ lane, state: "fill", startUs: us(f.start), endUs: us(to), label: "(unfinished)" });
   // A fill whose translation was later found stale gets its own colour.
   const stale = new Set(marks.filter((m) => m.what === "STALE").map((m) => m.label.split(" ")[0]));
   for (const sp of spans) if (sp.state === "fill" && stale.has(sp.label)) sp.state = "fill, went stale";
-  return { protocol: p.protocol, fromUs: us(from), spans, marks, staleTranslations: r.staleTranslations, faultsOmitted: omitted };
+  return {
+    protocol: p.protocol,
+    fromUs: us(from),
+    spans,
+    marks,
+    staleTranslations: r.staleTranslations,
+    faultsOmitted: omitted,
+  };
 }
 
 /** One bar of a timeline chart (the shape of Trace.intervals()): times in ns. */
@@ -141,7 +175,14 @@ export interface TimelineBar {
  */
 export function timelineBars(t: RaceTimeline, markNs = 300): TimelineBar[] {
   const o = t.fromUs * 1000;
-  const bars: TimelineBar[] = t.spans.map((s) => ({ who: s.lane, on: s.label, state: s.state, start: s.startUs * 1000 - o, end: s.endUs * 1000 - o }));
-  for (const m of t.marks) bars.push({ who: m.lane, on: m.label, state: m.what, start: m.tUs * 1000 - o, end: m.tUs * 1000 - o + markNs });
+  const bars: TimelineBar[] = t.spans.map((s) => ({
+    who: s.lane,
+    on: s.label,
+    state: s.state,
+    start: s.startUs * 1000 - o,
+    end: s.endUs * 1000 - o,
+  }));
+  for (const m of t.marks)
+    bars.push({ who: m.lane, on: m.label, state: m.what, start: m.tUs * 1000 - o, end: m.tUs * 1000 - o + markNs });
   return bars;
 }

@@ -75,7 +75,12 @@ const fallbackTail: Claim<PtFreeParams> = {
     "and the smallest p at which the fallback raises p99 by x1.5 or more is reported.",
   expected: "holds",
   async evaluate(ctx): Promise<ClaimOutcome> {
-    const rs = await ctx.run({ durationMs: 200, warmupMs: 20, config: ["rcu", "rcu-ipi-fallback", "rcu-ptdesc"], allocFailProbability: FALLBACK_PS });
+    const rs = await ctx.run({
+      durationMs: 200,
+      warmupMs: 20,
+      config: ["rcu", "rcu-ipi-fallback", "rcu-ptdesc"],
+      allocFailProbability: FALLBACK_PS,
+    });
     const at = (config: "rcu" | "rcu-ipi-fallback" | "rcu-ptdesc", p: number) => ({ config, allocFailProbability: p });
     let spikes = true;
     let removed = true;
@@ -119,7 +124,8 @@ const walkerSafety: Claim<PtFreeParams> = {
       walkerDuty: 0.2,
       allocFailProbability: 0.05,
     });
-    const unsafe = (config: "ipi" | "rcu" | "rcu-ipi-fallback" | "rcu-ptdesc", walker: "irq-off" | "rcu") => meanOf(rs, "unsafeFrees", { config, walker });
+    const unsafe = (config: "ipi" | "rcu" | "rcu-ipi-fallback" | "rcu-ptdesc", walker: "irq-off" | "rcu") =>
+      meanOf(rs, "unsafeFrees", { config, walker });
     const configs = ["ipi", "rcu", "rcu-ipi-fallback", "rcu-ptdesc"] as const;
     const irqSafe = configs.every((c) => unsafe(c, "irq-off") === 0);
     const rcuUnsafe = unsafe("ipi", "rcu") > 0 && unsafe("rcu-ipi-fallback", "rcu") > 0;
@@ -146,21 +152,36 @@ const balance: Claim<PtFreeParams> = {
     "and that count depends on the walker load: the smallest such count in {2..32} is reported for walkerDuty 0, 0.05 and 0.2, with the memory it costs (bytesAwaitingGpMean).",
   expected: "depends",
   async evaluate(ctx): Promise<ClaimOutcome> {
-    const rs = await ctx.run({ durationMs: 60, warmupMs: 20, config: ["ipi", "rcu"], cpus: BALANCE_CPUS, walkerDuty: BALANCE_DUTY });
+    const rs = await ctx.run({
+      durationMs: 60,
+      warmupMs: 20,
+      config: ["ipi", "rcu"],
+      cpus: BALANCE_CPUS,
+      walkerDuty: BALANCE_DUTY,
+    });
     const parts: string[] = [];
     const crossovers: Array<number | undefined> = [];
     for (const d of BALANCE_DUTY) {
       let cross: number | undefined;
       for (const c of BALANCE_CPUS) {
-        const win = largerBy(rs, "munmapLatencyP99Us", { config: "ipi", cpus: c, walkerDuty: d }, { config: "rcu", cpus: c, walkerDuty: d }, 1 / 0.75);
+        const win = largerBy(
+          rs,
+          "munmapLatencyP99Us",
+          { config: "ipi", cpus: c, walkerDuty: d },
+          { config: "rcu", cpus: c, walkerDuty: d },
+          1 / 0.75,
+        );
         if (win.ok) {
           cross = c;
           const bytes = meanOf(rs, "bytesAwaitingGpMean", { config: "rcu", cpus: c, walkerDuty: d });
-          parts.push(`walkerDuty ${d}: from ${c} CPUs (ipi vs rcu p99 ${win.text} us), holding ${fmt(bytes / 1024)} KiB awaiting grace periods`);
+          parts.push(
+            `walkerDuty ${d}: from ${c} CPUs (ipi vs rcu p99 ${win.text} us), holding ${fmt(bytes / 1024)} KiB awaiting grace periods`,
+          );
           break;
         }
       }
-      if (cross === undefined) parts.push(`walkerDuty ${d}: no win of 25% up to ${BALANCE_CPUS[BALANCE_CPUS.length - 1]} CPUs`);
+      if (cross === undefined)
+        parts.push(`walkerDuty ${d}: no win of 25% up to ${BALANCE_CPUS[BALANCE_CPUS.length - 1]} CPUs`);
       crossovers.push(cross);
     }
     const everywhere = crossovers.every((c) => c === BALANCE_CPUS[0]);
@@ -173,4 +194,10 @@ const balance: Claim<PtFreeParams> = {
   },
 };
 
-export const ptFreeClaims: Array<Claim<PtFreeParams>> = [growsWithCpusAndIrqOff, littlesLaw, fallbackTail, walkerSafety, balance];
+export const ptFreeClaims: Array<Claim<PtFreeParams>> = [
+  growsWithCpusAndIrqOff,
+  littlesLaw,
+  fallbackTail,
+  walkerSafety,
+  balance,
+];

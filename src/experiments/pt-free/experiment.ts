@@ -15,7 +15,10 @@ export interface PtFreeDetail {
 
 const SERIES_POINTS = 200;
 
-function scaled(cdf: Array<{ value: number; fraction: number }>, per: number): Array<{ value: number; fraction: number }> {
+function scaled(
+  cdf: Array<{ value: number; fraction: number }>,
+  per: number,
+): Array<{ value: number; fraction: number }> {
   return cdf.map((p) => ({ value: p.value / per, fraction: p.fraction }));
 }
 
@@ -32,20 +35,46 @@ export const ptFree = defineExperiment({
     munmapLatencyP99Us: { unit: "us", description: "99th percentile of munmap latency." },
     munmapLatencyP999Us: { unit: "us", description: "99.9th percentile of munmap latency." },
     munmapLatencyMaxUs: { unit: "us", description: "Longest munmap in the run." },
-    ipisSent: { unit: "count", description: "IPIs sent in the measured window (one per target CPU): shootdowns and tlb_remove_table_sync_one." },
-    ipiDelayMeanUs: { unit: "us", description: "Mean wait of an IPI for its target to re-enable interrupts (0 when no IPI was sent)." },
+    ipisSent: {
+      unit: "count",
+      description: "IPIs sent in the measured window (one per target CPU): shootdowns and tlb_remove_table_sync_one.",
+    },
+    ipiDelayMeanUs: {
+      unit: "us",
+      description: "Mean wait of an IPI for its target to re-enable interrupts (0 when no IPI was sent).",
+    },
     ipiDelayP99Us: { unit: "us", description: "99th percentile of that wait (0 when no IPI was sent)." },
-    shootdownShare: { unit: "fraction", description: "Share of munmap time spent waiting for IPI acks (LATR removed about 70% of munmap latency on 2 sockets)." },
-    tablesAwaitingGpMean: { unit: "count", description: "Time-average number of page tables handed to call_rcu and not yet freed." },
+    shootdownShare: {
+      unit: "fraction",
+      description:
+        "Share of munmap time spent waiting for IPI acks (LATR removed about 70% of munmap latency on 2 sockets).",
+    },
+    tablesAwaitingGpMean: {
+      unit: "count",
+      description: "Time-average number of page tables handed to call_rcu and not yet freed.",
+    },
     tablesAwaitingGpPeak: { unit: "count", description: "Peak of that number." },
-    bytesAwaitingGpMean: { unit: "bytes", description: "Time-average bytes awaiting a grace period: tables plus their batch pages." },
+    bytesAwaitingGpMean: {
+      unit: "bytes",
+      description: "Time-average bytes awaiting a grace period: tables plus their batch pages.",
+    },
     bytesAwaitingGpPeak: { unit: "bytes", description: "Peak bytes awaiting a grace period." },
-    tableFreeRatePerSec: { unit: "per-s", description: "Tables handed to call_rcu per second (Little's law's lambda)." },
+    tableFreeRatePerSec: {
+      unit: "per-s",
+      description: "Tables handed to call_rcu per second (Little's law's lambda).",
+    },
     tableWaitMeanMs: { unit: "ms", description: "Mean time from call_rcu to the free, per table (Little's law's W)." },
-    littleTablesPredicted: { unit: "count", description: "tableFreeRatePerSec x tableWaitMeanMs: Little's law's prediction of tablesAwaitingGpMean." },
+    littleTablesPredicted: {
+      unit: "count",
+      description: "tableFreeRatePerSec x tableWaitMeanMs: Little's law's prediction of tablesAwaitingGpMean.",
+    },
     gracePeriodMeanMs: { unit: "ms", description: "Mean grace period, rcu_gp_init to its end (NaN when none ran)." },
     allocFailures: { unit: "count", description: "Batch-page allocations that failed and took the fallback." },
-    unsafeFrees: { unit: "count", description: "Tables freed while a walker that began before their unhook was still inside (must be 0 for a safe config)." },
+    unsafeFrees: {
+      unit: "count",
+      description:
+        "Tables freed while a walker that began before their unhook was still inside (must be 0 for a safe config).",
+    },
     munmaps: { unit: "count", description: "munmap calls completed in the measured window." },
   },
   scenario(p, seed, options) {

@@ -80,7 +80,13 @@ export interface Machine {
  * A machine of max(profile's CPUs, mmCpus + 1) CPUs: the first `mmCpus` run the mm (busy, a quiescent point every
  * `mmQsIntervalNs` on average), the last hosts the GP kthread, the rest are in the profile's state.
  */
-export function buildMachine(sim: Simulation, rs: RandomStreams, profile: GracePeriodProfile, mmCpus: number, mmQsIntervalNs: number): Machine {
+export function buildMachine(
+  sim: Simulation,
+  rs: RandomStreams,
+  profile: GracePeriodProfile,
+  mmCpus: number,
+  mmQsIntervalNs: number,
+): Machine {
   const spec = GRACE_PERIOD_PROFILE_SPECS[profile];
   const n = Math.max(spec.machineCpus, mmCpus + 1);
   const cpus = Array.from({ length: n }, (_, i) => new Cpu(sim, i));
@@ -104,7 +110,13 @@ export function buildMachine(sim: Simulation, rs: RandomStreams, profile: GraceP
     gpKthreadCpu,
     irqOffIsReader: true,
   };
-  const rcu = new Rcu(sim, cpus, cpus.map((c) => rs.stream("cpu", c.id, "quiescent")), rs.stream("rcu", "gp-start"), options);
+  const rcu = new Rcu(
+    sim,
+    cpus,
+    cpus.map((c) => rs.stream("cpu", c.id, "quiescent")),
+    rs.stream("rcu", "gp-start"),
+    options,
+  );
   return { cpus, rcu, gpKthreadCpu };
 }
 
@@ -112,7 +124,12 @@ export function buildMachine(sim: Simulation, rs: RandomStreams, profile: GraceP
  * The published experiment, replayed: one caller on the profile's machine (no mm) calls synchronize_rcu(), waits,
  * pauses ~Exp(`gapMs`) so most calls start a fresh grace period, and repeats `samples` times. Returns the latencies.
  */
-export function measureSynchronizeRcu(profile: GracePeriodProfile, rs: RandomStreams, samples: number, gapMs = 5): Histogram {
+export function measureSynchronizeRcu(
+  profile: GracePeriodProfile,
+  rs: RandomStreams,
+  samples: number,
+  gapMs = 5,
+): Histogram {
   const sim = new Simulation();
   const { rcu } = buildMachine(sim, rs, profile, 0, 1);
   const latency = new Histogram("synchronize_rcu ns");

@@ -63,14 +63,19 @@ const dramVsCrossSocket: Claim<SpinlockConvoyParams> = {
     const onsets = [onset(DRAM_NS), onset(CROSS_SOCKET_NS)];
     const everywhere = onsets.every((c) => c === ONSET_CPUS[0]);
     const nowhere = onsets.every((c) => c === undefined);
-    return { verdict: everywhere ? "holds" : nowhere ? "fails" : "depends", detail: parts.join("; "), evidence: rs.rows };
+    return {
+      verdict: everywhere ? "holds" : nowhere ? "fails" : "depends",
+      detail: parts.join("; "),
+      evidence: rs.rows,
+    };
   },
 };
 
 const missOutside: Claim<SpinlockConvoyParams> = {
   id: "miss-outside",
   who: "Matthew Wilcox ('read A, take lock L, then read A')",
-  statement: "Taking the same 1 us miss before the lock instead of inside it cuts the mean lock wait at 16 CPUs by at least half (paired CI excluding 0).",
+  statement:
+    "Taking the same 1 us miss before the lock instead of inside it cuts the mean lock wait at 16 CPUs by at least half (paired CI excluding 0).",
   expected: "holds",
   async evaluate(ctx): Promise<ClaimOutcome> {
     const rs = await ctx.run({ cpus: 16, missNs: CROSS_SOCKET_NS, missPlacement: ["inside", "outside"] });

@@ -13,10 +13,14 @@ export const spinlockConvoy = defineExperiment({
   id: "spinlock-convoy",
   title: "A cache miss inside a spinlock's critical section, and the convoy it starts",
   thread: "004-speculative-faults-rcu-vs-ipi-2021.txt",
-  kernel: "Linux 6.6 kernel/locking/qspinlock.c (queued_spin_lock, queued_spin_lock_slowpath: FIFO MCS hand-off) as src/kernel/locking/qspinlock.ts",
+  kernel:
+    "Linux 6.6 kernel/locking/qspinlock.c (queued_spin_lock, queued_spin_lock_slowpath: FIFO MCS hand-off) as src/kernel/locking/qspinlock.ts",
   params: spinlockConvoyParams,
   observables: {
-    lockWaitP50Ns: { unit: "ns", description: "Median wait from queued_spin_lock() to ownership (0 when the lock was free)." },
+    lockWaitP50Ns: {
+      unit: "ns",
+      description: "Median wait from queued_spin_lock() to ownership (0 when the lock was free).",
+    },
     lockWaitP99Ns: { unit: "ns", description: "99th percentile of that wait." },
     lockWaitMeanNs: { unit: "ns", description: "Mean wait." },
     acquisitionsPerSec: { unit: "per-s", description: "Acquisitions per simulated second." },

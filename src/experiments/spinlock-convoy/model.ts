@@ -27,7 +27,11 @@ export interface SpinlockConvoyRun {
   trace: Trace | null;
 }
 
-export function runSpinlockConvoy(p: ParamValues<SpinlockConvoyParams>, seed: number, options: { trace?: boolean } = {}): SpinlockConvoyRun {
+export function runSpinlockConvoy(
+  p: ParamValues<SpinlockConvoyParams>,
+  seed: number,
+  options: { trace?: boolean } = {},
+): SpinlockConvoyRun {
   const sim = new Simulation({ trace: options.trace });
   const rs = new RandomStreams(seed);
   const lock = new QueuedSpinlock(sim, "ptl", { handoffNs: p.handoffNs });
@@ -51,5 +55,12 @@ export function runSpinlockConvoy(p: ParamValues<SpinlockConvoyParams>, seed: nu
   if (warmupNs > 0) sim.schedule(warmupNs, () => lock.stats.reset());
   sim.run({ until: warmupNs + measuredNs });
   const s = lock.stats;
-  return { waitNs: s.waitNs, acquisitions: s.acquisitions, heldNs: s.holdNs.sum, spinNs: s.spinNs, measuredNs, trace: sim.trace };
+  return {
+    waitNs: s.waitNs,
+    acquisitions: s.acquisitions,
+    heldNs: s.holdNs.sum,
+    spinNs: s.spinNs,
+    measuredNs,
+    trace: sim.trace,
+  };
 }

@@ -114,8 +114,12 @@ export const spteAgingClaims: Array<Claim<SpteAgingParams>> = [
       const parts: string[] = [];
       let reached = false;
       for (const guestShare of [0.5, 0.8]) {
-        const p95 = rs.stat("tabOpenP95Ms", { ...BEFORE, guestShare }).mean / rs.stat("tabOpenP95Ms", { ...AFTER, guestShare }).mean;
-        const p99 = rs.stat("tabOpenP99Ms", { ...BEFORE, guestShare }).mean / rs.stat("tabOpenP99Ms", { ...AFTER, guestShare }).mean;
+        const p95 =
+          rs.stat("tabOpenP95Ms", { ...BEFORE, guestShare }).mean /
+          rs.stat("tabOpenP95Ms", { ...AFTER, guestShare }).mean;
+        const p99 =
+          rs.stat("tabOpenP99Ms", { ...BEFORE, guestShare }).mean /
+          rs.stat("tabOpenP99Ms", { ...AFTER, guestShare }).mean;
         if (p95 >= 2 && p99 >= 2) reached = true;
         parts.push(`guestShare ${guestShare}: p95 x${f2(p95)}, p99 x${f2(p99)}`);
       }
@@ -172,23 +176,37 @@ export const spteAgingClaims: Array<Claim<SpteAgingParams>> = [
     async evaluate(ctx): Promise<ClaimOutcome> {
       const intervals = [1000, 0];
       const shares = [0.1, 0.5, 0.8];
-      const rs = await ctx.run({ policy: ["eviction-only", "walk-notify"], agingIntervalMs: intervals, guestShare: shares, ...SWEEP_RUN });
+      const rs = await ctx.run({
+        policy: ["eviction-only", "walk-notify"],
+        agingIntervalMs: intervals,
+        guestShare: shares,
+        ...SWEEP_RUN,
+      });
       const cells: Array<{ agingIntervalMs: number; guestShare: number; gapPct: number; significant: boolean }> = [];
       for (const agingIntervalMs of intervals) {
         for (const guestShare of shares) {
-          const d = paired(rs, "hostRefaultsPerSec", { ...BEFORE, agingIntervalMs, guestShare }, { ...AFTER, agingIntervalMs, guestShare });
+          const d = paired(
+            rs,
+            "hostRefaultsPerSec",
+            { ...BEFORE, agingIntervalMs, guestShare },
+            { ...AFTER, agingIntervalMs, guestShare },
+          );
           cells.push({ agingIntervalMs, guestShare, gapPct: 100 * d.rel, significant: d.lo > 0 && d.rel >= 0.05 });
         }
       }
       const worst = cells.reduce((a, b) => (b.gapPct > a.gapPct ? b : a));
       const gone = cells.filter((c) => !c.significant);
       const verdict = gone.length === 0 ? "holds" : gone.length === cells.length ? "fails" : "depends";
-      const show = (c: (typeof cells)[number]) => `${c.agingIntervalMs === 0 ? "reclaim-driven" : `${c.agingIntervalMs} ms`}/share ${c.guestShare}: ${f1(c.gapPct)}%`;
+      const show = (c: (typeof cells)[number]) =>
+        `${c.agingIntervalMs === 0 ? "reclaim-driven" : `${c.agingIntervalMs} ms`}/share ${c.guestShare}: ${f1(c.gapPct)}%`;
       return {
         verdict,
         detail:
           `worst at ${show(worst)}; gap below 5% or not significant at ${gone.length ? gone.map(show).join(", ") : "no point"}; ` +
-          `elsewhere ${cells.filter((c) => c.significant && c !== worst).map(show).join(", ")}.`,
+          `elsewhere ${cells
+            .filter((c) => c.significant && c !== worst)
+            .map(show)
+            .join(", ")}.`,
         evidence: cells,
       };
     },
@@ -203,14 +221,26 @@ export const spteAgingClaims: Array<Claim<SpteAgingParams>> = [
     expected: "depends",
     async evaluate(ctx): Promise<ClaimOutcome> {
       const intervals = [500, 1000, 2000, 0];
-      const rs = await ctx.run({ policy: ["eviction-only", "walk-notify"], agingIntervalMs: intervals, notifierCallNs: 300, ...SWEEP_RUN });
+      const rs = await ctx.run({
+        policy: ["eviction-only", "walk-notify"],
+        agingIntervalMs: intervals,
+        notifierCallNs: 300,
+        ...SWEEP_RUN,
+      });
       const rows = intervals.map((agingIntervalMs) => {
         const a = { ...AFTER, agingIntervalMs };
         const b = { ...BEFORE, agingIntervalMs };
         const costMs = rs.difference("notifierCpuMsPerSec", a, b).mean;
         const savedMs = (rs.difference("hostRefaultsPerSec", b, a).mean * Number(rs.one(a).swapInUs)) / 1e3;
         const totalRefaultMs = rs.difference("refaultCpuMsPerSec", b, a).mean;
-        return { agingIntervalMs, costMs, savedMs, totalSavedMs: totalRefaultMs, pays: savedMs > costMs, callsPerPass: rs.stat("notifierCallsPerPass", a).mean };
+        return {
+          agingIntervalMs,
+          costMs,
+          savedMs,
+          totalSavedMs: totalRefaultMs,
+          pays: savedMs > costMs,
+          callsPerPass: rs.stat("notifierCallsPerPass", a).mean,
+        };
       });
       const pays = rows.filter((r) => r.pays);
       const verdict = pays.length === rows.length ? "holds" : pays.length === 0 ? "fails" : "depends";

@@ -19,7 +19,14 @@ export const GUEST = 1;
 /** What the layout depends on: the workload's shape, and whether guest memory sits behind KVM. */
 export type LayoutInput = Pick<
   ParamValues<SpteAgingParams>,
-  "ramPages" | "overcommit" | "tabPages" | "guestShare" | "popularitySkew" | "guestAccessScale" | "guestLayout" | "notifierCallNs"
+  | "ramPages"
+  | "overcommit"
+  | "tabPages"
+  | "guestShare"
+  | "popularitySkew"
+  | "guestAccessScale"
+  | "guestLayout"
+  | "notifierCallNs"
 > & {
   /** Whether guest memory sits behind KVM (false: the `base` reference, guest apps as host memory). */
   kvm: boolean;
@@ -110,7 +117,18 @@ export function buildLayout(p: LayoutInput, rs: RandomStreams): Layout {
     acc += (owner[g] === GUEST ? p.guestAccessScale : 1) / Math.pow(g + 1, p.popularitySkew);
     cumWeight[g] = acc;
   }
-  return { as, spte: kvm, owner, ownerOfSlot, mmOfGroup, start, len, pages, cumWeight, pagesOf: [total - guestPages, guestPages] };
+  return {
+    as,
+    spte: kvm,
+    owner,
+    ownerOfSlot,
+    mmOfGroup,
+    start,
+    len,
+    pages,
+    cumWeight,
+    pagesOf: [total - guestPages, guestPages],
+  };
 }
 
 /** Picks a group by popularity with a uniform draw u in [0, 1). */

@@ -43,7 +43,13 @@ export class Metrics {
    * Samples coldness: among resident pages, the `coldFraction` with the longest idle time (1 s buckets, the
    * boundary bucket shared pro rata); adds the guest's share of them and of all resident pages.
    */
-  sampleColdness(present: Uint8Array, ownerOfSlot: Uint8Array, lastAccessNs: Float64Array, nowNs: number, coldFraction: number): void {
+  sampleColdness(
+    present: Uint8Array,
+    ownerOfSlot: Uint8Array,
+    lastAccessNs: Float64Array,
+    nowNs: number,
+    coldFraction: number,
+  ): void {
     const counts = this.idleCounts;
     counts.fill(0);
     const buckets = counts.length / 2;

@@ -47,14 +47,20 @@ export interface ModelResult {
 
 /** Builds the world; returns it with a `run()` that simulates and returns the result. */
 export function buildModel(p: ModelParams, seed: number, options: { trace?: boolean } = {}) {
-  if (p.warmupS >= p.durationS) throw new RangeError(`warmupS (${p.warmupS}) must be less than durationS (${p.durationS})`);
+  if (p.warmupS >= p.durationS)
+    throw new RangeError(`warmupS (${p.warmupS}) must be less than durationS (${p.durationS})`);
   const rs = new RandomStreams(seed);
   const sim = new Simulation({ trace: options.trace });
   const layout = buildLayout({ ...p, kvm: p.policy !== "base" }, rs);
   const { as, spte, ownerOfSlot } = layout;
   const lruvec = new Lruvec(as.slots, 2, () => sim.now);
   lruvec.klass.set(ownerOfSlot);
-  const m = new Mglru(as, lruvec, { mmWalk: p.policy !== "no-walk", clearYoungNotify: p.policy === "walk-notify" }, sim);
+  const m = new Mglru(
+    as,
+    lruvec,
+    { mmWalk: p.policy !== "no-walk", clearYoungNotify: p.policy === "walk-notify" },
+    sim,
+  );
   const lastAccessNs = new Float64Array(as.slots);
   // memory starts in zram: every page has a shadow entry from before the run (min_seq 0)
   m.workingset.shadow.fill(0);

@@ -17,7 +17,8 @@ export const spteAgingParams = {
       "folio_referenced_one at eviction). walk-notify: with commit 1d4832becdc2 (*_clear_young_notify on every present " +
       "entry wherever host bits are cleared). base: no VM, the same pages as host memory (guest accesses set host A bits). " +
       "no-walk: MM_WALK off (aging opens generations without walking; A bits found only at eviction), pre-fix notifiers.",
-    source: "B2 (before the fix / the fix); commit 1d4832becdc2; Documentation/admin-guide/mm/multigen_lru.rst (MM_WALK = 0x0002)",
+    source:
+      "B2 (before the fix / the fix); commit 1d4832becdc2; Documentation/admin-guide/mm/multigen_lru.rst (MM_WALK = 0x0002)",
   }),
   agingIntervalMs: real({
     unit: "ms",
@@ -67,7 +68,8 @@ export const spteAgingParams = {
     default: 1,
     min: 0,
     max: 3,
-    description: "Zipf exponent of how often each tab or app is opened (rank r weighs 1/(r+1)^s); ranks alternate between host and guest by guestShare.",
+    description:
+      "Zipf exponent of how often each tab or app is opened (rank r weighs 1/(r+1)^s); ranks alternate between host and guest by guestShare.",
     source: "assumption",
   }),
   dwellMs: real({
@@ -91,7 +93,8 @@ export const spteAgingParams = {
     default: 1_000,
     min: 0,
     max: 1e6,
-    description: "Background activity: pages touched per second in runs of 16 at random places of tabs and apps chosen by popularity.",
+    description:
+      "Background activity: pages touched per second in runs of 16 at random places of tabs and apps chosen by popularity.",
     source: "assumption",
   }),
   guestAccessScale: real({
@@ -99,13 +102,15 @@ export const spteAgingParams = {
     default: 1,
     min: 0.01,
     max: 100,
-    description: "Multiplies the guest apps' popularity weights and background rate; 1 = the guest's access pattern equals the host's.",
+    description:
+      "Multiplies the guest apps' popularity weights and background rate; 1 = the guest's access pattern equals the host's.",
     source: "issue 5 (patterns set equal so any difference comes from aging alone)",
   }),
   guestLayout: choice({
     choices: ["contiguous", "scattered"] as const,
     default: "contiguous",
-    description: "How a guest app's pages lie in the VMM's guest-memory mapping: contiguous like a tab's heap, or scattered by the guest's page allocator.",
+    description:
+      "How a guest app's pages lie in the VMM's guest-memory mapping: contiguous like a tab's heap, or scattered by the guest's page allocator.",
     source: "assumption",
   }),
   swapInUs: real({
@@ -129,15 +134,18 @@ export const spteAgingParams = {
     default: 300,
     min: 0,
     max: 100_000,
-    description: "CPU cost of one secondary-MMU aging call (arm64 6.6: kvm->mmu_lock taken for write, 200-500 ns contended; x86 lockless ~30 ns).",
-    source: "A3/A4 (derived from <CAOUHufYc3hr-+fp14jgEkDN++v6t-z-PRf1yQdKtnje6SgLiiA@mail.gmail.com> and <20240529180510.2295118-1-jthoughton@google.com>)",
+    description:
+      "CPU cost of one secondary-MMU aging call (arm64 6.6: kvm->mmu_lock taken for write, 200-500 ns contended; x86 lockless ~30 ns).",
+    source:
+      "A3/A4 (derived from <CAOUHufYc3hr-+fp14jgEkDN++v6t-z-PRf1yQdKtnje6SgLiiA@mail.gmail.com> and <20240529180510.2295118-1-jthoughton@google.com>)",
   }),
   coldFraction: real({
     unit: "fraction",
     default: 0.25,
     min: 0.01,
     max: 0.9,
-    description: "What counts as cold memory: this share of resident pages with the longest true idle time (one generation's worth of four).",
+    description:
+      "What counts as cold memory: this share of resident pages with the longest true idle time (one generation's worth of four).",
     source: "assumption",
   }),
   durationS: real({

@@ -8,25 +8,53 @@ import type { SpteAgingParams } from "./params";
 
 export const spteAgingObservables = {
   guestEvictionShare: { unit: "fraction", description: "Guest pages among all pages evicted after warm-up." },
-  guestColdShare: { unit: "fraction", description: "Guest pages among the coldest coldFraction of resident memory by true idle time (sampled every 5 s)." },
-  hostRefaultsPerSec: { unit: "per-s", description: "Refaults (zram swap-ins) of host tab pages per simulated second." },
+  guestColdShare: {
+    unit: "fraction",
+    description: "Guest pages among the coldest coldFraction of resident memory by true idle time (sampled every 5 s).",
+  },
+  hostRefaultsPerSec: {
+    unit: "per-s",
+    description: "Refaults (zram swap-ins) of host tab pages per simulated second.",
+  },
   tabOpenP50Ms: { unit: "ms", description: "Median host tab-open latency (refaults x swapInUs + tabOpenBaseMs)." },
   tabOpenP95Ms: { unit: "ms", description: "95th percentile of host tab-open latency." },
   tabOpenP99Ms: { unit: "ms", description: "99th percentile of host tab-open latency." },
-  guestMeanGen: { unit: "generations", description: "Mean generation age of resident guest pages (max_seq - seq: 0 = youngest, 3 = oldest), sampled." },
+  guestMeanGen: {
+    unit: "generations",
+    description: "Mean generation age of resident guest pages (max_seq - seq: 0 = youngest, 3 = oldest), sampled.",
+  },
   hostMeanGen: { unit: "generations", description: "Mean generation age of resident host pages, as guestMeanGen." },
-  notifierCallsPerPass: { unit: "count", description: "Secondary-MMU notifier calls made by the aging walk per aging pass (0 before the fix)." },
+  notifierCallsPerPass: {
+    unit: "count",
+    description: "Secondary-MMU notifier calls made by the aging walk per aging pass (0 before the fix).",
+  },
   guestRefaultsPerSec: { unit: "per-s", description: "Refaults of guest pages per simulated second." },
   guestOpenP95Ms: { unit: "ms", description: "95th percentile of guest app-open latency (same cost model as tabs)." },
   hostEvictIdleS: { unit: "s", description: "Mean true idle time of host pages when evicted." },
   guestEvictIdleS: { unit: "s", description: "Mean true idle time of guest pages when evicted." },
   guestResidentShare: { unit: "fraction", description: "Guest pages among resident pages (sampled)." },
-  agingPassesPerSec: { unit: "per-s", description: "Aging passes (new generations) per simulated second, proactive and reclaim-driven." },
-  notifierCallsPerSec: { unit: "per-s", description: "Secondary-MMU aging calls per second on all paths (walk, look-around, rmap)." },
-  notifierCpuMsPerSec: { unit: "ms/s", description: "CPU those calls cost per second: notifierCallsPerSec x notifierCallNs." },
-  refaultCpuMsPerSec: { unit: "ms/s", description: "CPU spent on swap-ins per second, host and guest: refaults x swapInUs." },
+  agingPassesPerSec: {
+    unit: "per-s",
+    description: "Aging passes (new generations) per simulated second, proactive and reclaim-driven.",
+  },
+  notifierCallsPerSec: {
+    unit: "per-s",
+    description: "Secondary-MMU aging calls per second on all paths (walk, look-around, rmap).",
+  },
+  notifierCpuMsPerSec: {
+    unit: "ms/s",
+    description: "CPU those calls cost per second: notifierCallsPerSec x notifierCallNs.",
+  },
+  refaultCpuMsPerSec: {
+    unit: "ms/s",
+    description: "CPU spent on swap-ins per second, host and guest: refaults x swapInUs.",
+  },
   hostTabOpens: { unit: "count", description: "Host tab opens measured (the sample behind the quantiles)." },
-  hostRecentRefaultShare: { unit: "fraction", description: "Share of host refaults lru_gen_test_recent calls recent (evicted under MAX_NR_GENS generations ago: evicted too early)." },
+  hostRecentRefaultShare: {
+    unit: "fraction",
+    description:
+      "Share of host refaults lru_gen_test_recent calls recent (evicted under MAX_NR_GENS generations ago: evicted too early).",
+  },
   guestRecentRefaultShare: { unit: "fraction", description: "The same for guest refaults." },
 } satisfies Record<string, ObservableSpec>;
 
@@ -44,11 +72,18 @@ export interface SpteAgingDetail {
   notifierCalls: { walk: number; lookAround: number; rmap: number };
 }
 
-function scaleCdf(cdf: Array<{ value: number; fraction: number }>, k: number): Array<{ value: number; fraction: number }> {
+function scaleCdf(
+  cdf: Array<{ value: number; fraction: number }>,
+  k: number,
+): Array<{ value: number; fraction: number }> {
   return cdf.map((p) => ({ value: p.value * k, fraction: p.fraction }));
 }
 
-export function spteAgingScenario(p: ParamValues<SpteAgingParams>, seed: number, options: ScenarioOptions): ReplicationResult<SpteAgingDetail> {
+export function spteAgingScenario(
+  p: ParamValues<SpteAgingParams>,
+  seed: number,
+  options: ScenarioOptions,
+): ReplicationResult<SpteAgingDetail> {
   const r = buildModel(p, seed).run();
   const M = r.metrics;
   const st = r.mglru.stats;

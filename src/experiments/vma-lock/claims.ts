@@ -21,7 +21,10 @@ const ci = (rs: Rs, obs: string, m: Match) => {
 
 /** Speedups of one scheme at each of Mel's thread counts. */
 function curve(rs: Rs, scheme: string): Array<{ threads: number; speedup: number }> {
-  return PFT_THREADS.map((threads) => ({ threads, speedup: mean(rs, "speedupVs1Thread", { scheme, threads } as Match) }));
+  return PFT_THREADS.map((threads) => ({
+    threads,
+    speedup: mean(rs, "speedupVs1Thread", { scheme, threads } as Match),
+  }));
 }
 
 /** Share of the RCU fault's gain over mmap_lock that per-VMA locks keep. */
@@ -58,7 +61,9 @@ const mmapLockDegrades: Claim<Spec> = {
   expected: "fails",
   async evaluate(ctx): Promise<ClaimOutcome> {
     const rs = await ctx.run({ scheme: "mmap-lock", threads: [12, 21, 48, 80] });
-    const best = [12, 21, 48].reduce((b, t) => (mean(rs, "faultsPerSec", { threads: t } as Match) > mean(rs, "faultsPerSec", { threads: b } as Match) ? t : b));
+    const best = [12, 21, 48].reduce((b, t) =>
+      mean(rs, "faultsPerSec", { threads: t } as Match) > mean(rs, "faultsPerSec", { threads: b } as Match) ? t : b,
+    );
     const d = rs.difference("faultsPerSec", { threads: best } as Match, { threads: 80 } as Match);
     const base = mean(rs, "faultsPerSec", { threads: best } as Match);
     const drop = d.mean / base;
@@ -82,7 +87,9 @@ const rcuKeepsScaling: Claim<Spec> = {
     const rc = curve(rs, "rcu-fault");
     const s12 = rc.find((p) => p.threads === 12)!.speedup;
     const s80 = rc.find((p) => p.threads === 80)!.speedup;
-    const ratio = mean(rs, "faultsPerSec", { scheme: "rcu-fault", threads: 80 }) / mean(rs, "faultsPerSec", { scheme: "mmap-lock", threads: 80 });
+    const ratio =
+      mean(rs, "faultsPerSec", { scheme: "rcu-fault", threads: 80 }) /
+      mean(rs, "faultsPerSec", { scheme: "mmap-lock", threads: 80 });
     const ok = s80 >= 1.2 * s12 && ratio >= 1.5;
     return {
       verdict: ok ? "holds" : "fails",
@@ -105,7 +112,11 @@ const perVmaRecovers: Claim<Spec> = {
     const pv = await ctx.run({ scheme: "per-vma", layout: "shared-vmas", threadsPerVma: sharing, threads });
     const mm = mean(ends, "faultsPerSec", { scheme: "mmap-lock" });
     const rcu = mean(ends, "faultsPerSec", { scheme: "rcu-fault" });
-    const rows = sharing.map((k) => ({ threadsPerVma: k, hotVmas: Math.ceil(threads / k), recovered: recovered(mm, mean(pv, "faultsPerSec", { threadsPerVma: k }), rcu) }));
+    const rows = sharing.map((k) => ({
+      threadsPerVma: k,
+      hotVmas: Math.ceil(threads / k),
+      recovered: recovered(mm, mean(pv, "faultsPerSec", { threadsPerVma: k }), rcu),
+    }));
     const good = rows.filter((r) => r.recovered >= 0.75);
     const verdict = good.length === rows.length ? "holds" : good.length === 0 ? "fails" : "depends";
     const fewest = good.length > 0 ? Math.min(...good.map((r) => r.hotVmas)) : NaN;
@@ -114,7 +125,9 @@ const perVmaRecovers: Claim<Spec> = {
       verdict,
       detail:
         `recovered share by VMAs the 48 threads fault in: ${rows.map((r) => `${r.hotVmas} VMA(s): ${pct(r.recovered)}`).join(", ")}. ` +
-        (verdict === "depends" ? `Crossover: >= 75% from ${fewest} hot VMAs up (the faults spread over enough VMA lock lines), below it with ${worst.map((r) => r.hotVmas).join(", ")}; one VMA is Peter Zijlstra's case.` : ""),
+        (verdict === "depends"
+          ? `Crossover: >= 75% from ${fewest} hot VMAs up (the faults spread over enough VMA lock lines), below it with ${worst.map((r) => r.hotVmas).join(", ")}; one VMA is Peter Zijlstra's case.`
+          : ""),
       evidence: [...ends.rows, ...pv.rows],
     };
   },
@@ -147,7 +160,13 @@ const michelOneAtomic: Claim<Spec> = {
     "On Michel's 24-core/48-thread machine (two costs recalibrated to his SPF 24x and 3.7x-the-baseline figures), one atomic per fault on a VMA all threads share costs at least 30% of the RCU fault's throughput at 48 threads, and the published 62% lies between the model's loss with one atomic and with a get/put pair.",
   expected: "holds",
   async evaluate(ctx): Promise<ClaimOutcome> {
-    const rs = await ctx.run({ ...MICHEL_MACHINE, layout: "one-huge-vma", threads: 48, scheme: ["mmap-lock", "rcu-fault", "rcu-fault-vma-atomic"], vmaAtomics: [1, 2] });
+    const rs = await ctx.run({
+      ...MICHEL_MACHINE,
+      layout: "one-huge-vma",
+      threads: 48,
+      scheme: ["mmap-lock", "rcu-fault", "rcu-fault-vma-atomic"],
+      vmaAtomics: [1, 2],
+    });
     const spf = mean(rs, "faultsPerSec", { scheme: "rcu-fault", vmaAtomics: 1 });
     const loss1 = 1 - mean(rs, "faultsPerSec", { scheme: "rcu-fault-vma-atomic", vmaAtomics: 1 }) / spf;
     const loss2 = 1 - mean(rs, "faultsPerSec", { scheme: "rcu-fault-vma-atomic", vmaAtomics: 2 }) / spf;
@@ -164,7 +183,8 @@ const michelOneAtomic: Claim<Spec> = {
 const gainsNeedWriters: Claim<Spec> = {
   id: "gains-need-writers",
   who: "Mel Gorman (SPF v2: gains need programs that both fault and change their address space heavily)",
-  statement: "Without address-space changes, per-VMA locks gain less than 10% faults/s over mmap_lock (threads in their own VMAs, 1 to 48 threads).",
+  statement:
+    "Without address-space changes, per-VMA locks gain less than 10% faults/s over mmap_lock (threads in their own VMAs, 1 to 48 threads).",
   expected: "depends",
   async evaluate(ctx): Promise<ClaimOutcome> {
     const counts = [1, 2, 4, 8, 12, 48];
@@ -181,7 +201,9 @@ const gainsNeedWriters: Claim<Spec> = {
       verdict,
       detail:
         `gain of per-vma over mmap-lock with no writers: ${rows.map((r) => `${r.threads} threads ${pct(r.gain)} ± ${pct(r.ci)}`).join(", ")}` +
-        (verdict === "depends" && cross ? `. Crossover: from ${cross.threads} threads the gain passes 10% with no writer at all (mmap_lock's line alone)` : ""),
+        (verdict === "depends" && cross
+          ? `. Crossover: from ${cross.threads} threads the gain passes 10% with no writer at all (mmap_lock's line alone)`
+          : ""),
       evidence: rs.rows,
     };
   },
@@ -196,11 +218,21 @@ const writersRcuVsPerVma: Claim<Spec> = {
     "At 48 threads in their own VMAs, the fault under RCU with Michel's mm-wide sequence is within 5% of per-VMA locks at low writer rates and falls more than 5% behind above some writer rate (swept 0-150k changes/s at 5 us each).",
   expected: "depends",
   async evaluate(ctx): Promise<ClaimOutcome> {
-    const rs = await ctx.run({ scheme: ["per-vma", "rcu-fault"], seqScope: "mm", threads: 48, writerRatePerSec: WRITER_RATES });
+    const rs = await ctx.run({
+      scheme: ["per-vma", "rcu-fault"],
+      seqScope: "mm",
+      threads: 48,
+      writerRatePerSec: WRITER_RATES,
+    });
     const rows = WRITER_RATES.map((w) => {
       const pv = mean(rs, "faultsPerSec", { scheme: "per-vma", writerRatePerSec: w });
       const rcu = mean(rs, "faultsPerSec", { scheme: "rcu-fault", writerRatePerSec: w });
-      return { w, behind: 1 - rcu / pv, retry: mean(rs, "retryRate", { scheme: "rcu-fault", writerRatePerSec: w }), fallback: mean(rs, "fallbackRate", { scheme: "per-vma", writerRatePerSec: w }) };
+      return {
+        w,
+        behind: 1 - rcu / pv,
+        retry: mean(rs, "retryRate", { scheme: "rcu-fault", writerRatePerSec: w }),
+        fallback: mean(rs, "fallbackRate", { scheme: "per-vma", writerRatePerSec: w }),
+      };
     });
     const firstBehind = rows.find((r) => r.behind > 0.05);
     const lowTied = Math.abs(rows[0].behind) <= 0.05;
@@ -208,7 +240,12 @@ const writersRcuVsPerVma: Claim<Spec> = {
     return {
       verdict,
       detail:
-        rows.map((r) => `${r.w}/s: rcu-fault ${pct(-r.behind)} vs per-vma (retry ${pct(r.retry)}, per-vma fallback ${pct(r.fallback)})`).join("; ") +
+        rows
+          .map(
+            (r) =>
+              `${r.w}/s: rcu-fault ${pct(-r.behind)} vs per-vma (retry ${pct(r.retry)}, per-vma fallback ${pct(r.fallback)})`,
+          )
+          .join("; ") +
         (firstBehind ? `. Crossover: per-vma leads by more than 5% from ${firstBehind.w} changes/s` : ""),
       evidence: rs.rows,
     };
@@ -225,7 +262,9 @@ const perVmaLosesAdvantage: Claim<Spec> = {
     const rs = await ctx.run({ scheme: ["mmap-lock", "per-vma"], threads: 48, writerRatePerSec: WRITER_RATES });
     const rows = WRITER_RATES.map((w) => ({
       w,
-      ratio: mean(rs, "faultsPerSec", { scheme: "per-vma", writerRatePerSec: w }) / mean(rs, "faultsPerSec", { scheme: "mmap-lock", writerRatePerSec: w }),
+      ratio:
+        mean(rs, "faultsPerSec", { scheme: "per-vma", writerRatePerSec: w }) /
+        mean(rs, "faultsPerSec", { scheme: "mmap-lock", writerRatePerSec: w }),
       fallback: mean(rs, "fallbackRate", { scheme: "per-vma", writerRatePerSec: w }),
       p99Pv: mean(rs, "writerLatencyP99Us", { scheme: "per-vma", writerRatePerSec: w }),
       p99Mm: mean(rs, "writerLatencyP99Us", { scheme: "mmap-lock", writerRatePerSec: w }),
@@ -234,8 +273,15 @@ const perVmaLosesAdvantage: Claim<Spec> = {
     return {
       verdict: lost ? "holds" : "fails",
       detail:
-        rows.map((r) => `${r.w}/s: x${f2(r.ratio)}, fallback ${pct(r.fallback)}, writer p99 ${f1(r.p99Pv)} us (mmap-lock ${f1(r.p99Mm)} us)`).join("; ") +
-        (lost ? `. Advantage below 1.1x from ${lost.w}/s` : ". No crossover in the swept range: writers stall every mmap-lock fault but only the faults in the VMAs they touch, so the advantage grows; the writers pay instead (they wait for the faults inside the VMAs they lock)"),
+        rows
+          .map(
+            (r) =>
+              `${r.w}/s: x${f2(r.ratio)}, fallback ${pct(r.fallback)}, writer p99 ${f1(r.p99Pv)} us (mmap-lock ${f1(r.p99Mm)} us)`,
+          )
+          .join("; ") +
+        (lost
+          ? `. Advantage below 1.1x from ${lost.w}/s`
+          : ". No crossover in the swept range: writers stall every mmap-lock fault but only the faults in the VMAs they touch, so the advantage grows; the writers pay instead (they wait for the faults inside the VMAs they lock)"),
       evidence: rs.rows,
     };
   },

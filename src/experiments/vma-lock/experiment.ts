@@ -15,7 +15,13 @@ export interface VmaLockDetail {
   /** CDF of the faults' latency, ns. */
   faultLatencyCdfNs: Array<{ value: number; fraction: number }>;
   /** Completed faults by path. */
-  outcomes: { mmapLock: number; vmaLock: number; vmaLockFallback: number; speculative: number; speculativeRetry: number };
+  outcomes: {
+    mmapLock: number;
+    vmaLock: number;
+    vmaLockFallback: number;
+    speculative: number;
+    speculativeRetry: number;
+  };
   /** The 1-thread reference rate used for speedupVs1Thread. */
   referenceFaultsPerSec: number;
 }
@@ -37,15 +43,41 @@ export const vmaLock = defineExperiment({
   params: vmaLockParams,
   observables: {
     faultsPerSec: { unit: "per-s", description: "Faults completed per simulated second, all threads." },
-    speedupVs1Thread: { unit: "fraction", description: "faultsPerSec over the same scheme, layout and writers with 1 thread, run inside the replication on the same seed." },
-    fallbackRate: { unit: "fraction", description: "Faults done under mmap_lock because the fast path failed (VMA write-locked, or a sequence changed), over all faults; 0 for mmap-lock, which has no fast path." },
-    retryRate: { unit: "fraction", description: "Speculative (rcu-fault) attempts aborted because a sequence changed or was odd, over all faults; 0 for the locking schemes." },
-    writerLatencyP99Us: { unit: "us", description: "99th percentile of a change's latency, arrival to mmap_write_unlock (streaming histogram); 0 when no change ran." },
-    elapsedS: { unit: "s", description: "pft elapsed time at this rate: pftFaults / faultsPerSec (comparable to Mel's table)." },
+    speedupVs1Thread: {
+      unit: "fraction",
+      description:
+        "faultsPerSec over the same scheme, layout and writers with 1 thread, run inside the replication on the same seed.",
+    },
+    fallbackRate: {
+      unit: "fraction",
+      description:
+        "Faults done under mmap_lock because the fast path failed (VMA write-locked, or a sequence changed), over all faults; 0 for mmap-lock, which has no fast path.",
+    },
+    retryRate: {
+      unit: "fraction",
+      description:
+        "Speculative (rcu-fault) attempts aborted because a sequence changed or was odd, over all faults; 0 for the locking schemes.",
+    },
+    writerLatencyP99Us: {
+      unit: "us",
+      description:
+        "99th percentile of a change's latency, arrival to mmap_write_unlock (streaming histogram); 0 when no change ran.",
+    },
+    elapsedS: {
+      unit: "s",
+      description: "pft elapsed time at this rate: pftFaults / faultsPerSec (comparable to Mel's table).",
+    },
     writerLatencyMeanUs: { unit: "us", description: "Mean latency of a change; 0 when none ran." },
-    writerOpsPerSec: { unit: "per-s", description: "Changes that arrived after the warm-up and completed; below writerRatePerSec when the writers' queue grows (then their latency depends on durationMs)." },
+    writerOpsPerSec: {
+      unit: "per-s",
+      description:
+        "Changes that arrived after the warm-up and completed; below writerRatePerSec when the writers' queue grows (then their latency depends on durationMs).",
+    },
     faultLatencyP99Us: { unit: "us", description: "99th percentile of one fault's latency." },
-    mmapLockLineUtilization: { unit: "fraction", description: "Share of time mmap_lock's cache line was busy serving atomics." },
+    mmapLockLineUtilization: {
+      unit: "fraction",
+      description: "Share of time mmap_lock's cache line was busy serving atomics.",
+    },
     mmapLockTransfersPerFault: { unit: "count", description: "Transfers of mmap_lock's line per fault." },
   },
   scenario(p, seed, options) {
@@ -55,7 +87,13 @@ export const vmaLock = defineExperiment({
       ? {
           writerLatencyCdfUs: cdf(r.writerLatencyNs, 1e-3),
           faultLatencyCdfNs: cdf(r.faultLatencyNs, 1),
-          outcomes: { mmapLock: r.outcomes[0], vmaLock: r.outcomes[1], vmaLockFallback: r.outcomes[2], speculative: r.outcomes[3], speculativeRetry: r.outcomes[4] },
+          outcomes: {
+            mmapLock: r.outcomes[0],
+            vmaLock: r.outcomes[1],
+            vmaLockFallback: r.outcomes[2],
+            speculative: r.outcomes[3],
+            speculativeRetry: r.outcomes[4],
+          },
           referenceFaultsPerSec: ref.faultsPerSec,
         }
       : undefined;

@@ -16,7 +16,13 @@ import { MapleTree } from "../../kernel/mm/maple-tree";
 import { MmStruct, mmap_write_lock, mmap_write_unlock } from "../../kernel/mm/mmap-lock";
 import { VmAreaStruct, vma_begin_change, vma_start_write } from "../../kernel/mm/vma-lock";
 import { LruAddBatches } from "../../kernel/mm/pagevec-lru-add";
-import { do_user_addr_fault, FaultOutcome, type FaultEnv, type FaultScheme, type SeqScope } from "../../kernel/mm/fault";
+import {
+  do_user_addr_fault,
+  FaultOutcome,
+  type FaultEnv,
+  type FaultScheme,
+  type SeqScope,
+} from "../../kernel/mm/fault";
 import { checkMachine, cpuOfThread, smtSlowdowns, type Machine } from "./placement";
 
 export interface PftParams extends Machine {
@@ -79,7 +85,11 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
   const sim = new Simulation({ trace: options.trace });
   const rs = new RandomStreams(seed);
   const topology = new Topology({ cpus: p.sockets * p.cpusPerSocket, cpusPerSocket: p.cpusPerSocket });
-  const costs: CacheLineCosts = { localNs: p.lineLocalNs, sameSocketNs: p.lineSameSocketNs, crossSocketNs: p.lineCrossSocketNs };
+  const costs: CacheLineCosts = {
+    localNs: p.lineLocalNs,
+    sameSocketNs: p.lineSameSocketNs,
+    crossSocketNs: p.lineCrossSocketNs,
+  };
 
   const threadCpus = Array.from({ length: p.threads }, (_, i) => cpuOfThread(p, i));
   const slow = smtSlowdowns(p, threadCpus);
@@ -89,15 +99,32 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
   const cpus = Array.from({ length: topology.cpus }, (_, c) => new Cpu(sim, c));
   const busy = new Set<number>([...threadCpus, writerCpu]);
   const idleCpus = new Set<number>(cpus.map((c) => c.id).filter((c) => !busy.has(c)));
-  const rcu = new Rcu(sim, cpus, cpus.map((c) => rs.stream("cpu", c.id, "rcu-qs")), rs.stream("rcu", "gp"), { ...RCU_TIMING, idleCpus, irqOffIsReader: false });
+  const rcu = new Rcu(
+    sim,
+    cpus,
+    cpus.map((c) => rs.stream("cpu", c.id, "rcu-qs")),
+    rs.stream("rcu", "gp"),
+    { ...RCU_TIMING, idleCpus, irqOffIsReader: false },
+  );
 
-  const perVmaThreads = p.layout === "per-thread-vma" ? 1 : p.layout === "one-huge-vma" ? p.threads : Math.min(p.threadsPerVma, p.threads);
+  const perVmaThreads =
+    p.layout === "per-thread-vma" ? 1 : p.layout === "one-huge-vma" ? p.threads : Math.min(p.threadsPerVma, p.threads);
   const faultedVmas = Math.ceil(p.threads / perVmaThreads);
   const totalVmas = faultedVmas + p.otherVmas;
-  const tree = new MapleTree(sim, "mm_mt", topology, costs, { entries: totalVmas, fanout: p.mapleFanout, nodeReadNs: p.mapleNodeReadNs }, rcu);
+  const tree = new MapleTree(
+    sim,
+    "mm_mt",
+    topology,
+    costs,
+    { entries: totalVmas, fanout: p.mapleFanout, nodeReadNs: p.mapleNodeReadNs },
+    rcu,
+  );
   const perVma = p.scheme === "per-vma";
   const speculative = p.scheme === "rcu-fault" || p.scheme === "rcu-fault-vma-atomic";
-  const mm = new MmStruct(sim, topology, costs, tree, { perVmaLock: perVma, spfMmapSeq: speculative && p.seqScope === "mm" });
+  const mm = new MmStruct(sim, topology, costs, tree, {
+    perVmaLock: perVma,
+    spfMmapSeq: speculative && p.seqScope === "mm",
+  });
   const vmas = Array.from({ length: faultedVmas }, (_, v) => new VmAreaStruct(sim, v, topology, costs));
   // VMAs nobody faults in exist only once a writer touches one (they are many and mostly idle).
   const others = new Map<number, VmAreaStruct>();
@@ -118,7 +145,16 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
 
   for (let i = 0; i < p.threads; i++) {
     const work = rs.stream("thread", i, "work");
-    const env: FaultEnv = { sim, mm, rcu, lru, scheme: p.scheme, seqScope: p.seqScope, vmaAtomics: p.vmaAtomics, workNs: () => work.lognormal(p.faultWorkNs, p.faultWorkCv) };
+    const env: FaultEnv = {
+      sim,
+      mm,
+      rcu,
+      lru,
+      scheme: p.scheme,
+      seqScope: p.seqScope,
+      vmaAtomics: p.vmaAtomics,
+      workNs: () => work.lognormal(p.faultWorkNs, p.faultWorkCv),
+    };
     const cpu = threadCpus[i];
     const vma = vmas[Math.floor(i / perVmaThreads)];
     const s = slow[i];

@@ -18,7 +18,8 @@ const MICHEL_SPF = "lore:20210407014502.24091-1-michel@lespinasse.org";
  * Everything else (the shape between 1 and 80 threads, per-vma, one huge VMA, writers) is a prediction.
  */
 export const CALIBRATION = {
-  target: "Mel Gorman's pft, 5.17-rc3, 2 sockets / 80 hardware threads: baseline 32.66 s at 1 thread, 4.13 s at 12, 4.12 s at 80; SPF 2.13 s at 80",
+  target:
+    "Mel Gorman's pft, 5.17-rc3, 2 sockets / 80 hardware threads: baseline 32.66 s at 1 thread, 4.13 s at 12, 4.12 s at 80; SPF 2.13 s at 80",
   source: MEL_PFT,
 } as const;
 
@@ -33,34 +34,216 @@ export const vmaLockParams = {
   layout: choice({
     choices: ["per-thread-vma", "one-huge-vma", "shared-vmas"] as const,
     default: "per-thread-vma",
-    description: "per-thread-vma: each faulting thread in its own VMA (many VMAs, the Android case); one-huge-vma: all threads fault in one VMA (Peter Zijlstra's case); shared-vmas: threadsPerVma consecutive threads share each VMA (between the two).",
+    description:
+      "per-thread-vma: each faulting thread in its own VMA (many VMAs, the Android case); one-huge-vma: all threads fault in one VMA (Peter Zijlstra's case); shared-vmas: threadsPerVma consecutive threads share each VMA (between the two).",
     source: "lore:YxGz+3TT/J7u6H81@hirez.programming.kicks-ass.net",
   }),
-  threads: integer({ unit: "count", default: 48, min: 1, max: 1024, description: "Faulting threads; thread i runs on the i-th CPU of the placement order. At most sockets * cpusPerSocket.", source: MEL_PFT + " (pft thread counts 1, 4, 12, 21, 48, 80)" }),
-  threadsPerVma: integer({ unit: "count", default: 4, min: 1, max: 1024, description: "Threads faulting in each VMA, for layout shared-vmas (ignored otherwise).", source: "assumption; swept to find where per-VMA locks stop paying" }),
-  writerRatePerSec: real({ unit: "per-s", default: 0, min: 0, max: 1e6, description: "Address-space changes (mmap/munmap/mprotect) per second, Poisson; each takes mmap_lock for write and write-locks the VMAs it touches.", source: "assumption (pft has none); swept in the notebook" }),
-  writerHoldNs: real({ unit: "ns", default: 5000, min: 0, max: 1e9, description: "Time a change holds mmap_lock for write after locking its VMAs (tree store, page-table and VMA work).", source: "assumption; swept in the notebook" }),
-  writerVmas: integer({ unit: "count", default: 1, min: 0, max: 64, description: "VMAs each change touches (write-locks), drawn uniformly from all VMAs of the mm.", source: "assumption: an mprotect or munmap of one region" }),
-  vmaAtomics: integer({ unit: "count", default: 1, min: 1, max: 4, description: "Atomics per fault on the VMA's line for scheme rcu-fault-vma-atomic: 1 = one read-modify-write, 2 = a reference get and put.", source: MICHEL_SPF + " (\"one atomic per VMA\"; how many operations is not stated)" }),
-  otherVmas: integer({ unit: "count", default: 32, min: 0, max: 1_000_000, description: "VMAs besides the faulted ones (text, libraries, stacks, heap): they size the maple tree and absorb writers.", source: "assumption" }),
-  seqScope: choice({ choices: ["mm", "vma"] as const, default: "mm", description: "rcu-fault's sequence: mm-wide (Michel's SPF mmap_seq: any change retries every fault in flight) or per-VMA (Willy's store-free plan).", source: "lore:Y/OHC33YLedMXTlD@casper.infradead.org" }),
-  durationMs: real({ unit: "ms", default: 4, min: 0.01, max: 10_000, description: "Simulated time measured per replication (after the warm-up).", source: "assumption: about 1e5 faults at 48 threads" }),
-  warmupMs: real({ unit: "ms", default: 0.2, min: 0, max: 10_000, description: "Simulated warm-up before measuring.", source: "assumption" }),
-  sockets: integer({ unit: "count", default: 2, min: 1, max: 16, description: "Sockets (NUMA nodes, one lru_lock each).", source: MEL_PFT + " (2-socket machine)" }),
-  cpusPerSocket: integer({ unit: "count", default: 40, min: 1, max: 1024, description: "Hardware threads per socket (Mel's machine: 80 in all; Michel's E5-2690v3: 24).", source: MEL_PFT + "; " + MICHEL_SPF }),
-  smtWays: integer({ unit: "count", default: 2, min: 1, max: 8, description: "Hardware threads per core; must divide cpusPerSocket.", source: MICHEL_SPF + " (24C/48T)" }),
-  smtThroughput: real({ unit: "fraction", default: 1.25, min: 1, max: 8, description: "A core's throughput with all its hardware threads busy, relative to one (a thread's CPU work stretches by smtWays/smtThroughput).", source: "assumption (typical Intel Hyper-Threading gain); swept in the notebook" }),
-  placement: choice({ choices: ["spread", "packed"] as const, default: "spread", description: "spread: threads alternate sockets and take a whole core each before SMT siblings (the load balancer's spreading); packed: fill socket 0 first.", source: "assumption (kernel/sched/fair.c spreads busy tasks across NUMA nodes)" }),
-  faultWorkNs: real({ unit: "ns", default: 2000, min: 1, max: 1e9, description: "Mean CPU work of one fault outside the locks (exception, page allocation, clear_page, PTE), lognormal.", source: "calibrated: sets mmap-lock's plateau at Mel's ~8x (CALIBRATION 2)" }),
-  faultWorkCv: real({ unit: "fraction", default: 0.3, min: 0.01, max: 5, description: "Coefficient of variation of the fault work.", source: "assumption" }),
-  lineLocalNs: real({ unit: "ns", default: 5, min: 0, max: 1e6, description: "An atomic on a line this CPU owns.", source: "src/kernel/cpu/cacheline.ts default" }),
-  lineSameSocketNs: real({ unit: "ns", default: 60, min: 0, max: 1e6, description: "Moving a line between CPUs of one socket.", source: "src/kernel/cpu/cacheline.ts default" }),
-  lineCrossSocketNs: real({ unit: "ns", default: 230, min: 0, max: 1e6, description: "Moving a line between sockets.", source: "calibrated within mechanisms-notifiers-vma-rcu.md D.4: 100-300 ns (CALIBRATION 1)" }),
-  lruBatchPages: integer({ unit: "pages", default: 15, min: 1, max: 4096, description: "Pages per per-CPU LRU batch (PAGEVEC_SIZE).", source: "include/linux/pagevec.h (5.17, 6.4)" }),
-  lruPageNs: real({ unit: "ns", default: 300, min: 0, max: 1e6, description: "Time under the node's lru_lock per page (add plus later removal, with the struct page line transfers).", source: "calibrated: bends rcu-fault to Mel's SPF 2.13 s at 80 threads (CALIBRATION 3)" }),
-  mapleFanout: integer({ unit: "count", default: 10, min: 2, max: 64, description: "Effective maple-tree fan-out per level.", source: "mechanisms-notifiers-vma-rcu.md D.2 (10 internal, 16 leaf)" }),
-  mapleNodeReadNs: real({ unit: "ns", default: 5, min: 0, max: 1e6, description: "Reading one cached maple node.", source: "assumption (an L1/L2 hit)" }),
-  pftFaults: real({ unit: "count", default: 14.05e6, min: 1, max: 1e15, description: "Faults in one published pft run: elapsedS = pftFaults / faultsPerSec.", source: "calibrated: 32.66 s at 1 thread with the defaults (CALIBRATION 4)" }),
+  threads: integer({
+    unit: "count",
+    default: 48,
+    min: 1,
+    max: 1024,
+    description:
+      "Faulting threads; thread i runs on the i-th CPU of the placement order. At most sockets * cpusPerSocket.",
+    source: MEL_PFT + " (pft thread counts 1, 4, 12, 21, 48, 80)",
+  }),
+  threadsPerVma: integer({
+    unit: "count",
+    default: 4,
+    min: 1,
+    max: 1024,
+    description: "Threads faulting in each VMA, for layout shared-vmas (ignored otherwise).",
+    source: "assumption; swept to find where per-VMA locks stop paying",
+  }),
+  writerRatePerSec: real({
+    unit: "per-s",
+    default: 0,
+    min: 0,
+    max: 1e6,
+    description:
+      "Address-space changes (mmap/munmap/mprotect) per second, Poisson; each takes mmap_lock for write and write-locks the VMAs it touches.",
+    source: "assumption (pft has none); swept in the notebook",
+  }),
+  writerHoldNs: real({
+    unit: "ns",
+    default: 5000,
+    min: 0,
+    max: 1e9,
+    description:
+      "Time a change holds mmap_lock for write after locking its VMAs (tree store, page-table and VMA work).",
+    source: "assumption; swept in the notebook",
+  }),
+  writerVmas: integer({
+    unit: "count",
+    default: 1,
+    min: 0,
+    max: 64,
+    description: "VMAs each change touches (write-locks), drawn uniformly from all VMAs of the mm.",
+    source: "assumption: an mprotect or munmap of one region",
+  }),
+  vmaAtomics: integer({
+    unit: "count",
+    default: 1,
+    min: 1,
+    max: 4,
+    description:
+      "Atomics per fault on the VMA's line for scheme rcu-fault-vma-atomic: 1 = one read-modify-write, 2 = a reference get and put.",
+    source: MICHEL_SPF + ' ("one atomic per VMA"; how many operations is not stated)',
+  }),
+  otherVmas: integer({
+    unit: "count",
+    default: 32,
+    min: 0,
+    max: 1_000_000,
+    description:
+      "VMAs besides the faulted ones (text, libraries, stacks, heap): they size the maple tree and absorb writers.",
+    source: "assumption",
+  }),
+  seqScope: choice({
+    choices: ["mm", "vma"] as const,
+    default: "mm",
+    description:
+      "rcu-fault's sequence: mm-wide (Michel's SPF mmap_seq: any change retries every fault in flight) or per-VMA (Willy's store-free plan).",
+    source: "lore:Y/OHC33YLedMXTlD@casper.infradead.org",
+  }),
+  durationMs: real({
+    unit: "ms",
+    default: 4,
+    min: 0.01,
+    max: 10_000,
+    description: "Simulated time measured per replication (after the warm-up).",
+    source: "assumption: about 1e5 faults at 48 threads",
+  }),
+  warmupMs: real({
+    unit: "ms",
+    default: 0.2,
+    min: 0,
+    max: 10_000,
+    description: "Simulated warm-up before measuring.",
+    source: "assumption",
+  }),
+  sockets: integer({
+    unit: "count",
+    default: 2,
+    min: 1,
+    max: 16,
+    description: "Sockets (NUMA nodes, one lru_lock each).",
+    source: MEL_PFT + " (2-socket machine)",
+  }),
+  cpusPerSocket: integer({
+    unit: "count",
+    default: 40,
+    min: 1,
+    max: 1024,
+    description: "Hardware threads per socket (Mel's machine: 80 in all; Michel's E5-2690v3: 24).",
+    source: MEL_PFT + "; " + MICHEL_SPF,
+  }),
+  smtWays: integer({
+    unit: "count",
+    default: 2,
+    min: 1,
+    max: 8,
+    description: "Hardware threads per core; must divide cpusPerSocket.",
+    source: MICHEL_SPF + " (24C/48T)",
+  }),
+  smtThroughput: real({
+    unit: "fraction",
+    default: 1.25,
+    min: 1,
+    max: 8,
+    description:
+      "A core's throughput with all its hardware threads busy, relative to one (a thread's CPU work stretches by smtWays/smtThroughput).",
+    source: "assumption (typical Intel Hyper-Threading gain); swept in the notebook",
+  }),
+  placement: choice({
+    choices: ["spread", "packed"] as const,
+    default: "spread",
+    description:
+      "spread: threads alternate sockets and take a whole core each before SMT siblings (the load balancer's spreading); packed: fill socket 0 first.",
+    source: "assumption (kernel/sched/fair.c spreads busy tasks across NUMA nodes)",
+  }),
+  faultWorkNs: real({
+    unit: "ns",
+    default: 2000,
+    min: 1,
+    max: 1e9,
+    description:
+      "Mean CPU work of one fault outside the locks (exception, page allocation, clear_page, PTE), lognormal.",
+    source: "calibrated: sets mmap-lock's plateau at Mel's ~8x (CALIBRATION 2)",
+  }),
+  faultWorkCv: real({
+    unit: "fraction",
+    default: 0.3,
+    min: 0.01,
+    max: 5,
+    description: "Coefficient of variation of the fault work.",
+    source: "assumption",
+  }),
+  lineLocalNs: real({
+    unit: "ns",
+    default: 5,
+    min: 0,
+    max: 1e6,
+    description: "An atomic on a line this CPU owns.",
+    source: "src/kernel/cpu/cacheline.ts default",
+  }),
+  lineSameSocketNs: real({
+    unit: "ns",
+    default: 60,
+    min: 0,
+    max: 1e6,
+    description: "Moving a line between CPUs of one socket.",
+    source: "src/kernel/cpu/cacheline.ts default",
+  }),
+  lineCrossSocketNs: real({
+    unit: "ns",
+    default: 230,
+    min: 0,
+    max: 1e6,
+    description: "Moving a line between sockets.",
+    source: "calibrated within mechanisms-notifiers-vma-rcu.md D.4: 100-300 ns (CALIBRATION 1)",
+  }),
+  lruBatchPages: integer({
+    unit: "pages",
+    default: 15,
+    min: 1,
+    max: 4096,
+    description: "Pages per per-CPU LRU batch (PAGEVEC_SIZE).",
+    source: "include/linux/pagevec.h (5.17, 6.4)",
+  }),
+  lruPageNs: real({
+    unit: "ns",
+    default: 300,
+    min: 0,
+    max: 1e6,
+    description:
+      "Time under the node's lru_lock per page (add plus later removal, with the struct page line transfers).",
+    source: "calibrated: bends rcu-fault to Mel's SPF 2.13 s at 80 threads (CALIBRATION 3)",
+  }),
+  mapleFanout: integer({
+    unit: "count",
+    default: 10,
+    min: 2,
+    max: 64,
+    description: "Effective maple-tree fan-out per level.",
+    source: "mechanisms-notifiers-vma-rcu.md D.2 (10 internal, 16 leaf)",
+  }),
+  mapleNodeReadNs: real({
+    unit: "ns",
+    default: 5,
+    min: 0,
+    max: 1e6,
+    description: "Reading one cached maple node.",
+    source: "assumption (an L1/L2 hit)",
+  }),
+  pftFaults: real({
+    unit: "count",
+    default: 14.05e6,
+    min: 1,
+    max: 1e15,
+    description: "Faults in one published pft run: elapsedS = pftFaults / faultsPerSec.",
+    source: "calibrated: 32.66 s at 1 thread with the defaults (CALIBRATION 4)",
+  }),
 };
 
 export type VmaLockParamSpecs = typeof vmaLockParams;
@@ -71,7 +254,13 @@ export type VmaLockParamSpecs = typeof vmaLockParams;
  * (lineCrossSocketNs, still inside 100-300 ns). His third figure, the cost of one atomic per VMA, is then a
  * prediction (claim michel-one-atomic).
  */
-export const MICHEL_MACHINE = { sockets: 2, cpusPerSocket: 24, smtWays: 2, lineCrossSocketNs: 280, lruPageNs: 178 } as const;
+export const MICHEL_MACHINE = {
+  sockets: 2,
+  cpusPerSocket: 24,
+  smtWays: 2,
+  lineCrossSocketNs: 280,
+  lruPageNs: 178,
+} as const;
 
 /** The thread counts of Mel's pft table. */
 export const PFT_THREADS = [1, 4, 12, 21, 48, 80] as const;

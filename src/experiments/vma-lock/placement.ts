@@ -13,9 +13,11 @@ export interface Machine {
 }
 
 export function checkMachine(m: Machine, threads: number): void {
-  if (m.cpusPerSocket % m.smtWays !== 0) throw new RangeError(`cpusPerSocket (${m.cpusPerSocket}) must be a multiple of smtWays (${m.smtWays})`);
+  if (m.cpusPerSocket % m.smtWays !== 0)
+    throw new RangeError(`cpusPerSocket (${m.cpusPerSocket}) must be a multiple of smtWays (${m.smtWays})`);
   const cpus = m.sockets * m.cpusPerSocket;
-  if (threads > cpus) throw new RangeError(`threads (${threads}) exceeds the machine's ${cpus} CPUs (sockets * cpusPerSocket)`);
+  if (threads > cpus)
+    throw new RangeError(`threads (${threads}) exceeds the machine's ${cpus} CPUs (sockets * cpusPerSocket)`);
 }
 
 /**
@@ -47,7 +49,7 @@ export function cpuOfThread(m: Machine, i: number): number {
  */
 export function smtSlowdowns(m: Machine, cpus: number[]): Float64Array {
   const cores = m.cpusPerSocket / m.smtWays;
-  const coreOf = (cpu: number) => Math.floor(cpu / m.cpusPerSocket) * cores + (cpu % m.cpusPerSocket) % cores;
+  const coreOf = (cpu: number) => Math.floor(cpu / m.cpusPerSocket) * cores + ((cpu % m.cpusPerSocket) % cores);
   const busy = new Map<number, number>();
   for (const c of cpus) busy.set(coreOf(c), (busy.get(coreOf(c)) ?? 0) + 1);
   const out = new Float64Array(cpus.length);

@@ -73,7 +73,12 @@ export class CacheLine {
   read(cpu: number): number {
     if (this.seenVersion[cpu] === this.version) return this.costs.localNs;
     this.seenVersion[cpu] = this.version;
-    const cost = this.owner < 0 || this.owner === cpu ? this.costs.localNs : this.topology.sameSocket(this.owner, cpu) ? this.costs.sameSocketNs : this.costs.crossSocketNs;
+    const cost =
+      this.owner < 0 || this.owner === cpu
+        ? this.costs.localNs
+        : this.topology.sameSocket(this.owner, cpu)
+          ? this.costs.sameSocketNs
+          : this.costs.crossSocketNs;
     if (cost !== this.costs.localNs) this.transfers++;
     return cost;
   }

@@ -70,7 +70,8 @@ export class Cpu {
   }
 
   local_irq_restore(): void {
-    if (this.irqDepth === 0) throw new InvariantViolation(this.name, this.sim.now, "local_irq_restore() without a matching save");
+    if (this.irqDepth === 0)
+      throw new InvariantViolation(this.name, this.sim.now, "local_irq_restore() without a matching save");
     if (--this.irqDepth > 0) return;
     this.irqOffNs.record(this.sim.now - this.irqOffSinceNs);
     if (this.sim.trace) this.sim.record(this.name, "irq-on");
@@ -110,7 +111,11 @@ export interface IpiCosts {
  * csd_lock_wait() until every handler has run. Returns an event that fires when the last target has acked; the
  * sender's process yields it (spinning).
  */
-export function smp_call_function_many(sim: Simulation, targets: Cpu[], costs: IpiCosts): import("../../sim/events").SimEvent<number> {
+export function smp_call_function_many(
+  sim: Simulation,
+  targets: Cpu[],
+  costs: IpiCosts,
+): import("../../sim/events").SimEvent<number> {
   const ev = sim.event<number>("smp_call_function_many");
   if (targets.length === 0) {
     ev.succeed(0);

@@ -13,10 +13,12 @@ export class Topology {
   readonly cpusPerSocket: number;
 
   constructor(options: TopologyOptions) {
-    if (!Number.isInteger(options.cpus) || options.cpus < 1) throw new RangeError(`topology: cpus must be an integer >= 1, got ${options.cpus}`);
+    if (!Number.isInteger(options.cpus) || options.cpus < 1)
+      throw new RangeError(`topology: cpus must be an integer >= 1, got ${options.cpus}`);
     this.cpus = options.cpus;
     this.cpusPerSocket = options.cpusPerSocket ?? options.cpus;
-    if (!Number.isInteger(this.cpusPerSocket) || this.cpusPerSocket < 1) throw new RangeError(`topology: cpusPerSocket must be an integer >= 1`);
+    if (!Number.isInteger(this.cpusPerSocket) || this.cpusPerSocket < 1)
+      throw new RangeError(`topology: cpusPerSocket must be an integer >= 1`);
   }
 
   socketOf(cpu: number): number {

@@ -63,7 +63,9 @@ export class KvmMmuInvalidate implements MmuNotifierSubscriber {
   }
 
   calloutNs(op: NotifierOp, pages: number): number {
-    return op === "invalidate_range_end" ? this.options.calloutNs : this.options.calloutNs + this.options.perPageNs * pages;
+    return op === "invalidate_range_end"
+      ? this.options.calloutNs
+      : this.options.calloutNs + this.options.perPageNs * pages;
   }
 
   callout(op: NotifierOp, task: Process<any>, start: number, end: number): NotifierBody {
@@ -104,12 +106,18 @@ export class KvmMmuInvalidate implements MmuNotifierSubscriber {
   kvm_mmu_invalidate_end(): void {
     this.mmu_invalidate_seq++;
     this.mmu_invalidate_in_progress--;
-    if (this.mmu_invalidate_in_progress < 0) throw new Error(`${this.name}: mmu_invalidate_in_progress went negative at t=${this.sim.now} ns`);
+    if (this.mmu_invalidate_in_progress < 0)
+      throw new Error(`${this.name}: mmu_invalidate_in_progress went negative at t=${this.sim.now} ns`);
   }
 
   /** mmu_invalidate_retry_gfn(): true when a fault that snapshot `mmuSeq` must not install a translation for `gfn`. */
   mmu_invalidate_retry_gfn(mmuSeq: number, gfn: number): boolean {
-    if (this.mmu_invalidate_in_progress > 0 && gfn >= this.mmu_invalidate_range_start && gfn < this.mmu_invalidate_range_end) return true;
+    if (
+      this.mmu_invalidate_in_progress > 0 &&
+      gfn >= this.mmu_invalidate_range_start &&
+      gfn < this.mmu_invalidate_range_end
+    )
+      return true;
     return this.mmu_invalidate_seq !== mmuSeq;
   }
 
@@ -148,7 +156,11 @@ export interface KvmFaultContext extends SecondaryFaultContext {
  * A vCPU's EPT/NPT violation at `gfn`, from the VM exit to the spte being installed, through as many RET_PF_RETRY
  * round trips as the invalidations in progress impose (each re-enters the guest and faults again).
  */
-export function* kvm_tdp_page_fault(ctx: KvmFaultContext, task: Process<any>, gfn: number): Generator<Yielded, void, unknown> {
+export function* kvm_tdp_page_fault(
+  ctx: KvmFaultContext,
+  task: Process<any>,
+  gfn: number,
+): Generator<Yielded, void, unknown> {
   const { kvm, sptes, mm, timing, stats } = ctx;
   const sim = mm.sim;
   const t0 = sim.now;

@@ -101,11 +101,23 @@ export class KvmMmuLock {
     readonly options: KvmMmuLockOptions,
   ) {
     this.handoffNs = options.lineTransferNs;
-    this.lock = options.kind === "qrwlock" ? new Qrwlock(sim, "mmu_lock", { handoffNs: this.handoffNs }) : new ReaderPreferringRwlock(sim, "mmu_lock", this.handoffNs);
-    const costs: CacheLineCosts = { localNs: options.localAtomicNs ?? 5, sameSocketNs: options.lineTransferNs, crossSocketNs: options.lineTransferNs };
+    this.lock =
+      options.kind === "qrwlock"
+        ? new Qrwlock(sim, "mmu_lock", { handoffNs: this.handoffNs })
+        : new ReaderPreferringRwlock(sim, "mmu_lock", this.handoffNs);
+    const costs: CacheLineCosts = {
+      localNs: options.localAtomicNs ?? 5,
+      sameSocketNs: options.lineTransferNs,
+      crossSocketNs: options.lineTransferNs,
+    };
     this.line = new CacheLine(sim, "mmu_lock.cnts", new Topology({ cpus: options.cpus }), costs);
     this.onBoundExceeded = options.onBoundExceeded ?? "count";
-    this.sites = { fault: new SiteStats("fault"), aging: new SiteStats("aging"), unmap: new SiteStats("unmap"), "invalidate-end": new SiteStats("invalidate-end") };
+    this.sites = {
+      fault: new SiteStats("fault"),
+      aging: new SiteStats("aging"),
+      unmap: new SiteStats("unmap"),
+      "invalidate-end": new SiteStats("invalidate-end"),
+    };
   }
 
   /**
@@ -127,7 +139,13 @@ export class KvmMmuLock {
    * acquisition may drop it, because the lock word's line already serialises that atomic behind this one.
    * (The acquisition is spelled out rather than delegated: this is the model's innermost loop.)
    */
-  *critical_section(task: Process<any>, cpu: number, site: MmuLockSite, holdNs: number, write: boolean): Generator<Yielded, number, unknown> {
+  *critical_section(
+    task: Process<any>,
+    cpu: number,
+    site: MmuLockSite,
+    holdNs: number,
+    write: boolean,
+  ): Generator<Yielded, number, unknown> {
     const lineNs = this.ask(task, cpu, site, holdNs, write);
     if (lineNs > 0) yield lineNs;
     if (this.enter(task) === PARK) {
@@ -152,7 +170,13 @@ export class KvmMmuLock {
     return this.line.atomic(cpu);
   }
 
-  private *acquire(task: Process<any>, cpu: number, site: MmuLockSite, holdNs: number, write: boolean): Generator<Yielded, void, unknown> {
+  private *acquire(
+    task: Process<any>,
+    cpu: number,
+    site: MmuLockSite,
+    holdNs: number,
+    write: boolean,
+  ): Generator<Yielded, void, unknown> {
     const lineNs = this.ask(task, cpu, site, holdNs, write);
     if (lineNs > 0) yield lineNs;
     if (this.enter(task) === PARK) {
@@ -173,7 +197,12 @@ export class KvmMmuLock {
       h = { site, write, holdNs, askNs, requestNs: -1, acquiredNs: -1, boundNs: -1, active: true };
       this.holders.set(task, h);
     } else {
-      if (h.active) throw new InvariantViolation("kvm mmu_lock", askNs, `'${task.name}' asked for mmu_lock (${site}) while it already holds or waits for it (${h.site})`);
+      if (h.active)
+        throw new InvariantViolation(
+          "kvm mmu_lock",
+          askNs,
+          `'${task.name}' asked for mmu_lock (${site}) while it already holds or waits for it (${h.site})`,
+        );
       h.site = site;
       h.write = write;
       h.holdNs = holdNs;
@@ -226,7 +255,11 @@ export class KvmMmuLock {
   private release(task: Process<any>, write: boolean): void {
     const h = this.holders.get(task);
     if (h === undefined || !h.active || h.acquiredNs < 0 || h.write !== write) {
-      throw new InvariantViolation("kvm mmu_lock", this.sim.now, `'${task.name}' released mmu_lock for ${write ? "write" : "read"} without holding it that way`);
+      throw new InvariantViolation(
+        "kvm mmu_lock",
+        this.sim.now,
+        `'${task.name}' released mmu_lock for ${write ? "write" : "read"} without holding it that way`,
+      );
     }
     h.active = false;
     if (this.sim.trace) this.sim.trace.record(this.sim.now, task.name, "release", h.site);
@@ -276,7 +309,8 @@ export class KvmMmuLock {
    */
   pendingWaits(site: MmuLockSite): number[] {
     const out: number[] = [];
-    for (const h of this.holders.values()) if (h.active && h.acquiredNs < 0 && h.site === site) out.push(this.sim.now - h.askNs);
+    for (const h of this.holders.values())
+      if (h.active && h.acquiredNs < 0 && h.site === site) out.push(this.sim.now - h.askNs);
     return out;
   }
 

@@ -11,11 +11,21 @@ import type { Process, Yielded } from "../../sim/process";
 import type { KvmVm } from "./kvm-vm";
 
 /** The unmap writer: returns the ns of the release atomic still to be spent. */
-export function kvm_mmu_notifier_invalidate_range_start(kvm: KvmVm, task: Process<any>, cpu: number, holdNs: number): Generator<Yielded, number, unknown> {
+export function kvm_mmu_notifier_invalidate_range_start(
+  kvm: KvmVm,
+  task: Process<any>,
+  cpu: number,
+  holdNs: number,
+): Generator<Yielded, number, unknown> {
   return kvm.mmu_lock.critical_section(task, cpu, "unmap", holdNs, true);
 }
 
 /** The closing writer: returns the ns of the release atomic still to be spent. */
-export function kvm_mmu_notifier_invalidate_range_end(kvm: KvmVm, task: Process<any>, cpu: number, holdNs: number): Generator<Yielded, number, unknown> {
+export function kvm_mmu_notifier_invalidate_range_end(
+  kvm: KvmVm,
+  task: Process<any>,
+  cpu: number,
+  holdNs: number,
+): Generator<Yielded, number, unknown> {
   return kvm.mmu_lock.critical_section(task, cpu, "invalidate-end", holdNs, true);
 }

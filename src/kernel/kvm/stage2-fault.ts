@@ -27,7 +27,13 @@ export class VcpuFaultStats {
  * Returns the ns of the release atomic, which the vCPU spends before re-entering the guest. The spinning is
  * counted by the lock, per site (kvm.mmu_lock.sites.fault).
  */
-export function* user_mem_abort(kvm: KvmVm, vcpu: Process<any>, cpu: number, holdNs: number, stats: VcpuFaultStats): Generator<Yielded, number, unknown> {
+export function* user_mem_abort(
+  kvm: KvmVm,
+  vcpu: Process<any>,
+  cpu: number,
+  holdNs: number,
+  stats: VcpuFaultStats,
+): Generator<Yielded, number, unknown> {
   const t0 = kvm.sim.now;
   const releaseNs = yield* kvm.mmu_lock.critical_section(vcpu, cpu, "fault", holdNs, false);
   stats.faults++;
@@ -39,7 +45,14 @@ export function* user_mem_abort(kvm: KvmVm, vcpu: Process<any>, cpu: number, hol
  * A vCPU thread in KVM_RUN: run the guest until its next stage-2 fault, handle it, repeat. `guestRunNs` and
  * `faultHoldNs` draw from the vCPU's own random streams.
  */
-export function* kvm_vcpu_run(kvm: KvmVm, vcpu: Process<any>, cpu: number, guestRunNs: () => number, faultHoldNs: () => number, stats: VcpuFaultStats): Generator<Yielded, void, unknown> {
+export function* kvm_vcpu_run(
+  kvm: KvmVm,
+  vcpu: Process<any>,
+  cpu: number,
+  guestRunNs: () => number,
+  faultHoldNs: () => number,
+  stats: VcpuFaultStats,
+): Generator<Yielded, void, unknown> {
   let carryNs = 0;
   for (;;) {
     yield guestRunNs() + carryNs;

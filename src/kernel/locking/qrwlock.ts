@@ -130,7 +130,11 @@ export class Qrwlock implements RwLock, Waitable {
   queued_read_unlock(task: Process<any>): void {
     const since = this.readerSinceNs.get(task);
     if (since === undefined) {
-      throw new InvariantViolation(`qrwlock ${this.name}`, this.sim.now, `'${task.name}' read-unlocked without holding the read lock`);
+      throw new InvariantViolation(
+        `qrwlock ${this.name}`,
+        this.sim.now,
+        `'${task.name}' read-unlocked without holding the read lock`,
+      );
     }
     this.readerSinceNs.delete(task);
     this.stats.read.holdNs.record(this.sim.now - since);
@@ -162,7 +166,11 @@ export class Qrwlock implements RwLock, Waitable {
   /** queued_write_unlock(): smp_store_release(&lock->wlocked, 0). */
   queued_write_unlock(task: Process<any>): void {
     if (this.writer !== task) {
-      throw new InvariantViolation(`qrwlock ${this.name}`, this.sim.now, `'${task.name}' write-unlocked a lock held by '${this.writer?.name ?? "nobody"}'`);
+      throw new InvariantViolation(
+        `qrwlock ${this.name}`,
+        this.sim.now,
+        `'${task.name}' write-unlocked a lock held by '${this.writer?.name ?? "nobody"}'`,
+      );
     }
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
@@ -248,10 +256,18 @@ export class Qrwlock implements RwLock, Waitable {
 
   private enterRead(task: Process<any>, arrivedNs: number, atNs: number, how: "fast" | "irq" | "queued"): void {
     if (this.wlocked) {
-      throw new InvariantViolation(`qrwlock ${this.name}`, this.sim.now, `reader '${task.name}' entered while writer '${this.writer?.name}' holds the lock`);
+      throw new InvariantViolation(
+        `qrwlock ${this.name}`,
+        this.sim.now,
+        `reader '${task.name}' entered while writer '${this.writer?.name}' holds the lock`,
+      );
     }
     if (how === "fast" && this.waiting) {
-      throw new InvariantViolation(`qrwlock ${this.name}`, this.sim.now, `process-context reader '${task.name}' passed a waiting writer`);
+      throw new InvariantViolation(
+        `qrwlock ${this.name}`,
+        this.sim.now,
+        `process-context reader '${task.name}' passed a waiting writer`,
+      );
     }
     this.inside++;
     this.readerSinceNs.set(task, atNs);
@@ -297,6 +313,8 @@ export class Qrwlock implements RwLock, Waitable {
   }
 
   unsubscribe(task: Process<any>): void {
-    throw new Error(`qrwlock ${this.name}: '${task.name}' cannot be interrupted while spinning (spinners do not take interrupts here)`);
+    throw new Error(
+      `qrwlock ${this.name}: '${task.name}' cannot be interrupted while spinning (spinners do not take interrupts here)`,
+    );
   }
 }

@@ -68,7 +68,11 @@ export class QueuedSpinlock implements Waitable {
   /** queued_spin_unlock(): releases; the queue head gets the lock after the hand-off time. */
   queued_spin_unlock(task: Process<any>): void {
     if (this.owner !== task) {
-      throw new InvariantViolation(`spinlock ${this.name}`, this.sim.now, `'${task.name}' released a lock held by '${this.owner?.name ?? "nobody"}'`);
+      throw new InvariantViolation(
+        `spinlock ${this.name}`,
+        this.sim.now,
+        `'${task.name}' released a lock held by '${this.owner?.name ?? "nobody"}'`,
+      );
     }
     this.stats.holdNs.record(this.sim.now - this.ownerSinceNs);
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
@@ -83,7 +87,11 @@ export class QueuedSpinlock implements Waitable {
 
   private grant(task: Process<any>, waitedNs: number, atNs = this.sim.now): void {
     if (this.owner !== null) {
-      throw new InvariantViolation(`spinlock ${this.name}`, this.sim.now, `'${task.name}' acquired while '${this.owner.name}' holds it`);
+      throw new InvariantViolation(
+        `spinlock ${this.name}`,
+        this.sim.now,
+        `'${task.name}' acquired while '${this.owner.name}' holds it`,
+      );
     }
     this.owner = task;
     this.ownerSinceNs = atNs;

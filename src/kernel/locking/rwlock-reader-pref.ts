@@ -51,7 +51,12 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
 
   readUnlock(task: Process<any>): void {
     const since = this.readerSinceNs.get(task);
-    if (since === undefined) throw new InvariantViolation(`rwlock ${this.name}`, this.sim.now, `'${task.name}' read-unlocked without holding it`);
+    if (since === undefined)
+      throw new InvariantViolation(
+        `rwlock ${this.name}`,
+        this.sim.now,
+        `'${task.name}' read-unlocked without holding it`,
+      );
     this.readerSinceNs.delete(task);
     this.stats.read.holdNs.record(this.sim.now - since);
     this.inside--;
@@ -72,7 +77,12 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
   }
 
   writeUnlock(task: Process<any>): void {
-    if (this.writer !== task) throw new InvariantViolation(`rwlock ${this.name}`, this.sim.now, `'${task.name}' write-unlocked a lock held by '${this.writer?.name ?? "nobody"}'`);
+    if (this.writer !== task)
+      throw new InvariantViolation(
+        `rwlock ${this.name}`,
+        this.sim.now,
+        `'${task.name}' write-unlocked a lock held by '${this.writer?.name ?? "nobody"}'`,
+      );
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
     this.wlocked = false;
@@ -98,7 +108,12 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
   }
 
   private enterRead(task: Process<any>, arrivedNs: number, atNs: number): void {
-    if (this.wlocked) throw new InvariantViolation(`rwlock ${this.name}`, this.sim.now, `reader '${task.name}' entered while a writer holds the lock`);
+    if (this.wlocked)
+      throw new InvariantViolation(
+        `rwlock ${this.name}`,
+        this.sim.now,
+        `reader '${task.name}' entered while a writer holds the lock`,
+      );
     this.inside++;
     this.readerSinceNs.set(task, atNs);
     this.stats.read.granted(atNs - arrivedNs);
@@ -107,7 +122,11 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
 
   private enterWrite(task: Process<any>, arrivedNs: number, atNs: number): void {
     if (this.wlocked || this.inside > 0) {
-      throw new InvariantViolation(`rwlock ${this.name}`, this.sim.now, `writer '${task.name}' entered with ${this.inside} reader(s) inside`);
+      throw new InvariantViolation(
+        `rwlock ${this.name}`,
+        this.sim.now,
+        `writer '${task.name}' entered with ${this.inside} reader(s) inside`,
+      );
     }
     this.wlocked = true;
     this.writer = task;

@@ -110,7 +110,8 @@ export class Rwsem implements Waitable {
 
   up_read(task: Process<any>, cpu = 0): number {
     const since = this.readerSinceNs.get(task);
-    if (since === undefined) throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `'${task.name}' up_read without holding it`);
+    if (since === undefined)
+      throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `'${task.name}' up_read without holding it`);
     this.readerSinceNs.delete(task);
     this.stats.read.holdNs.record(this.sim.now - since);
     this.readers--;
@@ -135,7 +136,12 @@ export class Rwsem implements Waitable {
   }
 
   up_write(task: Process<any>, cpu = 0): number {
-    if (this.writer !== task) throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `'${task.name}' up_write on a semaphore held by '${this.writer?.name ?? "nobody"}'`);
+    if (this.writer !== task)
+      throw new InvariantViolation(
+        `rwsem ${this.name}`,
+        this.sim.now,
+        `'${task.name}' up_write on a semaphore held by '${this.writer?.name ?? "nobody"}'`,
+      );
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
@@ -146,7 +152,12 @@ export class Rwsem implements Waitable {
 
   /** downgrade_write(): the writer becomes a reader, and queued readers are woken. */
   downgrade_write(task: Process<any>): void {
-    if (this.writer !== task) throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `'${task.name}' downgrade_write without holding it`);
+    if (this.writer !== task)
+      throw new InvariantViolation(
+        `rwsem ${this.name}`,
+        this.sim.now,
+        `'${task.name}' downgrade_write without holding it`,
+      );
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
     this.readers++;
@@ -191,7 +202,12 @@ export class Rwsem implements Waitable {
   }
 
   private enterRead(task: Process<any>, arrivedNs: number, atNs: number): void {
-    if (this.writer !== null) throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `reader '${task.name}' entered while '${this.writer.name}' holds it for write`);
+    if (this.writer !== null)
+      throw new InvariantViolation(
+        `rwsem ${this.name}`,
+        this.sim.now,
+        `reader '${task.name}' entered while '${this.writer.name}' holds it for write`,
+      );
     this.readers++;
     this.readerSinceNs.set(task, atNs);
     this.stats.read.granted(Math.max(0, atNs - arrivedNs), false);
@@ -200,7 +216,11 @@ export class Rwsem implements Waitable {
 
   private enterWrite(task: Process<any>, arrivedNs: number, atNs: number): void {
     if (this.writer !== null || this.readers > 0) {
-      throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `writer '${task.name}' entered with ${this.readers} reader(s)${this.writer ? ` and writer '${this.writer.name}'` : ""} inside`);
+      throw new InvariantViolation(
+        `rwsem ${this.name}`,
+        this.sim.now,
+        `writer '${task.name}' entered with ${this.readers} reader(s)${this.writer ? ` and writer '${this.writer.name}'` : ""} inside`,
+      );
     }
     this.writer = task;
     this.writerSinceNs = atNs;

@@ -39,12 +39,18 @@ export class Seqcount {
   }
 
   write_seqcount_begin(who = "writer"): void {
-    if (this.sequence & 1) throw new InvariantViolation(`seqcount ${this.name}`, this.sim.now, `'${who}' began a write inside another write: writers are not serialised`);
+    if (this.sequence & 1)
+      throw new InvariantViolation(
+        `seqcount ${this.name}`,
+        this.sim.now,
+        `'${who}' began a write inside another write: writers are not serialised`,
+      );
     this.sequence++;
   }
 
   write_seqcount_end(who = "writer"): void {
-    if (!(this.sequence & 1)) throw new InvariantViolation(`seqcount ${this.name}`, this.sim.now, `'${who}' ended a write that was not begun`);
+    if (!(this.sequence & 1))
+      throw new InvariantViolation(`seqcount ${this.name}`, this.sim.now, `'${who}' ended a write that was not begun`);
     this.sequence++;
   }
 

@@ -112,7 +112,8 @@ export class AnonAddressSpace {
   /** put_page() of a pin; frees the page if its mapping reference already went. */
   unpin(page: number): void {
     const n = this.pins.get(page);
-    if (n === undefined) throw new InvariantViolation(this.name, this.sim.now, `unpin of page ${page}, which is not pinned`);
+    if (n === undefined)
+      throw new InvariantViolation(this.name, this.sim.now, `unpin of page ${page}, which is not pinned`);
     if (n > 1) {
       this.pins.set(page, n - 1);
       return;
@@ -151,7 +152,10 @@ export class AnonAddressSpace {
     this.staleTranslations++;
     this.onStale?.({ timeNs: this.sim.now, cache: cache.name, addr, page, when });
     if (this.strict) {
-      const what = when === "free" ? `page ${page} at index ${addr} freed while ${cache.name} still translates to it` : `${cache.name} cached page ${page} at index ${addr} after it was freed`;
+      const what =
+        when === "free"
+          ? `page ${page} at index ${addr} freed while ${cache.name} still translates to it`
+          : `${cache.name} cached page ${page} at index ${addr} after it was freed`;
       throw new InvariantViolation(`${this.name} secondary MMU`, this.sim.now, what);
     }
   }

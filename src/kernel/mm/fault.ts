@@ -69,7 +69,14 @@ interface Snapshot {
  * handle_mm_fault() -> do_anonymous_page(): the fault's work, then (speculative) the sequence re-check under the
  * page-table lock, then the PTE and folio_add_lru(). Returns false for VM_FAULT_RETRY (work discarded).
  */
-export function* handle_mm_fault(env: FaultEnv, task: Process<any>, cpu: number, vma: VmAreaStruct, slowdown: number, spec?: Snapshot): Generator<Yielded, boolean, unknown> {
+export function* handle_mm_fault(
+  env: FaultEnv,
+  task: Process<any>,
+  cpu: number,
+  vma: VmAreaStruct,
+  slowdown: number,
+  spec?: Snapshot,
+): Generator<Yielded, boolean, unknown> {
   yield Math.max(1, Math.round(env.workNs() * slowdown));
   if (spec) {
     // pte_map_lock(): re-check the sequence before installing the PTE.
@@ -80,10 +87,18 @@ export function* handle_mm_fault(env: FaultEnv, task: Process<any>, cpu: number,
       return false;
     }
     if (vma.changes !== spec.vmaChanges || vma.modifying !== null) {
-      throw new InvariantViolation(`fault ${task.name}`, env.sim.now, `speculative fault would install a PTE in ${vma.name}, changed since the fault began, with an unchanged sequence`);
+      throw new InvariantViolation(
+        `fault ${task.name}`,
+        env.sim.now,
+        `speculative fault would install a PTE in ${vma.name}, changed since the fault began, with an unchanged sequence`,
+      );
     }
   } else if (vma.modifying !== null) {
-    throw new InvariantViolation(`fault ${task.name}`, env.sim.now, `fault in ${vma.name} while '${vma.modifying.name}' changes it`);
+    throw new InvariantViolation(
+      `fault ${task.name}`,
+      env.sim.now,
+      `fault in ${vma.name} while '${vma.modifying.name}' changes it`,
+    );
   }
   if (env.sim.trace) env.sim.record(task.name, "set_pte", vma.name);
   yield* env.lru.folio_add_lru(task, cpu);
@@ -91,7 +106,12 @@ export function* handle_mm_fault(env: FaultEnv, task: Process<any>, cpu: number,
 }
 
 /** lock_vma_under_rcu(): true with the VMA read-locked, false for NULL (the caller falls back). */
-export function* lock_vma_under_rcu(env: FaultEnv, task: Process<any>, cpu: number, vma: VmAreaStruct): Generator<Yielded, boolean, unknown> {
+export function* lock_vma_under_rcu(
+  env: FaultEnv,
+  task: Process<any>,
+  cpu: number,
+  vma: VmAreaStruct,
+): Generator<Yielded, boolean, unknown> {
   env.rcu.rcu_read_lock(cpu);
   yield env.mm.mm_mt.mas_walk(cpu);
   // Only anonymous VMAs with an anon_vma are handled under the VMA lock in 6.4.
@@ -104,7 +124,13 @@ export function* lock_vma_under_rcu(env: FaultEnv, task: Process<any>, cpu: numb
 }
 
 /** lock_mm_and_find_vma() + handle_mm_fault() + mmap_read_unlock(): the fault under mmap_lock read. */
-export function* fault_under_mmap_lock(env: FaultEnv, task: Process<any>, cpu: number, vma: VmAreaStruct, slowdown: number): Generator<Yielded, void, unknown> {
+export function* fault_under_mmap_lock(
+  env: FaultEnv,
+  task: Process<any>,
+  cpu: number,
+  vma: VmAreaStruct,
+  slowdown: number,
+): Generator<Yielded, void, unknown> {
   yield mmap_read_lock(env.mm, task, cpu);
   yield env.mm.mm_mt.mas_walk(cpu);
   yield* handle_mm_fault(env, task, cpu, vma, slowdown);
@@ -112,7 +138,13 @@ export function* fault_under_mmap_lock(env: FaultEnv, task: Process<any>, cpu: n
 }
 
 /** The speculative fault under RCU; true when it committed, false when it must be redone under mmap_lock. */
-export function* do_speculative_fault(env: FaultEnv, task: Process<any>, cpu: number, vma: VmAreaStruct, slowdown: number): Generator<Yielded, boolean, unknown> {
+export function* do_speculative_fault(
+  env: FaultEnv,
+  task: Process<any>,
+  cpu: number,
+  vma: VmAreaStruct,
+  slowdown: number,
+): Generator<Yielded, boolean, unknown> {
   env.rcu.rcu_read_lock(cpu);
   const mmScope = env.seqScope === "mm";
   const seqcount = mmScope ? env.mm.mmap_seq : vma.vm_seq;
@@ -122,7 +154,7 @@ export function* do_speculative_fault(env: FaultEnv, task: Process<any>, cpu: nu
   // An odd sequence means a writer is inside: abort at once, before any work (SPF's `if (seq & 1) goto spf_abort`).
   if ((seq & 1) === 0) {
     yield env.mm.mm_mt.mas_walk(cpu);
-    const atomics = env.scheme === "rcu-fault-vma-atomic" ? env.vmaAtomics ?? 1 : 0;
+    const atomics = env.scheme === "rcu-fault-vma-atomic" ? (env.vmaAtomics ?? 1) : 0;
     // A reference taken on the VMA: the first atomic before the fault's work, any others (the put) after it.
     if (atomics > 0) yield vma.lockLine.atomic(cpu);
     committed = yield* handle_mm_fault(env, task, cpu, vma, slowdown, { seq, vmaChanges: vma.changes });
@@ -139,7 +171,13 @@ export function* do_speculative_fault(env: FaultEnv, task: Process<any>, cpu: nu
  * do_user_addr_fault() for a user-mode fault at an address in `vma`, by the scheme in `env`. `slowdown` stretches
  * the CPU work when an SMT sibling is busy. Returns how the fault completed.
  */
-export function* do_user_addr_fault(env: FaultEnv, task: Process<any>, cpu: number, vma: VmAreaStruct, slowdown: number): Generator<Yielded, FaultOutcome, unknown> {
+export function* do_user_addr_fault(
+  env: FaultEnv,
+  task: Process<any>,
+  cpu: number,
+  vma: VmAreaStruct,
+  slowdown: number,
+): Generator<Yielded, FaultOutcome, unknown> {
   switch (env.scheme) {
     case "mmap-lock":
       yield* fault_under_mmap_lock(env, task, cpu, vma, slowdown);

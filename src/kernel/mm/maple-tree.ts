@@ -29,7 +29,8 @@ export interface MapleTreeOptions {
 
 /** Levels a walk visits: at least one (the root is a leaf for small trees). */
 export function mapleDepth(entries: number, fanout: number): number {
-  if (!(entries >= 1) || !(fanout >= 2)) throw new RangeError(`maple tree: need entries >= 1 and fanout >= 2, got ${entries}, ${fanout}`);
+  if (!(entries >= 1) || !(fanout >= 2))
+    throw new RangeError(`maple tree: need entries >= 1 and fanout >= 2, got ${entries}, ${fanout}`);
   return Math.max(1, Math.ceil(Math.log(entries) / Math.log(fanout) - 1e-9));
 }
 
@@ -81,7 +82,12 @@ export class MapleTree {
       this.nodesPendingFree += oldNodes;
       this.rcu.call_rcu(() => {
         // Rcu.rcu_do_batch has already checked that no walker that began before `unpublishedNs` is still inside.
-        if (this.sim.now < unpublishedNs) throw new InvariantViolation(`maple tree ${this.name}`, this.sim.now, "nodes freed before they were unpublished");
+        if (this.sim.now < unpublishedNs)
+          throw new InvariantViolation(
+            `maple tree ${this.name}`,
+            this.sim.now,
+            "nodes freed before they were unpublished",
+          );
         this.nodesPendingFree -= oldNodes;
         this.nodesFreed += oldNodes;
       });

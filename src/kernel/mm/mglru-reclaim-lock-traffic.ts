@@ -17,7 +17,10 @@
 import type { Process, Yielded } from "../../sim/process";
 import type { KvmVm } from "../kvm/kvm-vm";
 import { kvm_mmu_notifier_clear_young, type AgingLockMode } from "../kvm/mmu-notifier-aging";
-import { kvm_mmu_notifier_invalidate_range_end, kvm_mmu_notifier_invalidate_range_start } from "../kvm/mmu-notifier-invalidate";
+import {
+  kvm_mmu_notifier_invalidate_range_end,
+  kvm_mmu_notifier_invalidate_range_start,
+} from "../kvm/mmu-notifier-invalidate";
 
 /** How MGLRU consults KVM while aging: under the write lock, the read lock, locklessly, or not at all. */
 export type SecondaryMmuAging = AgingLockMode | "none";
@@ -67,7 +70,14 @@ export class ReclaimStats {
  * The secondary-MMU part of walk_mm(): clear_young notifier calls over `pages` pages, `pagesPerAgingCall` at a
  * time. Returns the release atomic still to be spent.
  */
-export function* walk_mm_secondary(kvm: KvmVm, self: Process<any>, cpu: number, pages: number, cfg: ReclaimerConfig, stats: ReclaimStats): Generator<Yielded, number, unknown> {
+export function* walk_mm_secondary(
+  kvm: KvmVm,
+  self: Process<any>,
+  cpu: number,
+  pages: number,
+  cfg: ReclaimerConfig,
+  stats: ReclaimStats,
+): Generator<Yielded, number, unknown> {
   const mode = cfg.secondaryMmuAging;
   if (mode === "none" || pages === 0) return 0;
   if (mode === "lockless") {
@@ -80,7 +90,7 @@ export function* walk_mm_secondary(kvm: KvmVm, self: Process<any>, cpu: number, 
     return 0;
   }
   let carryNs = 0;
-  for (let done = 0; done < pages; ) {
+  for (let done = 0; done < pages;) {
     const n = Math.min(cfg.pagesPerAgingCall, pages - done);
     const t0 = kvm.sim.now;
     // The previous call's release atomic is dropped: the next atomic on the lock word queues behind it.
@@ -97,7 +107,13 @@ export function* walk_mm_secondary(kvm: KvmVm, self: Process<any>, cpu: number, 
  * consult KVM), try_to_unmap() invalidates the stage-2 entry, then the folio is paged out. The folio is taken to be
  * old: what is timed is the lock traffic of the ones that go. Returns the release atomic still to be spent.
  */
-export function* evict_folios(kvm: KvmVm, self: Process<any>, cpu: number, cfg: ReclaimerConfig, stats: ReclaimStats): Generator<Yielded, number, unknown> {
+export function* evict_folios(
+  kvm: KvmVm,
+  self: Process<any>,
+  cpu: number,
+  cfg: ReclaimerConfig,
+  stats: ReclaimStats,
+): Generator<Yielded, number, unknown> {
   let carryNs = 0;
   for (let i = 0; i < cfg.evictBatchPages; i++) {
     yield* walk_mm_secondary(kvm, self, cpu, 1, cfg, stats);
@@ -111,9 +127,17 @@ export function* evict_folios(kvm: KvmVm, self: Process<any>, cpu: number, cfg: 
 }
 
 /** try_to_shrink_lruvec() for one reclaimer (kswapd or a direct reclaimer), forever. */
-export function* try_to_shrink_lruvec(kvm: KvmVm, self: Process<any>, cpu: number, cfg: ReclaimerConfig, stats: ReclaimStats): Generator<Yielded, void, unknown> {
+export function* try_to_shrink_lruvec(
+  kvm: KvmVm,
+  self: Process<any>,
+  cpu: number,
+  cfg: ReclaimerConfig,
+  stats: ReclaimStats,
+): Generator<Yielded, void, unknown> {
   if (cfg.evictBatchPages === 0 && (cfg.agingBatchPages === 0 || cfg.secondaryMmuAging === "none")) {
-    throw new RangeError(`${self.name}: a reclaimer that neither ages KVM nor evicts would spin without simulated time passing`);
+    throw new RangeError(
+      `${self.name}: a reclaimer that neither ages KVM nor evicts would spin without simulated time passing`,
+    );
   }
   let carryNs = 0;
   let walkPages = Math.round((1 - (cfg.initialPhase ?? 0)) * cfg.agingBatchPages);

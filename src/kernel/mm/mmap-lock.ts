@@ -70,7 +70,11 @@ export function mmap_read_unlock(mm: MmStruct, task: Process<any>, cpu: number):
 export function* mmap_write_lock(mm: MmStruct, task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
   yield mm.mmap_lock.down_write(task, cpu);
   if (mm.mmap_lock_writer !== null) {
-    throw new InvariantViolation("mmap_lock", mm.sim.now, `'${task.name}' got mmap_lock for write while '${mm.mmap_lock_writer.name}' holds it`);
+    throw new InvariantViolation(
+      "mmap_lock",
+      mm.sim.now,
+      `'${task.name}' got mmap_lock for write while '${mm.mmap_lock_writer.name}' holds it`,
+    );
   }
   mm.mmap_lock_writer = task;
   if (mm.options.spfMmapSeq) {
@@ -85,7 +89,11 @@ export function* mmap_write_lock(mm: MmStruct, task: Process<any>, cpu: number):
  */
 export function* mmap_write_unlock(mm: MmStruct, task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
   if (mm.mmap_lock_writer !== task) {
-    throw new InvariantViolation("mmap_lock", mm.sim.now, `'${task.name}' mmap_write_unlock without holding mmap_lock for write`);
+    throw new InvariantViolation(
+      "mmap_lock",
+      mm.sim.now,
+      `'${task.name}' mmap_write_unlock without holding mmap_lock for write`,
+    );
   }
   for (const vma of mm.changing) {
     vma.modifying = null;

@@ -86,7 +86,16 @@ export class MmuGatherTableFree {
   }
 
   tlb_gather_mmu(cpu: Cpu, mmOthers: Cpu[], onlineOthers: Cpu[]): MmuGather {
-    return { cpu, mmOthers, onlineOthers, batchNr: -1, batchUnhookNs: 0, pagesPending: 0, pagesUnhookNs: 0, needsFlush: false };
+    return {
+      cpu,
+      mmOthers,
+      onlineOthers,
+      batchNr: -1,
+      batchUnhookNs: 0,
+      pagesPending: 0,
+      pagesUnhookNs: 0,
+      needsFlush: false,
+    };
   }
 
   /** pte_free_tlb() -> tlb_remove_table(): one table, just unhooked by free_pgtables(). */

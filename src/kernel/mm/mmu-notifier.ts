@@ -17,9 +17,16 @@ import type { Process, Yielded } from "../../sim/process";
 import type { Simulation } from "../../sim/simulation";
 
 /** The callbacks a driver may register (members of struct mmu_notifier_ops; a NULL member is an op not listed). */
-export type NotifierOp = "invalidate_range_start" | "invalidate_range_end" | "invalidate_range" | "invalidate_page" | "invalidate_pages";
+export type NotifierOp =
+  "invalidate_range_start" | "invalidate_range_end" | "invalidate_range" | "invalidate_page" | "invalidate_pages";
 
-export const NOTIFIER_OPS: readonly NotifierOp[] = ["invalidate_range_start", "invalidate_range_end", "invalidate_range", "invalidate_page", "invalidate_pages"];
+export const NOTIFIER_OPS: readonly NotifierOp[] = [
+  "invalidate_range_start",
+  "invalidate_range_end",
+  "invalidate_range",
+  "invalidate_page",
+  "invalidate_pages",
+];
 
 /** What a callback body yields: delays, lock operations, events. */
 export type NotifierBody = Generator<Yielded, void, unknown>;

@@ -35,8 +35,14 @@ export class LruAddBatches {
     readonly options: LruAddOptions,
   ) {
     const nodes = topology.sockets;
-    this.lru_lock = Array.from({ length: nodes }, (_, n) => new QueuedSpinlock(sim, `node${n}.lru_lock`, { handoffNs: lineCosts.sameSocketNs }));
-    this.lockLines = Array.from({ length: nodes }, (_, n) => new CacheLine(sim, `node${n}.lru_lock`, topology, lineCosts));
+    this.lru_lock = Array.from(
+      { length: nodes },
+      (_, n) => new QueuedSpinlock(sim, `node${n}.lru_lock`, { handoffNs: lineCosts.sameSocketNs }),
+    );
+    this.lockLines = Array.from(
+      { length: nodes },
+      (_, n) => new CacheLine(sim, `node${n}.lru_lock`, topology, lineCosts),
+    );
     this.pending = new Int32Array(topology.cpus);
   }
 

@@ -73,8 +73,11 @@ export class TlbShootdown {
     this.ipisSent += targets.length;
     if (this.sim.trace) this.sim.record(self.name, what, `${targets.length} cpus`);
     const c = this.costs;
-    const waited = (yield smp_call_function_many(this.sim, targets, { latencyNs: c.ipiLatencyNs, perTargetNs: c.ipiPerTargetNs, handlerNs })) as number;
+    const waited = (yield smp_call_function_many(this.sim, targets, {
+      latencyNs: c.ipiLatencyNs,
+      perTargetNs: c.ipiPerTargetNs,
+      handlerNs,
+    })) as number;
     this.remoteWaitNs.record(waited);
   }
 }
-

@@ -74,7 +74,12 @@ export function vma_is_write_locked(mm: MmStruct, vma: VmAreaStruct): boolean {
 /**
  * vma_start_read(): true when the fault may proceed under the VMA lock. The caller is inside rcu_read_lock().
  */
-export function* vma_start_read(mm: MmStruct, vma: VmAreaStruct, task: Process<any>, cpu: number): Generator<Yielded, boolean, unknown> {
+export function* vma_start_read(
+  mm: MmStruct,
+  vma: VmAreaStruct,
+  task: Process<any>,
+  cpu: number,
+): Generator<Yielded, boolean, unknown> {
   // Lockless check before locking; a race may give a false "locked", which only costs a fallback.
   yield mm.lockSeqLine.read(cpu);
   if (vma_is_write_locked(mm, vma)) return false;
@@ -87,7 +92,11 @@ export function* vma_start_read(mm: MmStruct, vma: VmAreaStruct, task: Process<a
     return false;
   }
   if (vma.modifying !== null) {
-    throw new InvariantViolation(`vma lock ${vma.name}`, mm.sim.now, `'${task.name}' got the VMA read lock while '${vma.modifying.name}' is changing the VMA (a false "unlocked")`);
+    throw new InvariantViolation(
+      `vma lock ${vma.name}`,
+      mm.sim.now,
+      `'${task.name}' got the VMA read lock while '${vma.modifying.name}' is changing the VMA (a false "unlocked")`,
+    );
   }
   return true;
 }
@@ -101,9 +110,18 @@ export function vma_end_read(vma: VmAreaStruct, task: Process<any>, cpu: number)
  * vma_start_write(): the caller holds mmap_lock for write. Waits out the VMA's readers, marks it write-locked until
  * the next mmap_write_unlock(), and records that `task` now changes it.
  */
-export function* vma_start_write(mm: MmStruct, vma: VmAreaStruct, task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
+export function* vma_start_write(
+  mm: MmStruct,
+  vma: VmAreaStruct,
+  task: Process<any>,
+  cpu: number,
+): Generator<Yielded, void, unknown> {
   if (mm.mmap_lock_writer !== task) {
-    throw new InvariantViolation(`vma lock ${vma.name}`, mm.sim.now, `'${task.name}' called vma_start_write without holding mmap_lock for write`);
+    throw new InvariantViolation(
+      `vma lock ${vma.name}`,
+      mm.sim.now,
+      `'${task.name}' called vma_start_write without holding mmap_lock for write`,
+    );
   }
   if (!vma_is_write_locked(mm, vma)) {
     yield vma.vm_lock.down_write(task, cpu);
@@ -120,11 +138,19 @@ export function* vma_start_write(mm: MmStruct, vma: VmAreaStruct, task: Process<
  */
 export function vma_begin_change(mm: MmStruct, vma: VmAreaStruct, task: Process<any>): void {
   if (mm.mmap_lock_writer !== task) {
-    throw new InvariantViolation(`vma ${vma.name}`, mm.sim.now, `'${task.name}' changes the VMA without holding mmap_lock for write`);
+    throw new InvariantViolation(
+      `vma ${vma.name}`,
+      mm.sim.now,
+      `'${task.name}' changes the VMA without holding mmap_lock for write`,
+    );
   }
   if (vma.modifying === task) return;
   if (vma.vm_lock.readersInside > 0) {
-    throw new InvariantViolation(`vma lock ${vma.name}`, vma.sim.now, `'${task.name}' changes the VMA with ${vma.vm_lock.readersInside} fault(s) inside under its read lock`);
+    throw new InvariantViolation(
+      `vma lock ${vma.name}`,
+      vma.sim.now,
+      `'${task.name}' changes the VMA with ${vma.vm_lock.readersInside} fault(s) inside under its read lock`,
+    );
   }
   vma.modifying = task;
   vma.changes++;
@@ -138,7 +164,11 @@ export function vma_begin_change(mm: MmStruct, vma: VmAreaStruct, task: Process<
  */
 export function vma_end_write_all(mm: MmStruct, task: Process<any>, cpu: number): number {
   if (mm.mmap_lock_writer !== task) {
-    throw new InvariantViolation("mm_lock_seq", mm.sim.now, `'${task.name}' called vma_end_write_all without holding mmap_lock for write`);
+    throw new InvariantViolation(
+      "mm_lock_seq",
+      mm.sim.now,
+      `'${task.name}' called vma_end_write_all without holding mmap_lock for write`,
+    );
   }
   mm.mm_lock_seq++;
   if (mm.sim.trace) mm.sim.record(task.name, "vma_end_write_all", `mm_lock_seq=${mm.mm_lock_seq}`);

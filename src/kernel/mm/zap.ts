@@ -59,7 +59,7 @@ export type ZapBody = Generator<Yielded, void, unknown>;
 export function* zap_page_range_single(z: ZapContext, task: Process<any>, start: number, end: number): ZapBody {
   if (z.sim.trace) z.sim.record(task.name, "zap_begin", `[${start},${end})`);
   if (z.scheme === "range") yield* z.notifiers.invalidate_range_start(task, start, end);
-  for (let addr = start; addr < end; ) {
+  for (let addr = start; addr < end;) {
     const next = Math.min(end, (Math.floor(addr / PTRS_PER_PTE) + 1) * PTRS_PER_PTE);
     yield* zap_pte_range(z, task, addr, next);
     addr = next;
@@ -82,7 +82,7 @@ export function* zap_pte_range(z: ZapContext, task: Process<any>, addr: number, 
       const ptl = mm.pte_lockptr(addr);
       yield ptl.queued_spin_lock(task);
       holdStart = z.sim.now;
-      for (; addr < end; ) {
+      for (; addr < end;) {
         const a = addr++;
         if (mm.pte[a] === 0) continue;
         yield z.zapPteNs;

@@ -81,9 +81,12 @@ export class Rcu implements IrqListener {
     readonly options: RcuOptions,
   ) {
     const n = cpus.length;
-    if (qsStreams.length !== n) throw new RangeError(`rcu: need one quiescent-point stream per CPU (${n}), got ${qsStreams.length}`);
+    if (qsStreams.length !== n)
+      throw new RangeError(`rcu: need one quiescent-point stream per CPU (${n}), got ${qsStreams.length}`);
     if (options.qsIntervalNsByCpu && options.qsIntervalNsByCpu.length !== n) {
-      throw new RangeError(`rcu: qsIntervalNsByCpu needs one entry per CPU (${n}), got ${options.qsIntervalNsByCpu.length}`);
+      throw new RangeError(
+        `rcu: qsIntervalNsByCpu needs one entry per CPU (${n}), got ${options.qsIntervalNsByCpu.length}`,
+      );
     }
     this.nesting = new Int32Array(n);
     this.readerSinceNs = new Float64Array(n);
@@ -109,7 +112,8 @@ export class Rcu implements IrqListener {
   }
 
   rcu_read_unlock(cpu: number): void {
-    if (this.nesting[cpu] === 0) throw new InvariantViolation("rcu", this.sim.now, `rcu_read_unlock() on cpu${cpu} without a matching lock`);
+    if (this.nesting[cpu] === 0)
+      throw new InvariantViolation("rcu", this.sim.now, `rcu_read_unlock() on cpu${cpu} without a matching lock`);
     if (--this.nesting[cpu] === 0 && this.deferredQs[cpu]) {
       this.deferredQs[cpu] = 0;
       this.rcu_report_qs_rdp(cpu);
@@ -190,8 +194,10 @@ export class Rcu implements IrqListener {
     this.fqsScans++;
     if (idle) for (const c of idle) if (this.needsQs[c] && this.nesting[c] === 0) this.rcu_report_qs_rdp(c);
     const k = this.options.gpKthreadCpu;
-    if (k !== undefined && this.fqsScans >= 2 && this.gpInProgress && this.needsQs[k] && this.nesting[k] === 0) this.rcu_report_qs_rdp(k);
-    if (seq === this.gpSeq && this.gpInProgress) this.fqsHandle = this.sim.schedule(this.options.fqsIntervalNs, () => this.rcu_gp_fqs(seq));
+    if (k !== undefined && this.fqsScans >= 2 && this.gpInProgress && this.needsQs[k] && this.nesting[k] === 0)
+      this.rcu_report_qs_rdp(k);
+    if (seq === this.gpSeq && this.gpInProgress)
+      this.fqsHandle = this.sim.schedule(this.options.fqsIntervalNs, () => this.rcu_gp_fqs(seq));
   }
 
   private rcu_report_qs_rdp(cpu: number): void {

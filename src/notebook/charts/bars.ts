@@ -27,7 +27,11 @@ export function barChart(options: BarChartOptions): VegaLiteChart {
   const values = rowsOf(options.rows).map((r) => {
     const v = Number(r[options.value]);
     const ci = options.ci ? Number(r[options.ci]) : NaN;
-    const row: Record<string, unknown> = { c: String(r[options.category]), v, g: options.group ? String(r[options.group]) : "" };
+    const row: Record<string, unknown> = {
+      c: String(r[options.category]),
+      v,
+      g: options.group ? String(r[options.group]) : "",
+    };
     if (Number.isFinite(ci)) Object.assign(row, { lo: v - ci, hi: v + ci, ci });
     return row;
   });
@@ -55,10 +59,16 @@ export function barChart(options: BarChartOptions): VegaLiteChart {
     layers.push({
       transform: [{ filter: "isValid(datum.lo)" }],
       mark: { type: "errorbar", ticks: true },
-      encoding: { x, ...xOffset, y: { field: "lo", type: "quantitative", title: vTitle, scale: yScale }, y2: { field: "hi" } },
+      encoding: {
+        x,
+        ...xOffset,
+        y: { field: "lo", type: "quantitative", title: vTitle, scale: yScale },
+        y2: { field: "hi" },
+      },
     });
   }
   const caption =
-    options.caption ?? `${vTitle} per ${cTitle}${options.group ? ` and ${gTitle}` : ""}${options.ci ? ", with 95% CI error bars" : ""}`;
+    options.caption ??
+    `${vTitle} per ${cTitle}${options.group ? ` and ${gTitle}` : ""}${options.ci ? ", with 95% CI error bars" : ""}`;
   return { kind: "vega-lite", spec: { ...baseSpec(options), data: { values }, layer: layers }, caption };
 }

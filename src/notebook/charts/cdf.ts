@@ -1,6 +1,17 @@
 /** CDF chart: the distribution of one or more series, as step lines with a legend. */
 import type { VegaLiteChart } from "../chart";
-import { baseSpec, droppedNote, LOG_SCALE, NUMBER_FORMAT, referenceLayer, SERIES_FIELD, seriesColor, type AxisOptions, type ChartOptions, type ReferencePoints } from "./common";
+import {
+  baseSpec,
+  droppedNote,
+  LOG_SCALE,
+  NUMBER_FORMAT,
+  referenceLayer,
+  SERIES_FIELD,
+  seriesColor,
+  type AxisOptions,
+  type ChartOptions,
+  type ReferencePoints,
+} from "./common";
 
 export interface CdfPoint {
   /** The value (x). */

@@ -2,7 +2,8 @@
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "../vega-render";
 
 /** Rows as plain objects: a ResultSet (its `rows`), or any array of records. */
-export type RowSource = ReadonlyArray<Record<string, unknown>> | { readonly rows: ReadonlyArray<Record<string, unknown>> };
+export type RowSource =
+  ReadonlyArray<Record<string, unknown>> | { readonly rows: ReadonlyArray<Record<string, unknown>> };
 
 export function rowsOf(source: RowSource): ReadonlyArray<Record<string, unknown>> {
   return Array.isArray(source) ? source : (source as { rows: ReadonlyArray<Record<string, unknown>> }).rows;
@@ -52,7 +53,11 @@ export function baseSpec(options: ChartOptions): VegaLiteSpec {
   if (options.title) spec.title = options.title;
   spec.width = options.width ?? 560;
   spec.height = options.height ?? 320;
-  spec.config = { font: "Helvetica, Arial, sans-serif", legend: { orient: "right", symbolOpacity: 1 }, view: { stroke: "#ddd" } };
+  spec.config = {
+    font: "Helvetica, Arial, sans-serif",
+    legend: { orient: "right", symbolOpacity: 1 },
+    view: { stroke: "#ddd" },
+  };
   return spec;
 }
 
@@ -72,7 +77,14 @@ export function seriesColor(names: ReadonlyArray<string>, ref: ReferencePoints |
 /** A log scale ends at the data (a "nice" one would run on to the next power of ten). */
 export const LOG_SCALE = { type: "log", nice: false } as const;
 
-export function referenceLayer(ref: ReferencePoints, xTitle: string, yTitle: string, xLog: boolean, yLog: boolean, color: Record<string, unknown>): VegaLiteSpec {
+export function referenceLayer(
+  ref: ReferencePoints,
+  xTitle: string,
+  yTitle: string,
+  xLog: boolean,
+  yLog: boolean,
+  color: Record<string, unknown>,
+): VegaLiteSpec {
   const label = ref.label ?? "published";
   const values = ref.points
     .filter((p) => (!xLog || p.x > 0) && (!yLog || p.y > 0))

@@ -28,7 +28,9 @@ export function heatmapChart(options: HeatmapOptions): VegaLiteChart {
   const yTitle = options.yLabel ?? options.y;
   const vTitle = options.valueLabel ?? options.value;
   const scale: Record<string, unknown> =
-    options.divergingAt !== undefined ? { scheme: "redblue", domainMid: options.divergingAt, reverse: true } : { scheme: "viridis" };
+    options.divergingAt !== undefined
+      ? { scheme: "redblue", domainMid: options.divergingAt, reverse: true }
+      : { scheme: "viridis" };
   if (options.logColor) scale.type = "log";
   const xEnc = { field: "x", type: "ordinal", title: xTitle, sort: "ascending" };
   const yEnc = { field: "y", type: "ordinal", title: yTitle, sort: "descending" };

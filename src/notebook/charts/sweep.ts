@@ -106,13 +106,23 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
     layers.push({
       transform: [withCi],
       mark: { type: "area", opacity: 0.2 },
-      encoding: { x: xEnc, y: { field: "lo", type: "quantitative", title: yTitle, scale: yScale }, y2: { field: "hi" }, color },
+      encoding: {
+        x: xEnc,
+        y: { field: "lo", type: "quantitative", title: yTitle, scale: yScale },
+        y2: { field: "hi" },
+        color,
+      },
     });
   } else {
     layers.push({
       transform: [withCi],
       mark: { type: "errorbar", ticks: true },
-      encoding: { x: xEnc, y: { field: "lo", type: "quantitative", title: yTitle, scale: yScale }, y2: { field: "hi" }, color },
+      encoding: {
+        x: xEnc,
+        y: { field: "lo", type: "quantitative", title: yTitle, scale: yScale },
+        y2: { field: "hi" },
+        color,
+      },
     });
   }
   const yEnc = { field: "y", type: "quantitative", title: yTitle, scale: yScale };

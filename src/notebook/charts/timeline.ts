@@ -39,7 +39,10 @@ function naturalCompare(a: string, b: string): number {
 
 export function timelineChart(options: TimelineOptions): PlotlyChart {
   const ivs = options.intervals;
-  if (ivs.length === 0) throw new RangeError("timelineChart: no intervals; was the run traced ({trace: true}) and are the span names right?");
+  if (ivs.length === 0)
+    throw new RangeError(
+      "timelineChart: no intervals; was the run traced ({trace: true}) and are the span names right?",
+    );
   const unit = options.timeUnit ?? "ns";
   const scale = UNIT_NS[unit];
   const actors = [...new Set(ivs.map((i) => i.who))].sort(naturalCompare);
@@ -74,16 +77,30 @@ export function timelineChart(options: TimelineOptions): PlotlyChart {
     hovermode: "closest",
   };
   if (options.title) layout.title = { text: options.title };
-  const fallbackValues = ivs.map((i) => ({ who: i.who, state: label(i.state), start: round(i.start), end: round(i.end) }));
+  const fallbackValues = ivs.map((i) => ({
+    who: i.who,
+    state: label(i.state),
+    start: round(i.start),
+    end: round(i.end),
+  }));
   const fallback = {
-    ...baseSpec({ ...options, width: options.width ?? 640, height: options.height ?? Math.max(120, 22 * actors.length) }),
+    ...baseSpec({
+      ...options,
+      width: options.width ?? 640,
+      height: options.height ?? Math.max(120, 22 * actors.length),
+    }),
     data: { values: fallbackValues },
     mark: { type: "bar" },
     encoding: {
       y: { field: "who", type: "nominal", title: null, sort: actors },
       x: { field: "start", type: "quantitative", title: `simulated time (${unit})` },
       x2: { field: "end" },
-      color: { field: "state", type: "nominal", title: null, scale: { domain: states.map(label), range: states.map(color) } },
+      color: {
+        field: "state",
+        type: "nominal",
+        title: null,
+        scale: { domain: states.map(label), range: states.map(color) },
+      },
     },
   };
   const t0 = Math.min(...ivs.map((i) => i.start));

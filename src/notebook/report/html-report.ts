@@ -24,7 +24,9 @@ class ReportBuilder {
 
   chartFigure(kind: "vega" | "plotly", json: unknown, svg: string | undefined, caption: string): string {
     const id = `mmsim-chart-${this.specs.length}`;
-    this.specs.push(`<script type="application/json" id="${id}">${scriptSafe(JSON.stringify(json).replace(/</g, "\\u003c"))}</script>`);
+    this.specs.push(
+      `<script type="application/json" id="${id}">${scriptSafe(JSON.stringify(json).replace(/</g, "\\u003c"))}</script>`,
+    );
     if (kind === "vega") ["vega", "vegaLite", "vegaEmbed"].forEach((l) => this.needs.add(l as Library));
     else this.needs.add("plotly");
     const fallback = svg
@@ -48,7 +50,10 @@ class ReportBuilder {
   }
 
   data(data: Record<string, unknown>): string {
-    const text = (mime: string) => (typeof data[mime] === "string" || Array.isArray(data[mime]) ? joinText(data[mime] as string | string[]) : undefined);
+    const text = (mime: string) =>
+      typeof data[mime] === "string" || Array.isArray(data[mime])
+        ? joinText(data[mime] as string | string[])
+        : undefined;
     const caption = text("text/plain") ?? "";
     const svg = text(SVG_MIME);
     const vega = VEGA_MIMES.find((m) => data[m] !== undefined);
@@ -58,10 +63,12 @@ class ReportBuilder {
     if (html !== undefined) return `<div class="mmsim-html">${html}</div>`;
     const md = text("text/markdown");
     if (md !== undefined) return `<div class="mmsim-markdown">${renderMarkdown(md)}</div>`;
-    if (svg !== undefined) return `<img class="mmsim-svg" alt="${escapeHtml(caption)}" src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`;
+    if (svg !== undefined)
+      return `<img class="mmsim-svg" alt="${escapeHtml(caption)}" src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`;
     for (const mime of ["image/png", "image/jpeg", "image/gif"]) {
       const b64 = text(mime);
-      if (b64 !== undefined) return `<img alt="${escapeHtml(caption)}" src="data:${mime};base64,${b64.replace(/\s/g, "")}">`;
+      if (b64 !== undefined)
+        return `<img alt="${escapeHtml(caption)}" src="data:${mime};base64,${b64.replace(/\s/g, "")}">`;
     }
     return caption ? `<pre class="mmsim-text">${escapeHtml(stripAnsi(caption))}</pre>` : "";
   }
@@ -71,7 +78,11 @@ class ReportBuilder {
     if (cell.cell_type === "markdown") return `<section class="mmsim-md-cell">${renderMarkdown(source)}</section>`;
     if (cell.cell_type !== "code") return "";
     const isParams = hasTag(cell, PARAMETERS_TAG) || hasTag(cell, INJECTED_TAG);
-    const label = hasTag(cell, INJECTED_TAG) ? "injected parameters" : isParams ? "parameters" : `code [${cell.execution_count ?? index}]`;
+    const label = hasTag(cell, INJECTED_TAG)
+      ? "injected parameters"
+      : isParams
+        ? "parameters"
+        : `code [${cell.execution_count ?? index}]`;
     const outputs = (cell.outputs ?? []).map((o) => this.output(o)).join("\n");
     const code = source.trim()
       ? `<details class="mmsim-code"${isParams ? " open" : ""}><summary>${escapeHtml(label)}</summary><pre><code>${escapeHtml(source)}</code></pre></details>`

@@ -25,12 +25,18 @@ export function indexHtml(statuses: ReadonlyArray<NotebookStatus>, version: stri
     .map((s) => {
       const g = s.lastGood;
       const link = s.report && g ? `<a href="${escapeHtml(s.report)}">${escapeHtml(s.title)}</a>` : escapeHtml(s.title);
-      const params = g ? Object.entries(g.parameters).map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(formatValue(v))}`).join("<br>") : "";
+      const params = g
+        ? Object.entries(g.parameters)
+            .map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(formatValue(v))}`)
+            .join("<br>")
+        : "";
       const status =
         s.status === "ok"
           ? `<span class="mmsim-status-ok">ok</span>`
           : `<span class="mmsim-status-failed">failed</span> <small>${escapeHtml(s.date)}</small><pre class="mmsim-error">${escapeHtml(s.error ?? "")}</pre>` +
-            (g ? `<small>showing the last good report, from ${escapeHtml(g.date)}</small>` : "<small>no report yet</small>");
+            (g
+              ? `<small>showing the last good report, from ${escapeHtml(g.date)}</small>`
+              : "<small>no report yet</small>");
       return (
         `<tr data-notebook="${escapeHtml(s.file)}" data-status="${s.status}"><td>${link}<br><small>${escapeHtml(s.file)}</small></td><td>${status}</td>` +
         `<td><small>${params}</small></td><td>${g ? escapeHtml(describeSeeds(g.parameters) || "-") : ""}</td>` +

@@ -15,26 +15,55 @@ test("rows echo agingLock, lockKind, vcpus and reclaimers and carry every observ
   const rs = await runExperiment(mmuLockAging, { ...small, agingLock: ["write", "read"] }, { seeds: 2, workers: 1 });
   const cols = rs.columns;
   for (const c of ["agingLock", "lockKind", "vcpus", "reclaimers"]) assert.ok(cols.includes(c), c);
-  for (const o of ["writerWaitP50Ns", "writerWaitP99Ns", "writerWaitMaxNs", "evictedPagesPerSec", "agingPassMs", "faultLatencyP99Ns", "spinCpuFraction", "agingNsPerPage", "vcpuTimeLostFraction"]) {
+  for (const o of [
+    "writerWaitP50Ns",
+    "writerWaitP99Ns",
+    "writerWaitMaxNs",
+    "evictedPagesPerSec",
+    "agingPassMs",
+    "faultLatencyP99Ns",
+    "spinCpuFraction",
+    "agingNsPerPage",
+    "vcpuTimeLostFraction",
+  ]) {
     assert.ok(cols.includes(o) && cols.includes(`${o}Ci95`), o);
   }
   assert.equal(rs.rows.length, 2);
 });
 
 test("bad input fails naming the parameter", async () => {
-  await assert.rejects(runExperiment(mmuLockAging, { reclaimer: 3 }), (e: unknown) => e instanceof ParamError && /unknown parameter 'reclaimer' \(did you mean 'reclaimers'\?\)/.test(e.message));
-  await assert.rejects(runExperiment(mmuLockAging, { vcpus: 0 }), (e: unknown) => e instanceof ParamError && e.param === "vcpus" && /out of range/.test(e.message));
+  await assert.rejects(
+    runExperiment(mmuLockAging, { reclaimer: 3 }),
+    (e: unknown) =>
+      e instanceof ParamError && /unknown parameter 'reclaimer' \(did you mean 'reclaimers'\?\)/.test(e.message),
+  );
+  await assert.rejects(
+    runExperiment(mmuLockAging, { vcpus: 0 }),
+    (e: unknown) => e instanceof ParamError && e.param === "vcpus" && /out of range/.test(e.message),
+  );
   await assert.rejects(runExperiment(mmuLockAging, { vcpus: 2.5 }), /parameter 'vcpus': expected an integer, got 2.5/);
-  await assert.rejects(runExperiment(mmuLockAging, { faultHoldNs: "long" }), /parameter 'faultHoldNs': expected a number, got "long"/);
-  await assert.rejects(runExperiment(mmuLockAging, { agingLock: "rcu" }), /parameter 'agingLock': 'rcu' is not a choice; allowed: one of 'write', 'read', 'lockless', 'faults-only'/);
-  await assert.rejects(runExperiment(mmuLockAging, { lockKind: "mutex" }), (e: unknown) => e instanceof ParamError && e.param === "lockKind");
+  await assert.rejects(
+    runExperiment(mmuLockAging, { faultHoldNs: "long" }),
+    /parameter 'faultHoldNs': expected a number, got "long"/,
+  );
+  await assert.rejects(
+    runExperiment(mmuLockAging, { agingLock: "rcu" }),
+    /parameter 'agingLock': 'rcu' is not a choice; allowed: one of 'write', 'read', 'lockless', 'faults-only'/,
+  );
+  await assert.rejects(
+    runExperiment(mmuLockAging, { lockKind: "mutex" }),
+    (e: unknown) => e instanceof ParamError && e.param === "lockKind",
+  );
 });
 
 test("same parameters and seed give identical values, inline or on workers", async () => {
   const input = { ...small, agingLock: ["read", "lockless"] as Array<"read" | "lockless">, reclaimers: [0, 3] };
   const inline = await runExperiment(mmuLockAging, input, { seeds: 2, workers: 1 });
   const pooled = await runExperiment(mmuLockAging, input, { seeds: 2, workers: 2 });
-  assert.deepEqual(pooled.replications.map((r) => r.values), inline.replications.map((r) => r.values));
+  assert.deepEqual(
+    pooled.replications.map((r) => r.values),
+    inline.replications.map((r) => r.values),
+  );
   const p = { ...defaults(mmuLockAging.params), ...small };
   assert.deepEqual(mmuLockAging.scenario(p, 7, {}).values, mmuLockAging.scenario(p, 7, {}).values);
   assert.notDeepEqual(mmuLockAging.scenario(p, 7, {}).values, mmuLockAging.scenario(p, 8, {}).values);
@@ -56,7 +85,12 @@ test("common random numbers: variants that leave the vCPUs alone see the very sa
 });
 
 test("agingNsPerPage is scale-free: the modelled memory changes agingPassMs, not the per-page cost", () => {
-  const p = { ...defaults(mmuLockAging.params), ...small, workload: "access-tracking" as const, agingLock: "lockless" as const };
+  const p = {
+    ...defaults(mmuLockAging.params),
+    ...small,
+    workload: "access-tracking" as const,
+    agingLock: "lockless" as const,
+  };
   const a = mmuLockAging.scenario({ ...p, pagesPerVcpu: 256 }, 1, {}).values;
   const b = mmuLockAging.scenario({ ...p, pagesPerVcpu: 1024 }, 1, {}).values;
   assert.equal(a.agingNsPerPage, 30);
@@ -82,7 +116,13 @@ test("chart detail is structured-cloneable", () => {
 });
 
 test("split workload: kswapd evicts without walking, the direct reclaimers only age", () => {
-  const p = { ...defaults(mmuLockAging.params), ...small, workload: "split" as const, agingLock: "read" as const, reclaimers: 2 };
+  const p = {
+    ...defaults(mmuLockAging.params),
+    ...small,
+    workload: "split" as const,
+    agingLock: "read" as const,
+    reclaimers: 2,
+  };
   const r = runMmuLockModel({ ...p, warmupMs: 0, durationMs: 0.2 }, 1, { trace: true });
   const lines = r.sim.trace!.lines((e) => e.what === "ask");
   assert.ok(lines.some((l) => / kswapd0 ask unmap$/.test(l)));

@@ -18,7 +18,8 @@ test("the lock timeline pairs asks, holds and releases per task and site, clippe
   assert.ok(t.intervals.some((i) => i.site === "unmap" && i.side === "write"));
   // Holds of one task never overlap: a task holds mmu_lock once at a time.
   const byWho = new Map<string, Array<[number, number]>>();
-  for (const i of t.intervals.filter((x) => x.state === "hold")) byWho.set(i.who, [...(byWho.get(i.who) ?? []), [i.startNs, i.endNs]]);
+  for (const i of t.intervals.filter((x) => x.state === "hold"))
+    byWho.set(i.who, [...(byWho.get(i.who) ?? []), [i.startNs, i.endNs]]);
   for (const spans of byWho.values()) {
     spans.sort((a, b) => a[0] - b[0]);
     for (let k = 1; k < spans.length; k++) assert.ok(spans[k][0] >= spans[k - 1][1]);
@@ -28,8 +29,20 @@ test("the lock timeline pairs asks, holds and releases per task and site, clippe
 });
 
 test("data/published/mmu-lock-aging.csv holds the anchors the claims and charts compare against, each with a source", () => {
-  const text = fs.readFileSync(path.join(__dirname, "../../../../data/published/mmu-lock-aging.csv"), "utf8").trim().split("\n");
-  assert.deepEqual(text[0].split(","), ["quantity", "value", "unit", "conditions", "source", "arch", "agingLock", "vcpus"]);
+  const text = fs
+    .readFileSync(path.join(__dirname, "../../../../data/published/mmu-lock-aging.csv"), "utf8")
+    .trim()
+    .split("\n");
+  assert.deepEqual(text[0].split(","), [
+    "quantity",
+    "value",
+    "unit",
+    "conditions",
+    "source",
+    "arch",
+    "agingLock",
+    "vcpus",
+  ]);
   const rows = text.slice(1);
   assert.ok(rows.length >= 20);
   for (const r of rows) assert.match(r, /<[^>]+@[^>]+>|Oliver Upton/, r);
@@ -39,7 +52,9 @@ test("data/published/mmu-lock-aging.csv holds the anchors the claims and charts 
 
 test("the published CSV parses, and the pass arithmetic reproduces the derived per-page costs", async () => {
   const { parsePublished, passMsAt } = await import("../../../src/experiments/mmu-lock-aging/published");
-  const rows = parsePublished(fs.readFileSync(path.join(__dirname, "../../../../data/published/mmu-lock-aging.csv"), "utf8"));
+  const rows = parsePublished(
+    fs.readFileSync(path.join(__dirname, "../../../../data/published/mmu-lock-aging.csv"), "utf8"),
+  );
   const pass = rows.find((r) => r.quantity === "agingPassS" && r.arch === "arm64" && r.agingLock === "write")!;
   const perPage = rows.find((r) => r.quantity === "agingNsPerPage" && r.arch === "arm64" && r.agingLock === "write")!;
   assert.equal(pass.vcpus, 32);

@@ -18,7 +18,14 @@ test("the per-section model equals the PTE-by-PTE event model (times, callouts, 
       for (const mappingMiB of [1, 5]) {
         for (const gatherBatchPages of [9698, 700]) {
           for (const invalidateRangeCallback of [false, true]) {
-            const p: NotifierCostParams = { ...base, scheme, device, mappingMiB, gatherBatchPages, invalidateRangeCallback };
+            const p: NotifierCostParams = {
+              ...base,
+              scheme,
+              device,
+              mappingMiB,
+              gatherBatchPages,
+              invalidateRangeCallback,
+            };
             const scaled = runNotifierCost(p);
             const stepped = runNotifierCost(p, { perPte: true });
             const what = JSON.stringify({ scheme, device, mappingMiB, gatherBatchPages, invalidateRangeCallback });
@@ -39,7 +46,8 @@ test("the per-section model equals the PTE-by-PTE event model (times, callouts, 
 });
 
 test("the arithmetic of the mechanisms file: 4 GiB per page is 1,048,576 GRU invalidates of 3 us; per-PT and range", () => {
-  const gru = (scheme: NotifierCostParams["scheme"]) => runNotifierCost({ ...base, device: "gru", scheme, mappingMiB: 4096 });
+  const gru = (scheme: NotifierCostParams["scheme"]) =>
+    runNotifierCost({ ...base, device: "gru", scheme, mappingMiB: 4096 });
   const perPage = gru("per-page");
   assert.equal(perPage.callouts, 1_048_576);
   assert.equal(perPage.calloutNs, 1_048_576 * 3000); // 3.1 s
@@ -54,7 +62,14 @@ test("the arithmetic of the mechanisms file: 4 GiB per page is 1,048,576 GRU inv
 });
 
 test("KVM callouts cost f + c x pages; range_end costs f", () => {
-  const r = runNotifierCost({ ...base, device: "kvm", scheme: "range", mappingMiB: 4, kvmCalloutUs: 2, kvmPerPageNs: 10 });
+  const r = runNotifierCost({
+    ...base,
+    device: "kvm",
+    scheme: "range",
+    mappingMiB: 4,
+    kvmCalloutUs: 2,
+    kvmPerPageNs: 10,
+  });
   assert.equal(r.calloutNs, 2000 + 1024 * 10 + 2000);
 });
 
@@ -63,27 +78,51 @@ test("results are deterministic and identical across worker counts", async () =>
   const one = await runExperiment(notifierCost, input, { seeds: 2, workers: 1 });
   const two = await runExperiment(notifierCost, input, { seeds: 2, workers: 2 });
   assert.deepEqual(two.toJSON(), one.toJSON());
-  assert.deepEqual(one.samples("teardownMs", { scheme: "range", mappingMiB: 64 }), [one.rows[3].teardownMs, one.rows[3].teardownMs]);
+  assert.deepEqual(one.samples("teardownMs", { scheme: "range", mappingMiB: 64 }), [
+    one.rows[3].teardownMs,
+    one.rows[3].teardownMs,
+  ]);
 });
 
 test("rows carry the issue's columns in order", async () => {
   const rs = await runExperiment(notifierCost, { mappingMiB: 4 }, { seeds: 1, workers: 1 });
   const cols = rs.columns;
-  for (const c of ["scheme", "device", "mappingMiB", "callouts", "teardownMs", "ptlHoldP99Us"]) assert.ok(cols.includes(c), c);
+  for (const c of ["scheme", "device", "mappingMiB", "callouts", "teardownMs", "ptlHoldP99Us"])
+    assert.ok(cols.includes(c), c);
   assert.ok(cols.indexOf("mappingMiB") < cols.indexOf("callouts"));
 });
 
 test("bad input is rejected naming the parameter", async () => {
-  await assert.rejects(runExperiment(notifierCost, { mappingMib: 4 }), (e: unknown) => e instanceof ParamError && /unknown parameter 'mappingMib' \(did you mean 'mappingMiB'\?\)/.test(e.message));
-  await assert.rejects(runExperiment(notifierCost, { scheme: "per-vma" }), (e: unknown) => e instanceof ParamError && /parameter 'scheme': 'per-vma' is not a choice/.test(e.message));
+  await assert.rejects(
+    runExperiment(notifierCost, { mappingMib: 4 }),
+    (e: unknown) =>
+      e instanceof ParamError && /unknown parameter 'mappingMib' \(did you mean 'mappingMiB'\?\)/.test(e.message),
+  );
+  await assert.rejects(
+    runExperiment(notifierCost, { scheme: "per-vma" }),
+    (e: unknown) => e instanceof ParamError && /parameter 'scheme': 'per-vma' is not a choice/.test(e.message),
+  );
   await assert.rejects(runExperiment(notifierCost, { mappingMiB: 0 }), /parameter 'mappingMiB': 0 is out of range/);
-  await assert.rejects(runExperiment(notifierCost, { mappingMiB: 1.5 }), /parameter 'mappingMiB': expected an integer, got 1.5/);
-  await assert.rejects(runExperiment(notifierCost, { kvmCalloutUs: "slow" }), /parameter 'kvmCalloutUs': expected a number, got "slow"/);
-  await assert.rejects(runExperiment(notifierCost, { invalidateRangeCallback: "maybe" }), /parameter 'invalidateRangeCallback': expected true or false/);
+  await assert.rejects(
+    runExperiment(notifierCost, { mappingMiB: 1.5 }),
+    /parameter 'mappingMiB': expected an integer, got 1.5/,
+  );
+  await assert.rejects(
+    runExperiment(notifierCost, { kvmCalloutUs: "slow" }),
+    /parameter 'kvmCalloutUs': expected a number, got "slow"/,
+  );
+  await assert.rejects(
+    runExperiment(notifierCost, { invalidateRangeCallback: "maybe" }),
+    /parameter 'invalidateRangeCallback': expected true or false/,
+  );
 });
 
 test("detail carries a structured-cloneable PT-lock hold CDF", async () => {
-  const rs = await runExperiment(notifierCost, { scheme: "per-page", mappingMiB: 4 }, { seeds: 1, workers: 1, detail: true });
+  const rs = await runExperiment(
+    notifierCost,
+    { scheme: "per-page", mappingMiB: 4 },
+    { seeds: 1, workers: 1, detail: true },
+  );
   const d = rs.details({ scheme: "per-page" })[0] as { ptlHoldCdfUs: Array<{ value: number; fraction: number }> };
   assert.equal(d.ptlHoldCdfUs.at(-1)!.fraction, 1);
   assert.deepEqual(structuredClone(d), d);

@@ -12,25 +12,41 @@ testClaims(notifierRace, { seeds: 5 });
 
 const base = defaults(notifierRaceParams);
 /** Short, busy runs: many zaps, many faults. */
-const busy: NotifierRaceParams = { ...base, bufferMiB: 40, durationMs: 20, zapRatePerSec: 1000, faultRatePerSec: 200_000, strict: true };
+const busy: NotifierRaceParams = {
+  ...base,
+  bufferMiB: 40,
+  durationMs: 20,
+  zapRatePerSec: 1000,
+  faultRatePerSec: 200_000,
+  strict: true,
+};
 
 test("strict mode: the protocols that must never leave a stale translation leave none on 20 seeds of busy runs", () => {
   for (const protocol of [...SAFE_PROTOCOLS]) {
     for (let seed = 1; seed <= 20; seed++) {
       const r = runNotifierRace({ ...busy, protocol }, 5000 + seed);
       assert.equal(r.staleTranslations, 0);
-      assert.ok(r.zaps >= 3 && r.stats.faults > 1000, `${protocol} seed ${seed}: ${r.zaps} zaps, ${r.stats.faults} faults`);
+      assert.ok(
+        r.zaps >= 3 && r.stats.faults > 1000,
+        `${protocol} seed ${seed}: ${r.zaps} zaps, ${r.stats.faults} faults`,
+      );
     }
   }
   // KVM's sequence check does not rely on the device dropping fills in flight.
-  assert.equal(runNotifierRace({ ...busy, protocol: "kvm-seq-retry", fillDrainOnFlush: false }, 1).staleTranslations, 0);
+  assert.equal(
+    runNotifierRace({ ...busy, protocol: "kvm-seq-retry", fillDrainOnFlush: false }, 1).staleTranslations,
+    0,
+  );
 });
 
 test("strict mode catches a hold-off that does not cover fills in flight (start-end-block without drainOnFlush)", () => {
   const p: NotifierRaceParams = { ...busy, protocol: "start-end-block", fillDrainOnFlush: false, walkToInsertNs: 5000 };
-  assert.throws(() => {
-    for (let seed = 1; seed <= 20; seed++) runNotifierRace(p, seed);
-  }, (e: unknown) => e instanceof InvariantViolation && /mm secondary MMU/.test(e.message) && /gru tlb/.test(e.message));
+  assert.throws(
+    () => {
+      for (let seed = 1; seed <= 20; seed++) runNotifierRace(p, seed);
+    },
+    (e: unknown) => e instanceof InvariantViolation && /mm secondary MMU/.test(e.message) && /gru tlb/.test(e.message),
+  );
   // Without strict, the same runs count them.
   const counted = runNotifierRace({ ...p, strict: false }, 1);
   assert.ok(counted.staleTranslations > 0);
@@ -50,29 +66,58 @@ test("same seed, same numbers; protocols share the device's fault arrivals (comm
   assert.deepEqual(two.toJSON(), one.toJSON());
   const faults = RACE_PROTOCOLS.map((protocol) => one.samples("deviceFaults", { protocol }));
   for (const f of faults) assert.deepEqual(f, faults[0]);
-  assert.notDeepEqual(one.samples("deviceFaults", { protocol: "flush-at-start" })[0], one.samples("deviceFaults", { protocol: "flush-at-start" })[1]);
+  assert.notDeepEqual(
+    one.samples("deviceFaults", { protocol: "flush-at-start" })[0],
+    one.samples("deviceFaults", { protocol: "flush-at-start" })[1],
+  );
 });
 
 test("the issue's columns, and detail with a latency CDF", async () => {
   const rs = await runExperiment(notifierRace, { durationMs: 10 }, { seeds: 1, workers: 1, detail: true });
   const cols = rs.columns;
-  for (const c of ["protocol", "faultRatePerSec", "staleTranslations", "faultRetries", "deviceFaultLatencyP99Us"]) assert.ok(cols.includes(c), c);
+  for (const c of ["protocol", "faultRatePerSec", "staleTranslations", "faultRetries", "deviceFaultLatencyP99Us"])
+    assert.ok(cols.includes(c), c);
   const d = rs.details({})[0] as { latencyCdfUs: Array<{ fraction: number }> };
   assert.equal(d.latencyCdfUs.at(-1)!.fraction, 1);
   assert.deepEqual(structuredClone(d), d);
 });
 
 test("bad input is rejected naming the parameter", async () => {
-  await assert.rejects(runExperiment(notifierRace, { protocl: "kvm-seq-retry" }), (e: unknown) => e instanceof ParamError && /unknown parameter 'protocl' \(did you mean 'protocol'\?\)/.test(e.message));
-  await assert.rejects(runExperiment(notifierRace, { protocol: "pin-pages" }), /parameter 'protocol': 'pin-pages' is not a choice/);
-  await assert.rejects(runExperiment(notifierRace, { faultRatePerSec: 0 }), /parameter 'faultRatePerSec': 0 is out of range/);
-  await assert.rejects(runExperiment(notifierRace, { tlbEntries: 10.5 }), /parameter 'tlbEntries': expected an integer/);
-  assert.throws(() => runNotifierRace({ ...base, fillUs: 0.5, walkToInsertNs: 1000 }, 1), (e: unknown) => e instanceof ParamError && e.param === "walkToInsertNs");
+  await assert.rejects(
+    runExperiment(notifierRace, { protocl: "kvm-seq-retry" }),
+    (e: unknown) =>
+      e instanceof ParamError && /unknown parameter 'protocl' \(did you mean 'protocol'\?\)/.test(e.message),
+  );
+  await assert.rejects(
+    runExperiment(notifierRace, { protocol: "pin-pages" }),
+    /parameter 'protocol': 'pin-pages' is not a choice/,
+  );
+  await assert.rejects(
+    runExperiment(notifierRace, { faultRatePerSec: 0 }),
+    /parameter 'faultRatePerSec': 0 is out of range/,
+  );
+  await assert.rejects(
+    runExperiment(notifierRace, { tlbEntries: 10.5 }),
+    /parameter 'tlbEntries': expected an integer/,
+  );
+  assert.throws(
+    () => runNotifierRace({ ...base, fillUs: 0.5, walkToInsertNs: 1000 }, 1),
+    (e: unknown) => e instanceof ParamError && e.param === "walkToInsertNs",
+  );
 });
 
 test("the race timeline: the first zap's PT-lock holds and notifier calls, faults from miss to insert, stale marks", async () => {
   const { raceTimeline } = await import("../../../src/experiments/notifier-race/timeline");
-  const small = { ...base, bufferMiB: 1, gatherBatchPages: 100, faultRatePerSec: 2e6, zapRatePerSec: 1000, fillUs: 5, walkToInsertNs: 2000, durationMs: 3 };
+  const small = {
+    ...base,
+    bufferMiB: 1,
+    gatherBatchPages: 100,
+    faultRatePerSec: 2e6,
+    zapRatePerSec: 1000,
+    fillUs: 5,
+    walkToInsertNs: 2000,
+    durationMs: 3,
+  };
   const leaky = raceTimeline({ ...small, protocol: "flush-at-start" }, 1);
   const zap = leaky.spans.find((s) => s.state === "zap")!;
   assert.equal(leaky.spans.filter((s) => s.state === "ptl held").length, 3); // 256 PTEs in holds of 100, 100, 56

@@ -6,7 +6,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { measureSynchronizeRcu, GRACE_PERIOD_PROFILE_SPECS } from "../../../src/experiments/pt-free/grace-period-profiles";
+import {
+  measureSynchronizeRcu,
+  GRACE_PERIOD_PROFILE_SPECS,
+} from "../../../src/experiments/pt-free/grace-period-profiles";
 import { RandomStreams } from "../../../src/sim/random";
 
 const SAMPLES = 1000;
@@ -17,7 +20,10 @@ test("idle profile: mean within 5% of the published 9.75 ms, min about 6 ms, pub
   const meanMs = h.mean / 1e6;
   assert.ok(Math.abs(meanMs - pub.valueMs) <= 0.05 * pub.valueMs, `mean ${meanMs} ms vs ${pub.valueMs}`);
   assert.ok(h.min / 1e6 >= 6 && h.min / 1e6 <= 6.5, `min ${h.min / 1e6} ms`);
-  assert.ok(h.quantile(0.95) / 1e6 <= pub.maxMs && pub.maxMs <= h.max / 1e6, `p95 ${h.quantile(0.95) / 1e6}, max ${h.max / 1e6} vs ${pub.maxMs}`);
+  assert.ok(
+    h.quantile(0.95) / 1e6 <= pub.maxMs && pub.maxMs <= h.max / 1e6,
+    `p95 ${h.quantile(0.95) / 1e6}, max ${h.max / 1e6} vs ${pub.maxMs}`,
+  );
 });
 
 test("busy profile: median within 5% of the published 37 ms, published max 64 ms in our tail", () => {
@@ -25,5 +31,8 @@ test("busy profile: median within 5% of the published 37 ms, published max 64 ms
   const h = measureSynchronizeRcu("busy", new RandomStreams(1_000_002), SAMPLES);
   const p50 = h.quantile(0.5) / 1e6;
   assert.ok(Math.abs(p50 - pub.valueMs) <= 0.05 * pub.valueMs, `median ${p50} ms vs ${pub.valueMs}`);
-  assert.ok(h.quantile(0.95) / 1e6 <= pub.maxMs && pub.maxMs <= h.max / 1e6, `p95 ${h.quantile(0.95) / 1e6}, max ${h.max / 1e6} vs ${pub.maxMs}`);
+  assert.ok(
+    h.quantile(0.95) / 1e6 <= pub.maxMs && pub.maxMs <= h.max / 1e6,
+    `p95 ${h.quantile(0.95) / 1e6}, max ${h.max / 1e6} vs ${pub.maxMs}`,
+  );
 });

@@ -17,13 +17,19 @@ test("same parameters and seed give identical values, inline or on workers", asy
 });
 
 test("common random numbers: the walkers do the same walks whatever the config", () => {
-  const walks = (["ipi", "rcu", "rcu-ipi-fallback", "rcu-ptdesc"] as const).map((config) => runPtFree({ ...base, config }, 5).walks);
+  const walks = (["ipi", "rcu", "rcu-ipi-fallback", "rcu-ptdesc"] as const).map(
+    (config) => runPtFree({ ...base, config }, 5).walks,
+  );
   assert.ok(walks[0] > 1000);
   assert.deepEqual(walks, [walks[0], walks[0], walks[0], walks[0]]);
 });
 
 test("with no allocation failure, rcu-ipi-fallback and rcu-ptdesc are exactly rcu", async () => {
-  const rs = await runExperiment(ptFree, { ...base, config: ["rcu", "rcu-ipi-fallback", "rcu-ptdesc"], allocFailProbability: 0 }, { seeds: 2, workers: 1 });
+  const rs = await runExperiment(
+    ptFree,
+    { ...base, config: ["rcu", "rcu-ipi-fallback", "rcu-ptdesc"], allocFailProbability: 0 },
+    { seeds: 2, workers: 1 },
+  );
   const strip = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== "config"));
   assert.deepEqual(strip(rs.rows[1]), strip(rs.rows[0]));
   assert.deepEqual(strip(rs.rows[2]), strip(rs.rows[0]));
@@ -31,26 +37,41 @@ test("with no allocation failure, rcu-ipi-fallback and rcu-ptdesc are exactly rc
 
 test("strict mode: every config protects interrupts-off walkers, and long walks, under load", () => {
   for (const config of ["ipi", "rcu", "rcu-ipi-fallback", "rcu-ptdesc"] as const) {
-    const r = runPtFree({ ...base, config, cpus: 4, irqOffNs: 20_000, irqOffCv: 1, walkerDuty: 0.3, allocFailProbability: 0.05 }, 11, { strict: true });
+    const r = runPtFree(
+      { ...base, config, cpus: 4, irqOffNs: 20_000, irqOffCv: 1, walkerDuty: 0.3, allocFailProbability: 0.05 },
+      11,
+      { strict: true },
+    );
     assert.equal(r.unsafeFrees, 0, config);
   }
 });
 
 test("strict mode: rcu_read_lock-only walkers under 'ipi' throw InvariantViolation", () => {
   assert.throws(
-    () => runPtFree({ ...base, config: "ipi", walker: "rcu", cpus: 4, irqOffNs: 20_000, walkerDuty: 0.3 }, 11, { strict: true }),
-    (e: unknown) => e instanceof InvariantViolation && /freed \(after the TLB shootdown\) while cpu\d+ is still in a walk/.test(e.message),
+    () =>
+      runPtFree({ ...base, config: "ipi", walker: "rcu", cpus: 4, irqOffNs: 20_000, walkerDuty: 0.3 }, 11, {
+        strict: true,
+      }),
+    (e: unknown) =>
+      e instanceof InvariantViolation &&
+      /freed \(after the TLB shootdown\) while cpu\d+ is still in a walk/.test(e.message),
   );
 });
 
 test("a deliberately broken config (free at unhook) trips the invariant in the full model", () => {
-  assert.throws(() => runPtFree({ ...base, config: "rcu", cpus: 4, walkerDuty: 0.5 }, 11, { strict: true, brokenNoWait: true }), InvariantViolation);
+  assert.throws(
+    () => runPtFree({ ...base, config: "rcu", cpus: 4, walkerDuty: 0.5 }, 11, { strict: true, brokenNoWait: true }),
+    InvariantViolation,
+  );
 });
 
 test("Little's law holds per replication, and ipi holds nothing awaiting a grace period", () => {
   const r = runPtFree({ ...base, config: "rcu", durationMs: 200, warmupMs: 50 }, 3);
   const predicted = (r.tablesQueuedPerSec * r.tableWaitMeanNs) / 1e9;
-  assert.ok(Math.abs(predicted - r.tablesAwaitingGpMean) <= 0.05 * r.tablesAwaitingGpMean, `${predicted} vs ${r.tablesAwaitingGpMean}`);
+  assert.ok(
+    Math.abs(predicted - r.tablesAwaitingGpMean) <= 0.05 * r.tablesAwaitingGpMean,
+    `${predicted} vs ${r.tablesAwaitingGpMean}`,
+  );
   // One batch page per munmap of one table: bytes are twice the tables.
   assert.ok(Math.abs(r.bytesAwaitingGpMean - 2 * 4096 * r.tablesAwaitingGpMean) <= 0.01 * r.bytesAwaitingGpMean);
   const ipi = runPtFree({ ...base, config: "ipi" }, 3);
@@ -67,11 +88,26 @@ test("detail: bounded series and CDFs that survive structured cloning", () => {
 });
 
 test("bad input names the parameter and what is allowed", async () => {
-  await assert.rejects(runExperiment(ptFree, { cpu: 4 }), (e: unknown) => e instanceof ParamError && /unknown parameter 'cpu' \(did you mean 'cpus'\?\)/.test(e.message));
-  await assert.rejects(runExperiment(ptFree, { config: "rcuu" }), /parameter 'config': 'rcuu' is not a choice; allowed: one of 'ipi', 'rcu', 'rcu-ipi-fallback', 'rcu-ptdesc'/);
-  await assert.rejects(runExperiment(ptFree, { cpus: 1 }), /parameter 'cpus': 1 is out of range; allowed: an integer in \[2, 512\] count/);
-  await assert.rejects(runExperiment(ptFree, { irqOffNs: "long" }), /parameter 'irqOffNs': expected a number, got "long"/);
-  await assert.rejects(runExperiment(ptFree, { allocFailProbability: 2 }), /parameter 'allocFailProbability': 2 is out of range/);
+  await assert.rejects(
+    runExperiment(ptFree, { cpu: 4 }),
+    (e: unknown) => e instanceof ParamError && /unknown parameter 'cpu' \(did you mean 'cpus'\?\)/.test(e.message),
+  );
+  await assert.rejects(
+    runExperiment(ptFree, { config: "rcuu" }),
+    /parameter 'config': 'rcuu' is not a choice; allowed: one of 'ipi', 'rcu', 'rcu-ipi-fallback', 'rcu-ptdesc'/,
+  );
+  await assert.rejects(
+    runExperiment(ptFree, { cpus: 1 }),
+    /parameter 'cpus': 1 is out of range; allowed: an integer in \[2, 512\] count/,
+  );
+  await assert.rejects(
+    runExperiment(ptFree, { irqOffNs: "long" }),
+    /parameter 'irqOffNs': expected a number, got "long"/,
+  );
+  await assert.rejects(
+    runExperiment(ptFree, { allocFailProbability: 2 }),
+    /parameter 'allocFailProbability': 2 is out of range/,
+  );
   await assert.rejects(runExperiment(ptFree, { strict: "maybe" }), /parameter 'strict': expected true or false/);
 });
 

@@ -21,8 +21,12 @@ test("spte-aging is registered", () => {
 });
 
 test("bad input fails before anything runs, naming the parameter", async () => {
-  const named = (name: string, re: RegExp) => (e: unknown) => e instanceof ParamError && e.param === name && re.test(e.message);
-  await assert.rejects(runExperiment(spteAging, { agingInterval: 10 }), named("agingInterval", /did you mean 'agingIntervalMs'/));
+  const named = (name: string, re: RegExp) => (e: unknown) =>
+    e instanceof ParamError && e.param === name && re.test(e.message);
+  await assert.rejects(
+    runExperiment(spteAging, { agingInterval: 10 }),
+    named("agingInterval", /did you mean 'agingIntervalMs'/),
+  );
   await assert.rejects(runExperiment(spteAging, { policy: "fix" }), named("policy", /'fix' is not a choice/));
   await assert.rejects(runExperiment(spteAging, { guestShare: 1.5 }), named("guestShare", /1.5 is out of range/));
   await assert.rejects(runExperiment(spteAging, { ramPages: 1000.5 }), named("ramPages", /expected an integer/));
@@ -45,7 +49,10 @@ test("same seed, same values, inline or on workers", async () => {
   const input = { ...SHORT, policy: ["eviction-only", "walk-notify"] as const };
   const one = await runExperiment(spteAging, input, { seeds: 2, workers: 1 });
   const two = await runExperiment(spteAging, input, { seeds: 2, workers: 2 });
-  assert.deepEqual(two.replications.map((r) => r.values), one.replications.map((r) => r.values));
+  assert.deepEqual(
+    two.replications.map((r) => r.values),
+    one.replications.map((r) => r.values),
+  );
 });
 
 test("policies share random numbers: the same tab opens and background touches whatever the policy", () => {
@@ -61,7 +68,20 @@ test("policies share random numbers: the same tab opens and background touches w
 test("the rows echo the contract columns of issue 5", async () => {
   const rs = await runExperiment(spteAging, SHORT, { seeds: 1, workers: 1 });
   const cols = rs.columns;
-  for (const c of ["policy", "agingIntervalMs", "guestShare", "guestEvictionShare", "guestColdShare", "hostRefaultsPerSec", "tabOpenP50Ms", "tabOpenP95Ms", "tabOpenP99Ms", "guestMeanGen", "hostMeanGen", "notifierCallsPerPass"]) {
+  for (const c of [
+    "policy",
+    "agingIntervalMs",
+    "guestShare",
+    "guestEvictionShare",
+    "guestColdShare",
+    "hostRefaultsPerSec",
+    "tabOpenP50Ms",
+    "tabOpenP95Ms",
+    "tabOpenP99Ms",
+    "guestMeanGen",
+    "hostMeanGen",
+    "notifierCallsPerPass",
+  ]) {
     assert.ok(cols.includes(c), c);
   }
 });
@@ -74,14 +94,21 @@ test("before the fix the walk makes no notifier calls; with it, about one per re
   assert.ok(before.mglru.calls.rmap > 0);
   const perPass = after.mglru.calls.walk / after.mglru.stats.agingPasses;
   const guestPages = after.layout.pagesOf[1];
-  assert.ok(perPass > 0.2 * guestPages && perPass <= guestPages, `${perPass} calls per pass, ${guestPages} guest pages`);
+  assert.ok(
+    perPass > 0.2 * guestPages && perPass <= guestPages,
+    `${perPass} calls per pass, ${guestPages} guest pages`,
+  );
 });
 
 test("no VM (guestShare 0) and a scattered guest layout both run; guest observables are NaN without a guest", async () => {
   const none = await runExperiment(spteAging, { ...SHORT, guestShare: 0 }, { seeds: 1, workers: 1 });
   assert.ok(Number.isNaN(none.rows[0].guestMeanGen as number));
   assert.equal(none.rows[0].notifierCallsPerPass, 0);
-  const scattered = await runExperiment(spteAging, { ...SHORT, guestLayout: "scattered", policy: "walk-notify" }, { seeds: 1, workers: 1 });
+  const scattered = await runExperiment(
+    spteAging,
+    { ...SHORT, guestLayout: "scattered", policy: "walk-notify" },
+    { seeds: 1, workers: 1 },
+  );
   assert.ok((scattered.rows[0].hostRefaultsPerSec as number) > 0);
 });
 
@@ -104,7 +131,13 @@ test("data/published/spte-aging.csv holds the ChromeOS table of published.ts, wi
     return { quantity: m[1], value: Number(m[2]), unit: m[3], conditions: m[4], source: m[5] };
   });
   for (const kernel of ["base", "mglru", "fix"] as const) {
-    for (const [k, q] of [["p50", "tabOpenP50Ms"], ["mean", "tabOpenMeanMs"], ["p95", "tabOpenP95Ms"], ["p99", "tabOpenP99Ms"], ["max", "tabOpenMaxMs"]] as const) {
+    for (const [k, q] of [
+      ["p50", "tabOpenP50Ms"],
+      ["mean", "tabOpenMeanMs"],
+      ["p95", "tabOpenP95Ms"],
+      ["p99", "tabOpenP99Ms"],
+      ["max", "tabOpenMaxMs"],
+    ] as const) {
       const row = rows.find((r) => r.quantity === q && r.conditions.includes(`'${kernel}'`));
       assert.ok(row, `${kernel} ${q}`);
       assert.equal(row.value, chromeOsTabOpenMs[kernel][k], `${kernel} ${q}`);

@@ -11,21 +11,53 @@ const quick = { durationMs: 0.5, warmupMs: 0.05 };
 test("rows carry the issue's columns: scheme, layout, threads, writerRatePerSec, then the observables with CIs", async () => {
   const rs = await runExperiment(vmaLock, { ...quick, threads: 4 }, { seeds: 2, workers: 1 });
   const cols = rs.columns;
-  for (const c of ["scheme", "layout", "threads", "writerRatePerSec", "faultsPerSec", "speedupVs1Thread", "fallbackRate", "retryRate", "writerLatencyP99Us", "faultsPerSecCi95", "writerLatencyP99UsCi95"]) {
+  for (const c of [
+    "scheme",
+    "layout",
+    "threads",
+    "writerRatePerSec",
+    "faultsPerSec",
+    "speedupVs1Thread",
+    "fallbackRate",
+    "retryRate",
+    "writerLatencyP99Us",
+    "faultsPerSecCi95",
+    "writerLatencyP99UsCi95",
+  ]) {
     assert.ok(cols.includes(c), `missing column ${c}`);
   }
 });
 
 test("bad input is rejected before anything runs, naming the parameter", async () => {
-  await assert.rejects(runExperiment(vmaLock, { schemes: "per-vma" }), (e: unknown) => e instanceof ParamError && /unknown parameter 'schemes' \(did you mean 'scheme'\?\)/.test(e.message));
-  await assert.rejects(runExperiment(vmaLock, { scheme: "spf" }), (e: unknown) => e instanceof ParamError && /parameter 'scheme': 'spf' is not a choice; allowed: one of 'mmap-lock', 'per-vma', 'rcu-fault', 'rcu-fault-vma-atomic'/.test(e.message));
+  await assert.rejects(
+    runExperiment(vmaLock, { schemes: "per-vma" }),
+    (e: unknown) =>
+      e instanceof ParamError && /unknown parameter 'schemes' \(did you mean 'scheme'\?\)/.test(e.message),
+  );
+  await assert.rejects(
+    runExperiment(vmaLock, { scheme: "spf" }),
+    (e: unknown) =>
+      e instanceof ParamError &&
+      /parameter 'scheme': 'spf' is not a choice; allowed: one of 'mmap-lock', 'per-vma', 'rcu-fault', 'rcu-fault-vma-atomic'/.test(
+        e.message,
+      ),
+  );
   await assert.rejects(runExperiment(vmaLock, { threads: 0 }), /parameter 'threads': 0 is out of range/);
   await assert.rejects(runExperiment(vmaLock, { threads: 2.5 }), /parameter 'threads': expected an integer, got 2.5/);
-  await assert.rejects(runExperiment(vmaLock, { writerRatePerSec: -1 }), /parameter 'writerRatePerSec': -1 is out of range/);
-  await assert.rejects(runExperiment(vmaLock, { writerRatePerSec: "often" }), /parameter 'writerRatePerSec': expected a number, got "often"/);
+  await assert.rejects(
+    runExperiment(vmaLock, { writerRatePerSec: -1 }),
+    /parameter 'writerRatePerSec': -1 is out of range/,
+  );
+  await assert.rejects(
+    runExperiment(vmaLock, { writerRatePerSec: "often" }),
+    /parameter 'writerRatePerSec': expected a number, got "often"/,
+  );
   await assert.rejects(runExperiment(vmaLock, { layout: [] }), /parameter 'layout': an empty list sweeps nothing/);
   // Cross-parameter limits are checked by the scenario and reported with the seed and point.
-  await assert.rejects(runExperiment(vmaLock, { ...quick, threads: 100 }, { seeds: 1, workers: 1 }), /threads \(100\) exceeds the machine's 80 CPUs/);
+  await assert.rejects(
+    runExperiment(vmaLock, { ...quick, threads: 100 }, { seeds: 1, workers: 1 }),
+    /threads \(100\) exceeds the machine's 80 CPUs/,
+  );
 });
 
 test("determinism: same parameters and seeds give identical values, inline or on two workers", async () => {
@@ -36,7 +68,11 @@ test("determinism: same parameters and seeds give identical values, inline or on
 });
 
 test("common random numbers: schemes share each thread's work draws, so paired differences are far tighter than seed-to-seed spread", async () => {
-  const rs = await runExperiment(vmaLock, { ...quick, threads: 1, scheme: ["per-vma", "rcu-fault"] }, { seeds: 5, workers: 1 });
+  const rs = await runExperiment(
+    vmaLock,
+    { ...quick, threads: 1, scheme: ["per-vma", "rcu-fault"] },
+    { seeds: 5, workers: 1 },
+  );
   const d = rs.difference("faultsPerSec", { scheme: "per-vma" }, { scheme: "rcu-fault" });
   const spread = rs.stat("faultsPerSec", { scheme: "per-vma" }).sd;
   assert.ok(spread > 0);
@@ -59,12 +95,22 @@ test("state does not grow with simulated time: processes and queue stay bounded 
   const p = { ...defaults(vmaLockParams), threads: 8, writerRatePerSec: 20_000, warmupMs: 0 };
   const short = runPft({ ...p, durationMs: 1 }, 3);
   const long = runPft({ ...p, durationMs: 8 }, 3);
-  assert.ok(long.sim.liveProcesses <= short.sim.liveProcesses + 3, `${long.sim.liveProcesses} live processes after 8 ms vs ${short.sim.liveProcesses} after 1 ms`);
-  assert.ok(long.sim.queueCapacity <= 2 * short.sim.queueCapacity, `queue capacity ${long.sim.queueCapacity} vs ${short.sim.queueCapacity}`);
+  assert.ok(
+    long.sim.liveProcesses <= short.sim.liveProcesses + 3,
+    `${long.sim.liveProcesses} live processes after 8 ms vs ${short.sim.liveProcesses} after 1 ms`,
+  );
+  assert.ok(
+    long.sim.queueCapacity <= 2 * short.sim.queueCapacity,
+    `queue capacity ${long.sim.queueCapacity} vs ${short.sim.queueCapacity}`,
+  );
 });
 
 test("detail is structured-cloneable chart data", async () => {
-  const rs = await runExperiment(vmaLock, { ...quick, threads: 4, writerRatePerSec: 100_000 }, { seeds: 1, workers: 1, detail: true });
+  const rs = await runExperiment(
+    vmaLock,
+    { ...quick, threads: 4, writerRatePerSec: 100_000 },
+    { seeds: 1, workers: 1, detail: true },
+  );
   const d = rs.details({})[0];
   assert.ok(d.writerLatencyCdfUs.length > 0 && d.faultLatencyCdfNs.length > 0);
   assert.ok(d.referenceFaultsPerSec > 0);

@@ -5,7 +5,10 @@ import { checkMachine, cpuOfThread, smtSlowdowns, type Machine } from "../../../
 const mel: Machine = { sockets: 2, cpusPerSocket: 40, smtWays: 2, smtThroughput: 1.25, placement: "spread" };
 
 test("spread: threads alternate sockets and take every core before any SMT sibling", () => {
-  assert.deepEqual([0, 1, 2, 3].map((i) => cpuOfThread(mel, i)), [0, 40, 1, 41]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => cpuOfThread(mel, i)),
+    [0, 40, 1, 41],
+  );
   assert.equal(cpuOfThread(mel, 39), 59); // the 20th thread of socket 1: its last core
   assert.equal(cpuOfThread(mel, 40), 20); // the first SMT sibling: core 0 of socket 0
   const all = Array.from({ length: 80 }, (_, i) => cpuOfThread(mel, i));
@@ -14,7 +17,10 @@ test("spread: threads alternate sockets and take every core before any SMT sibli
 
 test("packed: socket 0 first, cores before siblings", () => {
   const m: Machine = { ...mel, placement: "packed" };
-  assert.deepEqual([0, 1, 19, 20, 39, 40].map((i) => cpuOfThread(m, i)), [0, 1, 19, 20, 39, 40]);
+  assert.deepEqual(
+    [0, 1, 19, 20, 39, 40].map((i) => cpuOfThread(m, i)),
+    [0, 1, 19, 20, 39, 40],
+  );
 });
 
 test("SMT: a thread sharing its core runs at smtThroughput / smtWays of a core", () => {
@@ -26,5 +32,8 @@ test("SMT: a thread sharing its core runs at smtThroughput / smtWays of a core",
 
 test("a machine that cannot hold the threads is rejected, naming the parameters", () => {
   assert.throws(() => checkMachine(mel, 81), /threads \(81\) exceeds the machine's 80 CPUs/);
-  assert.throws(() => checkMachine({ ...mel, cpusPerSocket: 41 }, 4), /cpusPerSocket \(41\) must be a multiple of smtWays \(2\)/);
+  assert.throws(
+    () => checkMachine({ ...mel, cpusPerSocket: 41 }, 4),
+    /cpusPerSocket \(41\) must be a multiple of smtWays \(2\)/,
+  );
 });

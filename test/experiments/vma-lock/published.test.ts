@@ -13,8 +13,14 @@ test("data/published/vma-lock.csv: every row has a number, a unit and a source",
 test("Mel's pft table as speedups: baseline flattens at about 8x, SPF reaches about 15x at 80 threads", () => {
   const base = pftCurve("baseline");
   const spf = pftCurve("SPF");
-  assert.deepEqual(base.map((p) => p.threads), [1, 4, 12, 21, 48, 80]);
-  assert.deepEqual(spf.map((p) => p.threads), [1, 4, 12, 21, 48, 80]);
+  assert.deepEqual(
+    base.map((p) => p.threads),
+    [1, 4, 12, 21, 48, 80],
+  );
+  assert.deepEqual(
+    spf.map((p) => p.threads),
+    [1, 4, 12, 21, 48, 80],
+  );
   assert.equal(base[2].elapsedS, 4.13);
   assert.ok(Math.abs(base[2].speedup - 32.66 / 4.13) < 1e-12);
   assert.ok(Math.abs(spf[5].speedup - 32.77 / 2.13) < 1e-12);

@@ -19,7 +19,11 @@ test("an IPI waits until the target re-enables interrupts; handlers run back to 
   sim.spawn("munmap", function* () {
     yield 5;
     // latency 2, 1 per target sent in turn, handler 4.
-    waited = (yield smp_call_function_many(sim, [cpus[0], cpus[1], cpus[2]], { latencyNs: 2, perTargetNs: 1, handlerNs: 4 })) as number;
+    waited = (yield smp_call_function_many(sim, [cpus[0], cpus[1], cpus[2]], {
+      latencyNs: 2,
+      perTargetNs: 1,
+      handlerNs: 4,
+    })) as number;
   });
   sim.run();
   // cpu0: arrives at 8, done 12; cpu2: arrives 10, done 14; cpu1: arrives 9, pending until 40, done 44.

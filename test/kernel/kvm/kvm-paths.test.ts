@@ -7,7 +7,10 @@ import { KvmMmuLock } from "../../../src/kernel/kvm/mmu-lock";
 import type { KvmVm } from "../../../src/kernel/kvm/kvm-vm";
 import { kvm_vcpu_run, VcpuFaultStats } from "../../../src/kernel/kvm/stage2-fault";
 import { kvm_mmu_notifier_clear_young, type AgingLockMode } from "../../../src/kernel/kvm/mmu-notifier-aging";
-import { kvm_mmu_notifier_invalidate_range_end, kvm_mmu_notifier_invalidate_range_start } from "../../../src/kernel/kvm/mmu-notifier-invalidate";
+import {
+  kvm_mmu_notifier_invalidate_range_end,
+  kvm_mmu_notifier_invalidate_range_start,
+} from "../../../src/kernel/kvm/mmu-notifier-invalidate";
 
 function vm(trace = true): KvmVm {
   const sim = new Simulation({ trace });
@@ -18,7 +21,16 @@ const siteLines = (kvm: KvmVm) => kvm.sim.trace!.lines((e) => e.on !== "mmu_lock
 test("a vCPU runs the guest, faults under the read lock, and spends the release atomic before re-entering", () => {
   const kvm = vm();
   const stats = new VcpuFaultStats();
-  kvm.sim.spawn("vcpu0", (self) => kvm_vcpu_run(kvm, self, 0, () => 1000, () => 500, stats));
+  kvm.sim.spawn("vcpu0", (self) =>
+    kvm_vcpu_run(
+      kvm,
+      self,
+      0,
+      () => 1000,
+      () => 500,
+      stats,
+    ),
+  );
   kvm.sim.run({ until: 3100 });
   assert.deepEqual(siteLines(kvm), [
     "1000 vcpu0 ask fault",

@@ -19,7 +19,10 @@ test("mmu_invalidate_retry_gfn: in progress over the gfn, or a changed sequence,
   kvm.kvm_mmu_invalidate_range_add(10, 20);
   kvm.kvm_mmu_invalidate_begin(); // a second invalidation merges into one min/max window
   kvm.kvm_mmu_invalidate_range_add(2, 4);
-  assert.deepEqual([kvm.mmu_invalidate_range_start, kvm.mmu_invalidate_range_end, kvm.mmu_invalidate_in_progress], [2, 20, 2]);
+  assert.deepEqual(
+    [kvm.mmu_invalidate_range_start, kvm.mmu_invalidate_range_end, kvm.mmu_invalidate_in_progress],
+    [2, 20, 2],
+  );
   assert.equal(kvm.mmu_invalidate_retry_gfn(0, 5), true); // inside the merged window, though neither range covers it
   assert.equal(kvm.mmu_invalidate_retry_gfn(0, 25), false);
   kvm.kvm_mmu_invalidate_end();
@@ -38,17 +41,31 @@ test("a vCPU fault during an invalidation retries until range_end, then once mor
   const sptes = new SecondaryTlb("kvm sptes", 4, 4, new RandomStreams(1).stream("v"), false);
   mm.secondary.push(sptes);
   mm.strict = true;
-  const kvm = new KvmMmuInvalidate(sim, "kvm", { ops: ["invalidate_range_start", "invalidate_range_end"], calloutNs: 10, perPageNs: 1, sptes });
+  const kvm = new KvmMmuInvalidate(sim, "kvm", {
+    ops: ["invalidate_range_start", "invalidate_range_end"],
+    calloutNs: 10,
+    perPageNs: 1,
+    sptes,
+  });
   const notifiers = new MmuNotifierSubscriptions(sim);
   notifiers.register(kvm);
   const gather = new MmuGatherPages(notifiers, mm, 100, { tlbFlushNs: 100, freePageNs: 1 });
   const stats = new SecondaryFaultStats();
   sim.spawn("zap", function* (self) {
-    yield* zap_page_range_single({ sim, scheme: "range", notifiers, gather, mm, zapPteNs: 10, ptlHoldNs: new Histogram() }, self, 0, 4);
+    yield* zap_page_range_single(
+      { sim, scheme: "range", notifiers, gather, mm, zapPteNs: 10, ptlHoldNs: new Histogram() },
+      self,
+      0,
+      4,
+    );
   });
   sim.spawn("vcpu", function* (self) {
     yield 3;
-    yield* kvm_tdp_page_fault({ kvm, sptes, mm, timing: { preWalkNs: 2, walkToInsertNs: 4, cpuFaultNs: 5 }, stats }, self, 2);
+    yield* kvm_tdp_page_fault(
+      { kvm, sptes, mm, timing: { preWalkNs: 2, walkToInsertNs: 4, cpuFaultNs: 5 }, stats },
+      self,
+      2,
+    );
   });
   sim.run();
   assert.deepEqual(sim.trace!.lines(), [

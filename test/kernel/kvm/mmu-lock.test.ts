@@ -16,7 +16,10 @@ interface Step {
 }
 
 /** Each step asks for mmu_lock once at `at`, holds it, releases it. Returns the trace without the inner lock's lines. */
-function run(options: Partial<KvmMmuLockOptions>, steps: Step[]): { lines: string[]; mmu: KvmMmuLock; sim: Simulation } {
+function run(
+  options: Partial<KvmMmuLockOptions>,
+  steps: Step[],
+): { lines: string[]; mmu: KvmMmuLock; sim: Simulation } {
   const sim = new Simulation({ trace: true });
   const mmu = new KvmMmuLock(sim, { kind: "qrwlock", cpus: 4, lineTransferNs: 60, localAtomicNs: 5, ...options });
   for (const s of steps) {
@@ -60,7 +63,10 @@ test("the writer's bound adds every hold queued ahead of it plus a hand-off each
   // W2 asks behind W (queued) and R1 (inside): bound = R1's remaining + (W's hold + hand-off) + its own hand-off.
   const W2: Step = { at: 300, who: "W2", cpu: 3, site: "unmap", write: true, holdNs: 50 };
   const { mmu, lines } = run({}, [R1, W, W2]);
-  assert.deepEqual(lines.filter((l) => l.includes("W2")), ["300 W2 ask unmap", "360 W2 wait unmap", "1625 W2 hold unmap", "1675 W2 release unmap"]);
+  assert.deepEqual(
+    lines.filter((l) => l.includes("W2")),
+    ["300 W2 ask unmap", "360 W2 wait unmap", "1625 W2 hold unmap", "1675 W2 release unmap"],
+  );
   // At 360: R1 remaining 1005 - 360 = 645; W queued: 500 + 60; own hand-off 60 -> 1265; waited 1625 - 360 = 1265.
   assert.equal(mmu.boundViolations, 0);
   assert.equal(mmu.maxWaitOverBound, 1);
@@ -69,10 +75,18 @@ test("the writer's bound adds every hold queued ahead of it plus a hand-off each
 test("reader-preferring: a reader arriving while the writer spins gets in and pushes the writer past its bound", () => {
   const late: Step = { at: 900, who: "R3", cpu: 2, site: "fault", write: false, holdNs: 500 };
   const { lines, mmu } = run({ kind: "reader-pref" }, [R1, W, late]);
-  assert.deepEqual(lines.filter((l) => l.includes("W ")), ["100 W ask unmap", "160 W wait unmap", "1520 W hold unmap", "2020 W release unmap"]);
+  assert.deepEqual(
+    lines.filter((l) => l.includes("W ")),
+    ["100 W ask unmap", "160 W wait unmap", "1520 W hold unmap", "2020 W release unmap"],
+  );
   assert.equal(mmu.boundViolations, 1);
   assert.ok(mmu.maxWaitOverBound > 1);
-  assert.throws(() => run({ kind: "reader-pref", onBoundExceeded: "throw" }, [R1, W, late]), (e: unknown) => e instanceof InvariantViolation && /writer 'W' \(unmap\) waited 1360 ns, more than its bound of 905 ns/.test(e.message));
+  assert.throws(
+    () => run({ kind: "reader-pref", onBoundExceeded: "throw" }, [R1, W, late]),
+    (e: unknown) =>
+      e instanceof InvariantViolation &&
+      /writer 'W' \(unmap\) waited 1360 ns, more than its bound of 905 ns/.test(e.message),
+  );
 });
 
 test("a task cannot release what it does not hold, nor ask twice", () => {

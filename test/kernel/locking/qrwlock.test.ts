@@ -11,7 +11,10 @@ import type { RwLock } from "../../../src/kernel/locking/lock-stats";
 type Step = { at: number; who: string; op: "read" | "irq-read" | "write"; holdNs: number };
 
 /** Runs tasks that each take the lock once at `at` and hold it `holdNs`; returns the trace lines. */
-function scenario(lock: (sim: Simulation) => RwLock, steps: Step[]): { lines: string[]; sim: Simulation; lock: RwLock } {
+function scenario(
+  lock: (sim: Simulation) => RwLock,
+  steps: Step[],
+): { lines: string[]; sim: Simulation; lock: RwLock } {
   const sim = new Simulation({ trace: true });
   const l = lock(sim);
   for (const s of steps) {
@@ -33,12 +36,15 @@ function scenario(lock: (sim: Simulation) => RwLock, steps: Step[]): { lines: st
 }
 
 test("a waiting writer holds off later process-context readers but not interrupt-context ones", () => {
-  const { lines } = scenario((sim) => new Qrwlock(sim, "mmu_lock"), [
-    { at: 0, who: "R1", op: "read", holdNs: 50 },
-    { at: 10, who: "W1", op: "write", holdNs: 40 },
-    { at: 20, who: "R2", op: "read", holdNs: 5 },
-    { at: 25, who: "R3", op: "irq-read", holdNs: 35 },
-  ]);
+  const { lines } = scenario(
+    (sim) => new Qrwlock(sim, "mmu_lock"),
+    [
+      { at: 0, who: "R1", op: "read", holdNs: 50 },
+      { at: 10, who: "W1", op: "write", holdNs: 40 },
+      { at: 20, who: "R2", op: "read", holdNs: 5 },
+      { at: 25, who: "R3", op: "irq-read", holdNs: 35 },
+    ],
+  );
   assert.deepEqual(lines, [
     "0 R1 acquired-read mmu_lock",
     "10 W1 wait mmu_lock",
@@ -56,13 +62,16 @@ test("a waiting writer holds off later process-context readers but not interrupt
 });
 
 test("queued readers enter as a batch after a writer; a writer queued behind them still precedes later readers", () => {
-  const { lines } = scenario((sim) => new Qrwlock(sim, "L"), [
-    { at: 0, who: "W1", op: "write", holdNs: 100 },
-    { at: 10, who: "Ra", op: "read", holdNs: 30 },
-    { at: 20, who: "Rb", op: "read", holdNs: 50 },
-    { at: 30, who: "W2", op: "write", holdNs: 10 },
-    { at: 40, who: "Rc", op: "read", holdNs: 10 },
-  ]);
+  const { lines } = scenario(
+    (sim) => new Qrwlock(sim, "L"),
+    [
+      { at: 0, who: "W1", op: "write", holdNs: 100 },
+      { at: 10, who: "Ra", op: "read", holdNs: 30 },
+      { at: 20, who: "Rb", op: "read", holdNs: 50 },
+      { at: 30, who: "W2", op: "write", holdNs: 10 },
+      { at: 40, who: "Rc", op: "read", holdNs: 10 },
+    ],
+  );
   const acquired = lines.filter((l) => l.includes("acquired"));
   assert.deepEqual(acquired, [
     "0 W1 acquired-write L",
@@ -98,11 +107,14 @@ test("the lock word reads as the kernel's cnts", () => {
 });
 
 test("hand-off cost spaces a batch of queued readers", () => {
-  const { lines } = scenario((sim) => new Qrwlock(sim, "L", { handoffNs: 7 }), [
-    { at: 0, who: "W1", op: "write", holdNs: 100 },
-    { at: 10, who: "Ra", op: "read", holdNs: 30 },
-    { at: 20, who: "Rb", op: "read", holdNs: 30 },
-  ]);
+  const { lines } = scenario(
+    (sim) => new Qrwlock(sim, "L", { handoffNs: 7 }),
+    [
+      { at: 0, who: "W1", op: "write", holdNs: 100 },
+      { at: 10, who: "Ra", op: "read", holdNs: 30 },
+      { at: 20, who: "Rb", op: "read", holdNs: 30 },
+    ],
+  );
   assert.deepEqual(
     lines.filter((l) => l.includes("acquired")),
     ["0 W1 acquired-write L", "107 Ra acquired-read L", "114 Rb acquired-read L"],
@@ -111,7 +123,12 @@ test("hand-off cost spaces a batch of queued readers", () => {
 
 test("writer wait under qrwlock is bounded by the queue and the longest reader hold; the reader-preferring lock starves it", () => {
   // Readers arrive every 10 ns, each holding 25 ns, so some reader is always inside from t=0 to t=1015.
-  const readers: Step[] = Array.from({ length: 100 }, (_, i) => ({ at: i * 10, who: `R${i}`, op: "read" as const, holdNs: 25 }));
+  const readers: Step[] = Array.from({ length: 100 }, (_, i) => ({
+    at: i * 10,
+    who: `R${i}`,
+    op: "read" as const,
+    holdNs: 25,
+  }));
   const writer: Step = { at: 105, who: "W", op: "write", holdNs: 5 };
   const fair = scenario((sim) => new Qrwlock(sim, "L"), [...readers, writer]);
   const pref = scenario((sim) => new ReaderPreferringRwlock(sim, "L"), [...readers, writer]);
@@ -147,7 +164,10 @@ test("a broken writer path trips the lock's invariant, naming what and when", ()
   });
   assert.throws(
     () => sim.run(),
-    (e: unknown) => e instanceof InvariantViolation && e.timeNs === 30 && /writer 'W' entered with 1 reader\(s\) inside/.test(e.message),
+    (e: unknown) =>
+      e instanceof InvariantViolation &&
+      e.timeNs === 30 &&
+      /writer 'W' entered with 1 reader\(s\) inside/.test(e.message),
   );
 });
 
@@ -158,14 +178,20 @@ test("unlocking a lock one does not hold is an invariant violation", () => {
     yield 3;
     l.queued_write_unlock(self);
   });
-  assert.throws(() => sim.run(), /invariant violated in qrwlock L at t=3 ns: 'X' write-unlocked a lock held by 'nobody'/);
+  assert.throws(
+    () => sim.run(),
+    /invariant violated in qrwlock L at t=3 ns: 'X' write-unlocked a lock held by 'nobody'/,
+  );
 });
 
 test("stats: waits, holds and spin time per side", () => {
-  const { lock } = scenario((sim) => new Qrwlock(sim, "L"), [
-    { at: 0, who: "R1", op: "read", holdNs: 50 },
-    { at: 10, who: "W1", op: "write", holdNs: 40 },
-  ]);
+  const { lock } = scenario(
+    (sim) => new Qrwlock(sim, "L"),
+    [
+      { at: 0, who: "R1", op: "read", holdNs: 50 },
+      { at: 10, who: "W1", op: "write", holdNs: 40 },
+    ],
+  );
   assert.equal(lock.stats.write.waitNs.max, 40);
   assert.equal(lock.stats.write.spinNs, 40);
   assert.equal(lock.stats.read.holdNs.max, 50);

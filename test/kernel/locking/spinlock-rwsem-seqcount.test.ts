@@ -56,7 +56,11 @@ test("queued spinlock: trylock fails when held or queued; foreign unlock is a vi
     assert.equal(lock.queued_spin_trylock(self), false);
     lock.queued_spin_unlock(self);
   });
-  assert.throws(() => sim.run(), (e: unknown) => e instanceof InvariantViolation && e.timeNs === 1 && /'B' released a lock held by 'A'/.test(e.message));
+  assert.throws(
+    () => sim.run(),
+    (e: unknown) =>
+      e instanceof InvariantViolation && e.timeNs === 1 && /'B' released a lock held by 'A'/.test(e.message),
+  );
 });
 
 test("rwsem: a queued writer blocks later readers; a reader at the head wakes every queued reader (phase-fair)", () => {

@@ -120,7 +120,10 @@ test("a speculative fault that would commit on a VMA changed under an unchanged 
     yield 50;
     f.vma.changes++; // a change that skipped the sequence: the protocol's bug, which the check must catch
   });
-  assert.throws(() => f.sim.run(), (e: unknown) => e instanceof InvariantViolation && /speculative fault would install a PTE in vma0/.test(e.message));
+  assert.throws(
+    () => f.sim.run(),
+    (e: unknown) => e instanceof InvariantViolation && /speculative fault would install a PTE in vma0/.test(e.message),
+  );
 });
 
 test("a fault under a lock while a writer changes its VMA is an invariant violation", () => {
@@ -135,7 +138,11 @@ test("a fault under a lock while a writer changes its VMA is an invariant violat
     yield 10;
     yield* do_user_addr_fault(f.env, self, 0, f.vma, 1);
   });
-  assert.throws(() => f.sim.run(), (e: unknown) => e instanceof InvariantViolation && /got the VMA read lock while 'W' is changing the VMA/.test(e.message));
+  assert.throws(
+    () => f.sim.run(),
+    (e: unknown) =>
+      e instanceof InvariantViolation && /got the VMA read lock while 'W' is changing the VMA/.test(e.message),
+  );
 });
 
 test("rcu-fault-vma-atomic adds atomics on the VMA's line; they serialise across threads sharing the VMA", () => {

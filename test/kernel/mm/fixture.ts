@@ -12,16 +12,28 @@ export function mmFixture(method: TlbFlushMethod, options: Partial<TableFreeOpti
   const cpus = [0, 1, 2].map((i) => new Cpu(sim, i));
   const rs = new RandomStreams(7);
   // Every CPU dyntick-idle: a grace period ends at the first FQS scan (every 20 ns) that finds no reader inside.
-  const rcu = new Rcu(sim, cpus, cpus.map((c) => rs.stream("qs", c.id)), rs.stream("gp"), {
-    fqsIntervalNs: 20,
-    qsIntervalNs: 1e9,
-    gpStartDelayNs: 1e-9,
-    gpCleanupNs: 0,
-    idleCpus: new Set([0, 1, 2]),
-  });
+  const rcu = new Rcu(
+    sim,
+    cpus,
+    cpus.map((c) => rs.stream("qs", c.id)),
+    rs.stream("gp"),
+    {
+      fqsIntervalNs: 20,
+      qsIntervalNs: 1e9,
+      gpStartDelayNs: 1e-9,
+      gpCleanupNs: 0,
+      idleCpus: new Set([0, 1, 2]),
+    },
+  );
   const walkers = new PageTableWalkers(sim, rcu, cpus.length, strict);
   // Local flush 4 ns (also the IPI handler), IPI latency 2 + 1 per target, broadcast flush 3 ns.
-  const shootdown = new TlbShootdown(sim, { method, localFlushNs: 4, ipiLatencyNs: 2, ipiPerTargetNs: 1, broadcastFlushNs: 3 });
+  const shootdown = new TlbShootdown(sim, {
+    method,
+    localFlushNs: 4,
+    ipiLatencyNs: 2,
+    ipiPerTargetNs: 1,
+    broadcastFlushNs: 3,
+  });
   const tableFree = new MmuGatherTableFree(sim, rcu, walkers, shootdown, rs.stream("alloc"), {
     config: method === "ipi" ? "ipi" : "rcu",
     tableBytes: 4096,

@@ -52,5 +52,8 @@ test("a replaced node is not freed while a walker that may hold it is inside its
   f.sim.run();
   assert.ok(leftAt > 0);
   assert.equal(f.tree.nodesFreed, 1);
-  assert.ok(f.rcu.gpDurationNs.min >= leftAt - 5 - 20, `grace period ${f.rcu.gpDurationNs.min} ns ended before the walker left at ${leftAt}`);
+  assert.ok(
+    f.rcu.gpDurationNs.min >= leftAt - 5 - 20,
+    `grace period ${f.rcu.gpDurationNs.min} ns ended before the walker left at ${leftAt}`,
+  );
 });

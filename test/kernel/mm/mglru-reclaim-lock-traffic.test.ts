@@ -4,11 +4,19 @@ import assert from "node:assert/strict";
 import { Simulation } from "../../../src/sim/simulation";
 import { KvmMmuLock } from "../../../src/kernel/kvm/mmu-lock";
 import type { KvmVm } from "../../../src/kernel/kvm/kvm-vm";
-import { ReclaimStats, try_to_shrink_lruvec, type ReclaimerConfig, type SecondaryMmuAging } from "../../../src/kernel/mm/mglru-reclaim-lock-traffic";
+import {
+  ReclaimStats,
+  try_to_shrink_lruvec,
+  type ReclaimerConfig,
+  type SecondaryMmuAging,
+} from "../../../src/kernel/mm/mglru-reclaim-lock-traffic";
 
 function reclaim(mode: SecondaryMmuAging, untilNs: number, extra: Partial<ReclaimerConfig> = {}) {
   const sim = new Simulation({ trace: true });
-  const kvm: KvmVm = { sim, mmu_lock: new KvmMmuLock(sim, { kind: "qrwlock", cpus: 1, lineTransferNs: 60, localAtomicNs: 5 }) };
+  const kvm: KvmVm = {
+    sim,
+    mmu_lock: new KvmMmuLock(sim, { kind: "qrwlock", cpus: 1, lineTransferNs: 60, localAtomicNs: 5 }),
+  };
   const stats = new ReclaimStats();
   const cfg: ReclaimerConfig = {
     secondaryMmuAging: mode,
@@ -64,7 +72,12 @@ test("lockless aging takes no lock; faults-only does not consult KVM at all", ()
 });
 
 test("a random initial phase shortens only the first walk", () => {
-  const { stats } = reclaim("lockless", 5000, { agingBatchPages: 10, initialPhase: 0.7, evictBatchPages: 1, unmapHoldNs: () => 100000 });
+  const { stats } = reclaim("lockless", 5000, {
+    agingBatchPages: 10,
+    initialPhase: 0.7,
+    evictBatchPages: 1,
+    unmapHoldNs: () => 100000,
+  });
   assert.equal(stats.agedPages, 3 + 1, "first walk: 3 of 10 pages, then the rmap check");
 });
 

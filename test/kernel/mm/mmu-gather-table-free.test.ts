@@ -4,7 +4,12 @@ import { InvariantViolation } from "../../../src/sim/invariant";
 import { mmFixture, munmapAt5, walkerOnCpu1 } from "./fixture";
 
 // cpu1 walks from 0 to 40 ns; cpu0 munmaps one table at 5 ns.
-function walkAndUnmap(method: Parameters<typeof mmFixture>[0], options: Parameters<typeof mmFixture>[1] = {}, walker: "irq-off" | "rcu" = "irq-off", strict = true) {
+function walkAndUnmap(
+  method: Parameters<typeof mmFixture>[0],
+  options: Parameters<typeof mmFixture>[1] = {},
+  walker: "irq-off" | "rcu" = "irq-off",
+  strict = true,
+) {
   const f = mmFixture(method, options, strict);
   walkerOnCpu1(f, walker);
   const r = munmapAt5(f);
@@ -67,7 +72,10 @@ test("rcu-ipi-fallback: a failed batch-page allocation flushes, sends tlb_remove
 test("rcu-ptdesc: a failed allocation queues the table on its own rcu_head: no IPI, no batch page", () => {
   const { f, r } = walkAndUnmap("broadcast", { config: "rcu-ptdesc", allocFailProbability: 1 });
   f.sim.run();
-  assert.deepEqual(f.sim.trace!.lines().slice(-2), ["48 rcu_gp_kthread gp-end gp1", "48 mmu_gather free 1 table(s) after a grace period"]);
+  assert.deepEqual(f.sim.trace!.lines().slice(-2), [
+    "48 rcu_gp_kthread gp-end gp1",
+    "48 mmu_gather free 1 table(s) after a grace period",
+  ]);
   assert.equal(r.returnedNs, 8);
   assert.equal(f.shootdown.ipisSent, 0);
   assert.equal(f.tableFree.bytesAwaitingGp.peak, 4096);
@@ -98,7 +106,12 @@ test("an rcu_read_lock-only walker is not protected by the shootdown: strict mod
   const { f } = walkAndUnmap("ipi", {}, "rcu");
   assert.throws(
     () => f.sim.run(),
-    (e: unknown) => e instanceof InvariantViolation && e.timeNs === 17 && /unhooked at t=5 ns freed \(after the TLB shootdown\) while cpu1 is still in a walk begun at t=0 ns/.test(e.message),
+    (e: unknown) =>
+      e instanceof InvariantViolation &&
+      e.timeNs === 17 &&
+      /unhooked at t=5 ns freed \(after the TLB shootdown\) while cpu1 is still in a walk begun at t=0 ns/.test(
+        e.message,
+      ),
   );
 });
 
@@ -110,7 +123,10 @@ test("outside strict mode the same unsafe free is counted", () => {
 
 test("an rcu_read_lock-only walker is not protected by tlb_remove_table_sync_one either", () => {
   const { f } = walkAndUnmap("broadcast", { config: "rcu-ipi-fallback", allocFailProbability: 1 }, "rcu");
-  assert.throws(() => f.sim.run(), (e: unknown) => e instanceof InvariantViolation && /after tlb_remove_table_sync_one/.test(e.message));
+  assert.throws(
+    () => f.sim.run(),
+    (e: unknown) => e instanceof InvariantViolation && /after tlb_remove_table_sync_one/.test(e.message),
+  );
 });
 
 test("rcu and rcu-ptdesc protect rcu_read_lock-only walkers", () => {
@@ -123,7 +139,11 @@ test("rcu and rcu-ptdesc protect rcu_read_lock-only walkers", () => {
 
 test("a deliberately broken free (no wait at all) trips the invariant under an interrupts-off walker", () => {
   const { f } = walkAndUnmap("broadcast", { brokenNoWait: true });
-  assert.throws(() => f.sim.run(), (e: unknown) => e instanceof InvariantViolation && e.timeNs === 5 && /at unhook, waiting for nothing/.test(e.message));
+  assert.throws(
+    () => f.sim.run(),
+    (e: unknown) =>
+      e instanceof InvariantViolation && e.timeNs === 5 && /at unhook, waiting for nothing/.test(e.message),
+  );
 });
 
 test("a walk that begins after the unhook cannot hold the table: freeing under it is fine", () => {

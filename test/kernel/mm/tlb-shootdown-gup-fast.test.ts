@@ -72,5 +72,8 @@ test("a walk begun inside another on the same CPU is a violation", () => {
     yield 1;
     yield* f.walkers.rcu_walk(f.cpus[1], 10);
   });
-  assert.throws(() => f.sim.run(), (e: unknown) => e instanceof InvariantViolation && /cpu1 began a walk inside another/.test(e.message));
+  assert.throws(
+    () => f.sim.run(),
+    (e: unknown) => e instanceof InvariantViolation && /cpu1 began a walk inside another/.test(e.message),
+  );
 });

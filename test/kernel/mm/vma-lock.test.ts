@@ -53,7 +53,10 @@ test("vma_start_read: fails while write-locked (a fallback), and fails when a wr
     if (ok) yield vma_end_read(f.vma, self, 2);
   });
   f.sim.run();
-  assert.deepEqual(results.map(([, who, ok]) => `${who}:${ok}`), ["R1:true", "R2:false", "R2:false", "R2:true"]);
+  assert.deepEqual(
+    results.map(([, who, ok]) => `${who}:${ok}`),
+    ["R1:true", "R2:false", "R2:false", "R2:true"],
+  );
 });
 
 test("locking rules are invariants: vma_start_write needs mmap_lock for write; a writer cannot unlock what it does not hold", () => {
@@ -61,12 +64,20 @@ test("locking rules are invariants: vma_start_write needs mmap_lock for write; a
   a.sim.spawn("W", function* (self: Process) {
     yield* vma_start_write(a.mm, a.vma, self, 0);
   });
-  assert.throws(() => a.sim.run(), (e: unknown) => e instanceof InvariantViolation && /vma_start_write without holding mmap_lock for write/.test(e.message));
+  assert.throws(
+    () => a.sim.run(),
+    (e: unknown) =>
+      e instanceof InvariantViolation && /vma_start_write without holding mmap_lock for write/.test(e.message),
+  );
   const b = mmFixture("per-vma");
   b.sim.spawn("W", function* (self: Process) {
     yield* mmap_write_unlock(b.mm, self, 0);
   });
-  assert.throws(() => b.sim.run(), (e: unknown) => e instanceof InvariantViolation && /mmap_write_unlock without holding mmap_lock for write/.test(e.message));
+  assert.throws(
+    () => b.sim.run(),
+    (e: unknown) =>
+      e instanceof InvariantViolation && /mmap_write_unlock without holding mmap_lock for write/.test(e.message),
+  );
 });
 
 test("SPF's mmap_seq is odd exactly while mmap_lock is held for write", () => {

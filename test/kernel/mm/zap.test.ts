@@ -9,7 +9,12 @@ import { zap_page_range_single, type ZapScheme } from "../../../src/kernel/mm/za
 import { GruMmStruct } from "../../../src/kernel/drivers/sgi-gru/grutlbpurge";
 
 /** Zaps pages [0, pages) of a populated mapping with a GRU (7 ns per invalidate) registering `ops`; returns the trace. */
-function tracedZap(scheme: ZapScheme, ops: NotifierOp[], pages: number, batch: number): { lines: string[]; mm: AnonAddressSpace; remapped: number } {
+function tracedZap(
+  scheme: ZapScheme,
+  ops: NotifierOp[],
+  pages: number,
+  batch: number,
+): { lines: string[]; mm: AnonAddressSpace; remapped: number } {
   const sim = new Simulation({ trace: true });
   const mm = new AnonAddressSpace(sim, "mm", pages);
   mm.populate();
@@ -97,7 +102,9 @@ test("per-page inside the lock and per-pt once per hold", () => {
     "44 zap gru_flush_tlb_range [2,3)",
   ]);
   assert.equal(perPage[8], "51 zap release ptl0");
-  const perPt = tracedZap("per-pt", ["invalidate_pages"], 600, 1000).lines.filter((l) => / (acquired|release|invalidate_pages) /.test(l));
+  const perPt = tracedZap("per-pt", ["invalidate_pages"], 600, 1000).lines.filter((l) =>
+    / (acquired|release|invalidate_pages) /.test(l),
+  );
   assert.deepEqual(perPt, [
     "0 zap acquired ptl0",
     "5120 zap invalidate_pages gru [0,512)",
@@ -111,7 +118,10 @@ test("per-page inside the lock and per-pt once per hold", () => {
 test("the mmu_gather asks for a flush every 8 + 19 x 510 = 9,698 pages", () => {
   assert.equal(GATHER_PAGES_PER_FLUSH, 9698);
   const sim = new Simulation();
-  const g = new MmuGatherPages(new MmuNotifierSubscriptions(sim), null, GATHER_PAGES_PER_FLUSH, { tlbFlushNs: 0, freePageNs: 0 });
+  const g = new MmuGatherPages(new MmuNotifierSubscriptions(sim), null, GATHER_PAGES_PER_FLUSH, {
+    tlbFlushNs: 0,
+    freePageNs: 0,
+  });
   assert.equal(g.gatherRange(0, 9697), false);
   assert.equal(g.gatherRange(9697, 1), true);
   assert.throws(() => g.gatherRange(9698, 1), /do not fit/);

@@ -9,13 +9,19 @@ function machine(n: number, options: Partial<RcuOptions>) {
   const sim = new Simulation({ trace: true });
   const cpus = Array.from({ length: n }, (_, i) => new Cpu(sim, i));
   const rs = new RandomStreams(3);
-  const rcu = new Rcu(sim, cpus, cpus.map((c) => rs.stream("qs", c.id)), rs.stream("gp"), {
-    fqsIntervalNs: 3_000_000,
-    qsIntervalNs: 10_000,
-    gpStartDelayNs: 1e-9,
-    gpCleanupNs: 0,
-    ...options,
-  });
+  const rcu = new Rcu(
+    sim,
+    cpus,
+    cpus.map((c) => rs.stream("qs", c.id)),
+    rs.stream("gp"),
+    {
+      fqsIntervalNs: 3_000_000,
+      qsIntervalNs: 10_000,
+      gpStartDelayNs: 1e-9,
+      gpCleanupNs: 0,
+      ...options,
+    },
+  );
   return { sim, rcu };
 }
 
@@ -46,9 +52,15 @@ test("per-CPU quiescent intervals: one slow CPU holds the grace period", () => {
     });
     m.sim.run();
   }
-  assert.ok(slow.rcu.gpDurationNs.mean > 20 * fast.rcu.gpDurationNs.mean, `${slow.rcu.gpDurationNs.mean} vs ${fast.rcu.gpDurationNs.mean}`);
+  assert.ok(
+    slow.rcu.gpDurationNs.mean > 20 * fast.rcu.gpDurationNs.mean,
+    `${slow.rcu.gpDurationNs.mean} vs ${fast.rcu.gpDurationNs.mean}`,
+  );
 });
 
 test("qsIntervalNsByCpu must have one entry per CPU", () => {
-  assert.throws(() => machine(3, { qsIntervalNsByCpu: [1, 2] }), /qsIntervalNsByCpu needs one entry per CPU \(3\), got 2/);
+  assert.throws(
+    () => machine(3, { qsIntervalNsByCpu: [1, 2] }),
+    /qsIntervalNsByCpu needs one entry per CPU \(3\), got 2/,
+  );
 });

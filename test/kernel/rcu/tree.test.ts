@@ -10,13 +10,19 @@ function setup(n: number, options: Partial<RcuOptions> = {}, trace = false) {
   const sim = new Simulation({ trace });
   const cpus = Array.from({ length: n }, (_, i) => new Cpu(sim, i));
   const rs = new RandomStreams(1);
-  const rcu = new Rcu(sim, cpus, cpus.map((c) => rs.stream("cpu", c.id, "qs")), rs.stream("rcu", "gp"), {
-    fqsIntervalNs: 3_000_000,
-    qsIntervalNs: 100_000,
-    gpStartDelayNs: 1,
-    gpCleanupNs: 0,
-    ...options,
-  });
+  const rcu = new Rcu(
+    sim,
+    cpus,
+    cpus.map((c) => rs.stream("cpu", c.id, "qs")),
+    rs.stream("rcu", "gp"),
+    {
+      fqsIntervalNs: 3_000_000,
+      qsIntervalNs: 100_000,
+      gpStartDelayNs: 1,
+      gpCleanupNs: 0,
+      ...options,
+    },
+  );
   return { sim, cpus, rcu };
 }
 
@@ -91,7 +97,12 @@ test("freeing under a pre-existing reader trips the RCU invariant", () => {
   const sim = new Simulation();
   const cpus = [new Cpu(sim, 0)];
   const rs = new RandomStreams(1);
-  const rcu = new EagerRcu(sim, cpus, [rs.stream("q")], rs.stream("d"), { fqsIntervalNs: 1, qsIntervalNs: 1, gpStartDelayNs: 1, gpCleanupNs: 0 });
+  const rcu = new EagerRcu(sim, cpus, [rs.stream("q")], rs.stream("d"), {
+    fqsIntervalNs: 1,
+    qsIntervalNs: 1,
+    gpStartDelayNs: 1,
+    gpCleanupNs: 0,
+  });
   sim.spawn("reader", function* () {
     rcu.rcu_read_lock(0);
     yield 100;
@@ -101,5 +112,11 @@ test("freeing under a pre-existing reader trips the RCU invariant", () => {
     yield 10;
     rcu.call_rcu(() => undefined);
   });
-  assert.throws(() => sim.run(), (e: unknown) => e instanceof InvariantViolation && e.timeNs === 10 && /still in a read-side section begun at t=0 ns/.test(e.message));
+  assert.throws(
+    () => sim.run(),
+    (e: unknown) =>
+      e instanceof InvariantViolation &&
+      e.timeNs === 10 &&
+      /still in a read-side section begun at t=0 ns/.test(e.message),
+  );
 });

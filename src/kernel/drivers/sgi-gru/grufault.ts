@@ -22,7 +22,11 @@ export interface GruDropinContext extends SecondaryFaultContext {
 }
 
 /** gru_user_dropin() for a TLB miss at page index `addr`: returns once the translation is in the TLB. */
-export function* gru_user_dropin(ctx: GruDropinContext, task: Process<any>, addr: number): Generator<Yielded, void, unknown> {
+export function* gru_user_dropin(
+  ctx: GruDropinContext,
+  task: Process<any>,
+  addr: number,
+): Generator<Yielded, void, unknown> {
   const { gms, tlb, mm, timing, stats } = ctx;
   const sim = mm.sim;
   const t0 = sim.now;

@@ -98,7 +98,8 @@ export class GruMmStruct implements MmuNotifierSubscriber {
   *gru_invalidate_range_end(_task: Process<any>, _start: number, _end: number): NotifierBody {
     if (this.options.holdOff) {
       this.ms_range_active--;
-      if (this.ms_range_active < 0) throw new Error(`${this.name}: ms_range_active went negative at t=${this.sim.now} ns`);
+      if (this.ms_range_active < 0)
+        throw new Error(`${this.name}: ms_range_active went negative at t=${this.sim.now} ns`);
       this.wake_up_all();
     }
   }

@@ -79,12 +79,14 @@ export class AddressSpace {
 
   /** Maps a VMA of `pages` pages at the next PTE-table boundary (all PTEs start not present). */
   addVma(mm: MmStruct, pages: number): Vma {
-    if (!(pages >= 1) || !Number.isInteger(pages)) throw new RangeError(`addVma: pages must be a positive integer, got ${pages}`);
+    if (!(pages >= 1) || !Number.isInteger(pages))
+      throw new RangeError(`addVma: pages must be a positive integer, got ${pages}`);
     const start = this.used;
     const end = start + pages;
     const tablesNeeded = Math.ceil(pages / PTRS_PER_PTE);
     const next = start + tablesNeeded * PTRS_PER_PTE;
-    if (next > this.vmaOf.length) throw new RangeError(`addVma: ${next} slots exceed the capacity ${this.vmaOf.length}`);
+    if (next > this.vmaOf.length)
+      throw new RangeError(`addVma: ${next} slots exceed the capacity ${this.vmaOf.length}`);
     const vma: Vma = { id: this.vmas.length, mm: mm.id, start, end };
     this.vmas.push(vma);
     mm.vmas.push(vma.id);

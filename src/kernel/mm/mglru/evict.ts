@@ -86,7 +86,8 @@ export function evict_folios(m: Mglru): EvictResult {
 /** Swap-out of an isolated folio: unmap (PTE and SPTE), free. */
 function evictFolio(m: Mglru, f: number): void {
   const as = m.as;
-  if (as.present[f] === 0) throw new InvariantViolation("lru_gen", m.now, `folio ${f} isolated for eviction but not mapped`);
+  if (as.present[f] === 0)
+    throw new InvariantViolation("lru_gen", m.now, `folio ${f} isolated for eviction but not mapped`);
   const mm = as.mmOf(f);
   as.unmapPte(f);
   if (mm.notifier !== null) mm.notifier.invalidate(f);

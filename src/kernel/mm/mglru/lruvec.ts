@@ -111,7 +111,12 @@ export class Lruvec {
    */
   addFolio(f: number, seq: number, reclaiming = false): void {
     if (this.gen[f] >= 0) throw new InvariantViolation("lru_gen", this.now(), `folio ${f} added twice`);
-    if (seq < this.minSeq || seq > this.maxSeq) throw new InvariantViolation("lru_gen", this.now(), `folio ${f} added to seq ${seq} outside [${this.minSeq}, ${this.maxSeq}]`);
+    if (seq < this.minSeq || seq > this.maxSeq)
+      throw new InvariantViolation(
+        "lru_gen",
+        this.now(),
+        `folio ${f} added to seq ${seq} outside [${this.minSeq}, ${this.maxSeq}]`,
+      );
     const gen = lru_gen_from_seq(seq);
     this.gen[f] = gen;
     this.nrPages[gen * this.classes + this.klass[f]]++;
@@ -189,7 +194,7 @@ export class Lruvec {
     const listOf = this.list;
     const klass = this.klass;
     const nr = this.nrPages;
-    for (let f = prev[s]; f !== s; ) {
+    for (let f = prev[s]; f !== s;) {
       const before = prev[f];
       const flag = genOf[f];
       if (flag === oldGen) {
@@ -262,11 +267,22 @@ export class Lruvec {
     const byGen = new Float64Array(MAX_NR_GENS);
     for (let f = 0; f < this.folios; f++) if (this.gen[f] >= 0) byGen[this.gen[f]]++;
     for (let g = 0; g < MAX_NR_GENS; g++) {
-      if (byGen[g] !== this.sizeOfGen(g)) throw new InvariantViolation("lru_gen", this.now(), `nr_pages[${g}] = ${this.sizeOfGen(g)}, flags say ${byGen[g]}`);
+      if (byGen[g] !== this.sizeOfGen(g))
+        throw new InvariantViolation(
+          "lru_gen",
+          this.now(),
+          `nr_pages[${g}] = ${this.sizeOfGen(g)}, flags say ${byGen[g]}`,
+        );
       const seq = this.seqOfGen(g);
       const live = seq >= this.minSeq && seq <= this.maxSeq;
-      if (!live && (byGen[g] !== 0 || !this.listEmpty(g))) throw new InvariantViolation("lru_gen", this.now(), `generation ${g} is outside [min_seq, max_seq] but populated`);
-      if (this.listContents(g).length !== this.listLen[g]) throw new InvariantViolation("lru_gen", this.now(), `list ${g} length mismatch`);
+      if (!live && (byGen[g] !== 0 || !this.listEmpty(g)))
+        throw new InvariantViolation(
+          "lru_gen",
+          this.now(),
+          `generation ${g} is outside [min_seq, max_seq] but populated`,
+        );
+      if (this.listContents(g).length !== this.listLen[g])
+        throw new InvariantViolation("lru_gen", this.now(), `list ${g} length mismatch`);
     }
   }
 

@@ -65,5 +65,9 @@ export function try_to_free_pages(m: Mglru, goal = SWAP_CLUSTER_MAX): number {
     const reclaimed = do_try_to_free_pages(m, goal);
     if (reclaimed > 0) return reclaimed;
   }
-  throw new InvariantViolation("lru_gen reclaim", m.now, `no folio reclaimed in ${MAX_RECLAIM_RETRIES + 1} attempts (${m.lruvec.totalPages} on the LRU)`);
+  throw new InvariantViolation(
+    "lru_gen reclaim",
+    m.now,
+    `no folio reclaimed in ${MAX_RECLAIM_RETRIES + 1} attempts (${m.lruvec.totalPages} on the LRU)`,
+  );
 }

@@ -24,18 +24,32 @@ function race(holdOff: boolean, drain = true, zapAt = 0, faultAt = 3) {
   mm.onStale = (s) => sim.record("mm", "STALE", `${s.addr}=p${s.page} (${s.when})`);
   const tlb = new SecondaryTlb("gru tlb", 4, 4, new RandomStreams(1).stream("victim"), drain);
   mm.secondary.push(tlb);
-  const gms = new GruMmStruct(sim, "gru", { ops: ["invalidate_range_start", "invalidate_range_end"], holdOff, invalidateNs: 7, tlb });
+  const gms = new GruMmStruct(sim, "gru", {
+    ops: ["invalidate_range_start", "invalidate_range_end"],
+    holdOff,
+    invalidateNs: 7,
+    tlb,
+  });
   const notifiers = new MmuNotifierSubscriptions(sim);
   notifiers.register(gms);
   const gather = new MmuGatherPages(notifiers, mm, 100, { tlbFlushNs: 100, freePageNs: 1 });
   const stats = new SecondaryFaultStats();
   sim.spawn("zap", function* (self) {
     yield zapAt;
-    yield* zap_page_range_single({ sim, scheme: "range", notifiers, gather, mm, zapPteNs: 10, ptlHoldNs: new Histogram() }, self, 0, 4);
+    yield* zap_page_range_single(
+      { sim, scheme: "range", notifiers, gather, mm, zapPteNs: 10, ptlHoldNs: new Histogram() },
+      self,
+      0,
+      4,
+    );
   });
   sim.spawn("dev", function* (self) {
     yield faultAt;
-    yield* gru_user_dropin({ gms, tlb, mm, timing: { preWalkNs: 2, walkToInsertNs: 4, cpuFaultNs: 5 }, stats }, self, 2);
+    yield* gru_user_dropin(
+      { gms, tlb, mm, timing: { preWalkNs: 2, walkToInsertNs: 4, cpuFaultNs: 5 }, stats },
+      self,
+      2,
+    );
   });
   sim.run();
   return { lines: sim.trace!.lines(), mm, stats, tlb };
@@ -115,13 +129,19 @@ test("strict mode turns a stale translation into an invariant violation naming t
   mm.strict = true;
   tlb.insert(1, mm.pte[1]);
   const page = mm.ptep_get_and_clear(1);
-  assert.throws(() => mm.freeGathered(1, page), /invariant violated in mm secondary MMU at t=0 ns: page 2 at index 1 freed while gru tlb still translates to it/);
+  assert.throws(
+    () => mm.freeGathered(1, page),
+    /invariant violated in mm secondary MMU at t=0 ns: page 2 at index 1 freed while gru tlb still translates to it/,
+  );
 });
 
 test("gru_flush_tlb_range issues one TGH invalidate per GRUMAXINVAL pages", () => {
   assert.equal(GRUMAXINVAL, 1024);
   const sim = new Simulation();
   const gms = new GruMmStruct(sim, "gru", { ops: ["invalidate_page"], holdOff: false, invalidateNs: 3000, tlb: null });
-  assert.deepEqual([1, 512, 1024, 1025, 1 << 20].map((n) => gms.calloutNs("invalidate_range_start", n)), [3000, 3000, 3000, 6000, 3000 * 1024]);
+  assert.deepEqual(
+    [1, 512, 1024, 1025, 1 << 20].map((n) => gms.calloutNs("invalidate_range_start", n)),
+    [3000, 3000, 3000, 6000, 3000 * 1024],
+  );
   assert.equal(gms.calloutNs("invalidate_range_end", 1 << 20), 0);
 });

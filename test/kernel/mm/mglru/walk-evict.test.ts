@@ -30,7 +30,8 @@ function twoWalks(config: LruGenConfig) {
   return w;
 }
 
-const promoted = (t: number, slots: number[], from: number, to: number) => slots.map((s) => `${t} kswapd walk-promote folio ${s} gen ${from}->${to}`);
+const promoted = (t: number, slots: number[], from: number, to: number) =>
+  slots.map((s) => `${t} kswapd walk-promote folio ${s} gen ${from}->${to}`);
 
 test("before the fix the walk promotes the host pages the tab touched but not the guest pages the VM touched", () => {
   const w = twoWalks(PRE_FIX);
@@ -148,7 +149,10 @@ test("direct reclaim ages when it runs out of generations and then frees unrefer
   // already), and opens seq 2; eviction then finds the oldest generation empty, ages again, and frees cold folios
   const lines = w.sim.trace!.lines();
   assert.equal(lines[0], "7 alloc inc_max_seq max_seq 2 min_seq 0");
-  assert.equal(w.as.young.subarray(0, 64).every((y) => y === 0), true);
+  assert.equal(
+    w.as.young.subarray(0, 64).every((y) => y === 0),
+    true,
+  );
   assert.equal(w.evicted.length, freed);
   w.lruvec.checkConsistency();
 });
