@@ -20,6 +20,40 @@ try {
   process.exit(1);
 }
 
+// The whole suite also checks the habits: eslint and prettier (both cached under .cache/), as Observable Plot's test
+// script does. A filtered run (`npm test -- sim/`) skips them.
+const filters = process.argv.slice(2);
+if (filters.length === 0) {
+  const bin = (name) => join(root, "node_modules", name);
+  const lint = spawnSync(
+    process.execPath,
+    [bin("eslint/bin/eslint.js"), "--cache", "--cache-location", ".cache/eslint", "."],
+    { stdio: "inherit" },
+  );
+  if (lint.status !== 0) {
+    console.error("eslint failed: fix the problems above (`npx eslint --fix .` mends some).");
+    process.exit(1);
+  }
+  const fmt = spawnSync(
+    process.execPath,
+    [
+      bin("prettier/bin/prettier.cjs"),
+      "--check",
+      "--cache",
+      "--cache-location",
+      ".cache/prettier",
+      "--log-level",
+      "warn",
+      ".",
+    ],
+    { stdio: "inherit" },
+  );
+  if (fmt.status !== 0) {
+    console.error("prettier: the files above are not formatted; run `npm run format`.");
+    process.exit(1);
+  }
+}
+
 function walk(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -29,7 +63,6 @@ function walk(dir) {
   }
   return out;
 }
-const filters = process.argv.slice(2);
 const files = walk(join(root, "dist", "test"))
   .filter((f) => filters.length === 0 || filters.some((s) => relative(join(root, "dist", "test"), f).includes(s)))
   .sort();
