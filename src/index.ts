@@ -13,3 +13,4 @@ export {
   type LockModelResult,
 } from "./experiments/lock-contention/model";
 export * from "./experiments/published";
+export { buildInfo, describeBuild, type BuildInfo } from "./experiments/build-info";
