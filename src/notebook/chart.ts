@@ -9,6 +9,7 @@
  * No text/html goes into a chart bundle: JupyterLab ranks HTML above its Vega renderer, and untrusted HTML shows blank.
  */
 import { displayBundle, type MimeBundle } from "./bundle";
+import { escapeHtml } from "./html";
 import { renderVegaLiteSvg, VEGA_LITE_MIME, type VegaLiteSpec } from "./vega-render";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -40,14 +41,37 @@ export interface PlotlyChart {
 
 export type Chart = VegaLiteChart | PlotlyChart;
 
+/** The chart's title, as the spec or figure states it. */
+export function chartTitle(chart: Chart): string | undefined {
+  const meta = (chart.kind === "vega-lite" ? chart.spec : chart.fallback)?.usermeta as
+    { mmsim?: { title?: string | null } } | undefined;
+  return meta?.mmsim?.title ?? undefined;
+}
+
+/**
+ * Gives an SVG its alt text: `role="img"`, an aria-label and a <title> (what screen readers announce and browsers show
+ * on hover), from the chart's title and caption.
+ */
+export function withAltText(svg: string, alt: string): string {
+  const text = escapeHtml(alt);
+  return svg.replace(/^<svg\b([^>]*)>/, `<svg$1 role="img" aria-label="${text}"><title>${text}</title>`);
+}
+
+/** The alt text of a chart: its title and caption. */
+export function chartAltText(chart: Chart): string {
+  const title = chartTitle(chart);
+  return title ? `${title}. ${chart.caption}` : chart.caption;
+}
+
 /** The MIME bundle of a chart (SVG rendered now). */
 export async function chartBundle(chart: Chart): Promise<MimeBundle> {
+  const alt = chartAltText(chart);
   if (chart.kind === "vega-lite") {
     const { svg } = await renderVegaLiteSvg(chart.spec);
-    return { [VEGA_LITE_MIME]: chart.spec, [SVG_MIME]: svg, "text/plain": chart.caption };
+    return { [VEGA_LITE_MIME]: chart.spec, [SVG_MIME]: withAltText(svg, alt), "text/plain": chart.caption };
   }
   const bundle: MimeBundle = { [PLOTLY_MIME]: chart.figure };
-  if (chart.fallback) bundle[SVG_MIME] = (await renderVegaLiteSvg(chart.fallback)).svg;
+  if (chart.fallback) bundle[SVG_MIME] = withAltText((await renderVegaLiteSvg(chart.fallback)).svg, alt);
   bundle["text/plain"] = chart.caption;
   return bundle;
 }
