@@ -39,17 +39,35 @@ export interface BarChartOptions extends ChartOptions {
    * @example group: "fillDrainOnFlush"
    */
   group?: string;
-  /** The same as `group`, named as in the sweep chart's grammar. */
+  /**
+   * The same as `group`, named as in the sweep chart's grammar.
+   * @example color: "owner"
+   */
   color?: string;
-  /** Column with the 95% CI half-width of `value`: default `<value>Ci95` when the rows have it; null for none. */
+  /**
+   * Column with the 95% CI half-width of `value`: default `<value>Ci95` when the rows have it; null for none.
+   * @example ci: "shareCi95"
+   */
   ci?: string | null;
-  /** Title of the category axis. */
+  /**
+   * Title of the category axis (default: the column name).
+   * @example categoryLabel: "generation age (0 = youngest)"
+   */
   categoryLabel?: string;
-  /** Title of the value axis; put the unit in trailing parentheses: "CPU (ms per s)". */
+  /**
+   * Title of the value axis; put the unit in trailing parentheses, and tooltips show it.
+   * @example valueLabel: "CPU (ms per s)"
+   */
   valueLabel?: string;
-  /** Title of the group legend. */
+  /**
+   * Title of the group legend (default: the column name).
+   * @example groupLabel: "drain on flush"
+   */
   groupLabel?: string;
-  /** Logarithmic value axis. */
+  /**
+   * Logarithmic value axis, ending at 1-2-5 values around the bars.
+   * @example log: true
+   */
   log?: boolean;
   /**
    * The value cannot be negative, so whiskers stop at 0. Default: true when no bar is below 0; pass false for

@@ -45,9 +45,15 @@ export interface CdfChartOptions extends ChartOptions {
    * @example x: {label: "wait (ns)", log: true}
    */
   x?: AxisOptions;
-  /** Published points (value, fraction) to overlay. */
+  /**
+   * Published points (value, fraction) to overlay.
+   * @example reference: {points: [{x: 1.2, y: 0.5, source: "LKML", note: "median"}]}
+   */
   reference?: ReferencePoints;
-  /** At most this many points per series are drawn (evenly thinned, keeping both ends); default 1000. */
+  /**
+   * At most this many points per series are drawn (evenly thinned, keeping both ends); default 1000.
+   * @example maxPoints: 300
+   */
   maxPoints?: number;
 }
 

@@ -31,9 +31,15 @@ export interface ChartOptions {
    * @example {title: "Mutex wait against thread count"}
    */
   title?: string;
-  /** Plot width in pixels (default 560; per panel in a faceted chart). */
+  /**
+   * Plot width in pixels (default 560; per panel in a faceted chart).
+   * @example {width: 260}
+   */
   width?: number;
-  /** Plot height in pixels (default 320; per panel in a faceted chart). */
+  /**
+   * Plot height in pixels (default 320; per panel in a faceted chart).
+   * @example {height: 200}
+   */
   height?: number;
   /**
    * What the chart shows, in a sentence: drawn under the title (so Lab, nbconvert and GitHub show it), the
@@ -134,14 +140,26 @@ export function chartSpec(
  * @example reference: {label: "published (LKML)", points: [{x: 8, y: 150, source: "<msg-id@example>"}]}
  */
 export interface ReferencePoints {
+  /**
+   * The published numbers.
+   * @example points: [{x: 32, y: 1661, source: "https://lore.kernel.org/...", note: "arm64, write lock"}]
+   */
   points: ReadonlyArray<ReferencePoint>;
-  /** Legend entry (default "published"). */
+  /**
+   * Legend entry (default "published").
+   * @example label: "published arm64 (James)"
+   */
   label?: string;
 }
 
-/** One published number. */
+/**
+ * One published number.
+ * @example {x: 8, y: 150, source: "<msg-id@example>", note: "8 vCPUs"}
+ */
 export interface ReferencePoint {
+  /** Its x, in the chart's x units. */
   x: number;
+  /** Its y, in the chart's y units. */
   y: number;
   /** Where the number comes from: a message id, URL, or paper. */
   source: string;
@@ -187,9 +205,4 @@ export function colorScale(domain: ReadonlyArray<string>, referenceLabel?: strin
     domain: [...domain],
     range: domain.map((d, i) => (d === referenceLabel ? REFERENCE_COLOR : PALETTE[i % PALETTE.length])),
   };
-}
-
-/** "3 points at or below zero not drawn on the log axis" when some were dropped. */
-export function droppedNote(dropped: number): string {
-  return dropped > 0 ? ` (${dropped} point${dropped === 1 ? "" : "s"} at or below zero not drawn on the log axis)` : "";
 }

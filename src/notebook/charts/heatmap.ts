@@ -19,17 +19,40 @@ export interface HeatmapOptions extends ChartOptions {
    * @example rows: cells
    */
   rows: RowSource;
-  /** Column for the x axis (ordered categories, numbers in numeric order). */
+  /**
+   * Column for the x axis (ordered categories, numbers in numeric order).
+   * @example x: "agingPerMinute"
+   */
   x: string;
-  /** Column for the y axis (ordered categories, largest at the top). */
+  /**
+   * Column for the y axis (ordered categories, largest at the top).
+   * @example y: "guestShare"
+   */
   y: string;
-  /** Column giving each cell's color. */
+  /**
+   * Column giving each cell's color.
+   * @example value: "refaultRatio"
+   */
   value: string;
+  /**
+   * Title of the x axis (default: the column name).
+   * @example xLabel: "proactive aging passes per minute"
+   */
   xLabel?: string;
+  /**
+   * Title of the y axis (default: the column name).
+   * @example yLabel: "guest share of memory"
+   */
   yLabel?: string;
-  /** Legend title; put the unit in trailing parentheses. */
+  /**
+   * Legend title; put the unit in trailing parentheses, and tooltips show it.
+   * @example valueLabel: "mean wait (ns)"
+   */
   valueLabel?: string;
-  /** Logarithmic color scale (values must be positive). */
+  /**
+   * Logarithmic color scale (values must be positive; others are left blank).
+   * @example logColor: true
+   */
   logColor?: boolean;
   /**
    * A diverging scheme centered on this value (e.g. 0 for a difference, 1 for a ratio); the color domain always
@@ -37,7 +60,10 @@ export interface HeatmapOptions extends ChartOptions {
    * @example divergingAt: 1
    */
   divergingAt?: number;
-  /** Print each cell's value (default true). */
+  /**
+   * Print each cell's value, dark on light cells and light on dark ones (default true).
+   * @example labels: false
+   */
   labels?: boolean;
 }
 

@@ -120,9 +120,7 @@ export function tickBudget(role: "x" | "y", px: number): number {
  * It reads the same on linear, log and symlog scales; SI prefixes ("~s") are not used because vega re-derives their
  * precision from the tick step on linear and symlog scales ("0k").
  */
-export function tickFormat(_ticks: ReadonlyArray<number>): string {
-  return ",.4~r";
-}
+export const TICK_FORMAT = ",.4~r";
 
 function distinct(values: ReadonlyArray<number>): number[] {
   return [...new Set(values.map(clean))].sort((a, b) => a - b);
@@ -163,7 +161,7 @@ export function resolveAxis(
     const scale: Record<string, unknown> = role === "y" && nonNegative && min >= 0 ? { zero: true } : { zero: false };
     if (explicit) {
       axis.values = explicit;
-      axis.format = tickFormat(explicit);
+      axis.format = TICK_FORMAT;
     }
     return { kind: "linear", scale, axis };
   }
@@ -178,7 +176,7 @@ export function resolveAxis(
     const ticks =
       explicit ?? autoData ?? fitted.ticks.filter((t) => t >= domain[0] * (1 - 1e-9) && t <= domain[1] * (1 + 1e-9));
     axis.values = ticks;
-    axis.format = tickFormat(ticks);
+    axis.format = TICK_FORMAT;
     return {
       kind: "log",
       scale: { type: "log", domain, nice: false },
@@ -197,7 +195,7 @@ export function resolveAxis(
   const lower = lowerAxis ? lowerAxis.ticks.map((t) => -t) : [];
   const ticks = explicit ?? autoData ?? distinct([...lower, 0, ...upper]);
   axis.values = ticks;
-  axis.format = tickFormat(ticks);
+  axis.format = TICK_FORMAT;
   return {
     kind: "symlog",
     scale: { type: "symlog", constant: clean(constant), domain: [lo, hi], nice: false },

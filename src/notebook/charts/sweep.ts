@@ -115,17 +115,35 @@ export interface SweepChartOptions extends ChartOptions {
    * @example facet: {column: "lockKind"}
    */
   facet?: { row?: string | ChannelColumn; column?: string | ChannelColumn };
-  /** The x axis: label (with the unit in parentheses), log, ticks. */
+  /**
+   * The x axis: label (with the unit in parentheses), log, ticks.
+   * @example xAxis: {label: "threads (K)", log: true}
+   */
   xAxis?: AxisOptions;
-  /** The y axis: label (with the unit in parentheses), log, ticks, nonNegative. */
+  /**
+   * The y axis: label (with the unit in parentheses), log, ticks, nonNegative.
+   * @example yAxis: {label: "writer wait p99 (ns)", log: true}
+   */
   yAxis?: AxisOptions;
-  /** How to draw the 95% CI: "bars" (error bars, default), "band" (shaded area) or "none". */
+  /**
+   * How to draw the 95% CI: "bars" (error bars, default), "band" (shaded area) or "none".
+   * @example errors: "band"
+   */
   errors?: "bars" | "band" | "none";
-  /** Published points to overlay. */
+  /**
+   * Published points to overlay, in the color legend under their label.
+   * @example reference: {label: "published", points: [{x: 32, y: 1661, source: "..."}]}
+   */
   reference?: ReferencePoints;
-  /** Older form: the y columns as series (use `y` instead). */
+  /**
+   * Older form: the y columns as series (use `y` instead).
+   * @example series: [{y: "meanWaitNs", ci: "meanWaitNsCi95", label: "mean"}]
+   */
   series?: ReadonlyArray<SweepSeries>;
-  /** Older form: a column that splits every series into one line per value (use `color` instead). */
+  /**
+   * Older form: a column that splits every series into one line per value (use `color` instead).
+   * @example groupBy: "holdNs"
+   */
   groupBy?: string;
 }
 
@@ -191,7 +209,10 @@ function measuresOf(options: SweepChartOptions, columns: Set<string>): ResolvedM
   });
 }
 
-/** Builds a sweep chart. */
+/**
+ * Builds a sweep chart from long-format rows.
+ * @example sweepChart({rows: sweep, x: "reclaimers", y: "writerWaitP99Ns", color: "agingLock", errors: "band"})
+ */
 export function sweepChart(options: SweepChartOptions): VegaLiteChart {
   const rows = rowsOf(options.rows);
   const columns = new Set(rows.flatMap((r) => Object.keys(r)));

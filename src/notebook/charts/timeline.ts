@@ -39,7 +39,10 @@ export interface TimelineOptions extends ChartOptions {
    * @example stateColors: {wait: "#f58518", acquired: "#4c78a8"}
    */
   stateColors?: Record<string, string>;
-  /** Unit of the time axis (default "ns"; the trace is in ns either way). */
+  /**
+   * Unit of the time axis (default "ns"; the trace is in ns either way).
+   * @example timeUnit: "us"
+   */
   timeUnit?: "ns" | "us" | "ms";
 }
 
@@ -53,7 +56,7 @@ function naturalCompare(a: string, b: string): number {
 }
 
 /**
- * Sub-lanes per actor: each interval goes into the first lane of its actor that is free at its start (intervals
+ * Sub-lanes per actor (used by timelineChart; exported for tests): each interval goes into the first lane of its actor that is free at its start (intervals
  * sorted by start, longer first), so intervals in one lane never overlap.
  */
 export function assignLanes(intervals: ReadonlyArray<TimelineInterval>): {

@@ -54,7 +54,7 @@ footer { margin-top: 32px; color: #57606a; font-size: 12.5px; border-top: 1px so
   thead { display: table-header-group; }
   pre { white-space: pre-wrap; overflow: visible; }
   pre.mmsim-verdicts-text { white-space: pre; font-size: 8.5pt; }
-  details.mmsim-code:not([open]), .vega-actions, .modebar, button.mmsim-copy { display: none !important; }
+  details.mmsim-code:not([open]), .vega-embed > details, .vega-actions, .modebar, button.mmsim-copy { display: none !important; }
   a { color: inherit; text-decoration: none; }
 }
 `;
