@@ -123,7 +123,7 @@ test("sweep chart (series form): error bars, a dashed exact curve, published poi
   assert.deepEqual(legendEntries(svg), [["mean", "exact", "published (LKML)"]]);
   assert.equal(
     chart.caption,
-    "wait (ns) against threads: mean; exact; 95% CIs as error bars; dashed lines: exact values; published (LKML) points",
+    "wait (ns) against threads: mean; exact; 95% CIs as error bars; dashed: exact; published (LKML) points",
   );
   // Ticks at the swept values on a log x axis; the caption is under the title.
   const x = layers(chart.spec)[0].encoding.x as { axis: { values: number[] } };

@@ -16,7 +16,7 @@ import {
 import { formatWithCi, unitOfLabel, withUnit } from "./format";
 import { legendLayout } from "./legend";
 import { isNonNegative, resolveAxis } from "./scales";
-import { widestText } from "./text";
+import { axisTitle, widestText } from "./text";
 
 export interface BarChartOptions extends ChartOptions {
   /**
@@ -139,7 +139,7 @@ export function barChart(options: BarChartOptions): VegaLiteChart {
   const x = {
     field: "c",
     type: "nominal",
-    title: cTitle,
+    title: axisTitle(cTitle, width),
     sort: categories,
     scale: { paddingInner: 0.2, paddingOuter: 0.1 },
     axis: angled
@@ -152,7 +152,7 @@ export function barChart(options: BarChartOptions): VegaLiteChart {
   const yEnc = (field: string) => ({
     field,
     type: "quantitative",
-    title: vTitle,
+    title: axisTitle(vTitle, options.height ?? DEFAULT_HEIGHT),
     scale: yScale,
     axis: y.axis,
     stack: null,

@@ -14,6 +14,7 @@ import {
 import { formatNumber, unitOfLabel, withUnit } from "./format";
 import { legendLayout } from "./legend";
 import { resolveAxis } from "./scales";
+import { axisTitle } from "./text";
 
 /** One point of a CDF. */
 export interface CdfPoint {
@@ -109,7 +110,14 @@ export function cdfChart(options: CdfChartOptions): VegaLiteChart {
     });
   }
   const x = resolveAxis("x", options.x, { points: values.map((v) => v.value as number) }, width);
-  const xEnc = { field: "value", type: "quantitative", title: xTitle, scale: x.scale, axis: x.axis, stack: null };
+  const xEnc = {
+    field: "value",
+    type: "quantitative",
+    title: axisTitle(xTitle, width),
+    scale: x.scale,
+    axis: x.axis,
+    stack: null,
+  };
   const yEnc = { field: "fraction", type: "quantitative", title: yTitle, scale: { domain: [0, 1] }, stack: null };
   const color = {
     field: "series",

@@ -12,6 +12,8 @@ import {
   type RowSource,
 } from "./common";
 import { formatNumber, unitOfLabel, withUnit } from "./format";
+import { LEGEND_TITLE_FONT_SIZE } from "./legend";
+import { axisTitle, estimateTextWidth } from "./text";
 
 export interface HeatmapOptions extends ChartOptions {
   /**
@@ -120,15 +122,23 @@ export function heatmapChart(options: HeatmapOptions): VegaLiteChart {
   });
   const xOrder = distinctLabels(source.map((r) => r[options.x]));
   const yOrder = distinctLabels(source.map((r) => r[options.y])).reverse();
-  const xEnc = { field: "x", type: "ordinal", title: xTitle, sort: xOrder, axis: { labelAngle: 0 } };
-  const yEnc = { field: "y", type: "ordinal", title: yTitle, sort: yOrder };
+  const width = options.width ?? DEFAULT_WIDTH;
+  const height = options.height ?? DEFAULT_HEIGHT;
+  const xEnc = { field: "x", type: "ordinal", title: axisTitle(xTitle, width), sort: xOrder, axis: { labelAngle: 0 } };
+  const yEnc = { field: "y", type: "ordinal", title: axisTitle(yTitle, height), sort: yOrder };
   const layers: VegaLiteSpec[] = [
     {
       mark: { type: "rect" },
       encoding: {
         x: xEnc,
         y: yEnc,
-        color: { field: "v", type: "quantitative", title: vTitle, scale },
+        color: {
+          field: "v",
+          type: "quantitative",
+          title: vTitle,
+          scale,
+          legend: { titleLimit: estimateTextWidth(vTitle, LEGEND_TITLE_FONT_SIZE) + 4 },
+        },
         tooltip: [
           { field: "x", type: "nominal", title: xTitle },
           { field: "y", type: "nominal", title: yTitle },
@@ -158,8 +168,8 @@ export function heatmapChart(options: HeatmapOptions): VegaLiteChart {
     `${vTitle} over ${xTitle} and ${yTitle}${mid !== undefined ? `; colors diverge at ${formatNumber(mid)}` : ""}`;
   const body = {
     data: { values: rows },
-    width: options.width ?? DEFAULT_WIDTH,
-    height: options.height ?? DEFAULT_HEIGHT,
+    width,
+    height,
     layer: layers,
   };
   return { kind: "vega-lite", spec: chartSpec(options, caption, body), caption };

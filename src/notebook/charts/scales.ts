@@ -116,11 +116,11 @@ export function tickBudget(role: "x" | "y", px: number): number {
 }
 
 /**
- * The d3 format of tick labels: four significant digits, trailing zeros trimmed, thousands grouped ("0.5", "2,000").
+ * The d3 format of tick labels: six significant digits (data ticks such as 16,384 in full), trailing zeros trimmed, thousands grouped ("0.5", "2,000").
  * It reads the same on linear, log and symlog scales; SI prefixes ("~s") are not used because vega re-derives their
  * precision from the tick step on linear and symlog scales ("0k").
  */
-export const TICK_FORMAT = ",.4~r";
+export const TICK_FORMAT = ",.6~r";
 
 function distinct(values: ReadonlyArray<number>): number[] {
   return [...new Set(values.map(clean))].sort((a, b) => a - b);

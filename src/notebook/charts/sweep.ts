@@ -37,7 +37,7 @@ import {
 import { formatNumber, formatWithCi, unitOfLabel, withUnit } from "./format";
 import { legendLayout } from "./legend";
 import { isNonNegative, resolveAxis, type AxisOptions } from "./scales";
-import { widestText } from "./text";
+import { axisTitle, widestText } from "./text";
 
 /** The pseudo-column holding which y column a point comes from, when `y` names several. */
 export const MEASURE = "measure";
@@ -358,7 +358,13 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
     if (d.flag) d.tflag = "some replications gave NaN; the mean is over the others";
   }
 
-  const x = resolveAxis("x", options.xAxis, { points: [...data, ...refs].map((d) => d.x as number) }, width);
+  // Ticks "at the data" are at the swept values; published points only widen the domain.
+  const x = resolveAxis(
+    "x",
+    options.xAxis,
+    { points: data.map((d) => d.x as number), extents: refs.map((d) => d.x as number) },
+    width,
+  );
   const y = resolveAxis(
     "y",
     options.yAxis,
@@ -370,12 +376,19 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
   );
   // stack: null on both axes: vega-lite 5.6.1 (JupyterLab's) takes a band over an explicit-domain y scale for a
   // horizontal area and stacks it on x, drawing polygons across series and running the x axis past the data.
-  const xEnc = { field: "x", type: "quantitative", title: xTitle, scale: x.scale, axis: x.axis, stack: null };
+  const xEnc = {
+    field: "x",
+    type: "quantitative",
+    title: axisTitle(xTitle, width),
+    scale: x.scale,
+    axis: x.axis,
+    stack: null,
+  };
   const yAxis = { ...y.axis };
   const yEnc = (field: string) => ({
     field,
     type: "quantitative",
-    title: yTitle,
+    title: axisTitle(yTitle, height),
     scale: y.scale,
     axis: yAxis,
     stack: null,
@@ -539,7 +552,7 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
       ? `; panels by ${[describe(frow), describe(fcol)].filter((s) => s !== undefined).join(" and ") || "measure"}`
       : "",
     withCi && errors !== "none" ? `; 95% CIs as ${errors === "band" ? "bands" : "error bars"}` : "",
-    exactNames.size > 0 ? "; dashed lines: exact values" : "",
+    exactNames.size > 0 ? `; dashed: ${[...exactNames].join(", ")}` : "",
     clamped > 0 ? "; whiskers stop at 0" : "",
     flagged > 0 ? `; open circles: ${flagged} point${flagged === 1 ? "" : "s"} where some replications gave NaN` : "",
     refLabel ? `; ${refLabel} points` : "",

@@ -20,8 +20,8 @@ export function widestText(texts: ReadonlyArray<string>, fontSize: number): numb
  * of its own. Titles are never truncated, so this counts a typical glyph (0.6 em) rather than vega's estimate: lines
  * then fill a browser's width, at the cost of a little blank space at the right of the kernel's SVG.
  */
-export function wrapText(text: string, maxWidth: number, fontSize: number): string[] {
-  const perLine = Math.max(12, Math.floor(maxWidth / (0.6 * fontSize)));
+export function wrapText(text: string, maxWidth: number, fontSize: number, emPerChar = 0.6): string[] {
+  const perLine = Math.max(12, Math.floor(maxWidth / (emPerChar * fontSize)));
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
@@ -34,4 +34,13 @@ export function wrapText(text: string, maxWidth: number, fontSize: number): stri
   }
   if (line !== "") lines.push(line);
   return lines;
+}
+
+/**
+ * An axis title that fits along its axis (`lengthPx`): the text itself, or lines wrapped by vega's own estimate, so
+ * that a long title neither runs past the plot nor makes vega pad the chart with blank space.
+ */
+export function axisTitle(text: string, lengthPx: number, fontSize = 11): string | string[] {
+  if (estimateTextWidth(text, fontSize) <= lengthPx) return text;
+  return wrapText(text, lengthPx, fontSize, 0.8);
 }
