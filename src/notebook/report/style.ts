@@ -33,7 +33,11 @@ figure.mmsim-rendered .mmsim-fallback { display: none; }
 .mmsim-verdict-fails { color: #cf222e; }
 .mmsim-verdict-depends { color: #9a6700; }
 .mmsim-verdict-undecided, .mmsim-verdict-other { color: #57606a; }
-.mmsim-no-verdicts { color: #57606a; font-style: italic; margin: 0; }
+.mmsim-no-verdicts { color: #57606a; font-style: italic; margin: 0; white-space: nowrap; }
+table.mmsim-index { width: 100%; }
+body:has(table.mmsim-index) { max-width: 1240px; }
+table.mmsim-index time { white-space: nowrap; }
+td.mmsim-index-verdicts { min-width: 16em; }
 table.mmsim-verdict-summary { margin: 0; }
 table.mmsim-verdict-summary td, table.mmsim-verdict-summary th { padding: 1px 6px; font-size: 12.5px; }
 .mmsim-report-verdicts h2 { font-size: 15px; margin: 8px 0 4px; }
@@ -52,6 +56,8 @@ footer { margin-top: 32px; color: #57606a; font-size: 12.5px; border-top: 1px so
   figure.mmsim-plotly .mmsim-live { zoom: var(--mmsim-print-zoom, 1); }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
+  .mmsim-html table { width: 100%; max-width: 100%; }
+  th, td { overflow-wrap: break-word; }
   pre { white-space: pre-wrap; overflow: visible; }
   pre.mmsim-verdicts-text { white-space: pre; font-size: 8.5pt; }
   details.mmsim-code:not([open]), .vega-embed > details, .vega-actions, .modebar, button.mmsim-copy { display: none !important; }
