@@ -12,7 +12,9 @@
  * running it. Results travel as V8's serialisation (what worker_threads' postMessage uses), so NaN, -0 and typed
  * arrays in chart detail come back exactly as from a local worker thread.
  */
+import { randomBytes } from "node:crypto";
 import * as v8 from "node:v8";
+import type { Redis } from "ioredis";
 import type { Job, JobResult } from "../runner";
 import { isCodeIdentity, type CodeIdentity } from "./code-identity";
 
@@ -76,10 +78,23 @@ export function parseDescriptor(text: string | null): RunDescriptor | null {
   }
 }
 
-/** A fresh run id: time, host-free and random enough that concurrent runs never share one. */
+/** A fresh run id: the experiment, the time and 32 random bits, so concurrent runs never share one. */
 export function newRunId(experiment: string): string {
-  const random = Math.floor(Math.random() * 0x1000000)
-    .toString(16)
-    .padStart(6, "0");
-  return `${experiment}-${Date.now().toString(36)}-${process.pid.toString(36)}${random}`;
+  return `${experiment}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * Deletes every key of a run: its descriptor, refusals and all of its queue's keys. BullMQ's obliterate removes the
+ * jobs, but a worker still closing can write a key or two after it (its stalled-check marker, the queue's meta), so
+ * the submitter and every worker that leaves a run call this after their own queue handles are closed.
+ */
+export async function removeRunKeys(redis: Redis, id: string): Promise<void> {
+  const pattern = `${PREFIX}:${queueName(id)}:*`;
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (found.length > 0) await redis.del(...found);
+  } while (cursor !== "0");
+  await redis.del(runKey(id), refusedKey(id));
 }

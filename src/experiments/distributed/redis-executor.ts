@@ -26,6 +26,7 @@ import {
   PREFIX,
   queueName,
   refusedKey,
+  removeRunKeys,
   RUN_TTL_MS,
   runKey,
   RUNS_KEY,
@@ -114,16 +115,15 @@ const active = new Set<QueueRun>();
 let signalsInstalled = false;
 
 function onSignal(signal: NodeJS.Signals): void {
+  // Ours is the only listener: the signal's default action (ending the process) is only deferred until the jobs are
+  // withdrawn, and taken then. Otherwise (a notebook kernel's interrupt handler, say) the rejected run is the answer.
+  const deferredDefault = process.listenerCount(signal) === 1;
   const runs = [...active];
-  for (const r of runs) r.cancel(signal);
+  for (const r of runs) if (r.cancel(signal)) r.executor.log(r.cancelMessage(signal));
   void Promise.all(runs.map((r) => r.cleaned)).then(() => {
-    // Ours was the only listener: the signal's default action (ending the process) was only deferred until the
-    // jobs were withdrawn, so take it now. Otherwise (a notebook kernel's interrupt handler, say) the rejected run
-    // is the answer.
-    if (process.listenerCount(signal) === 1) {
-      uninstallSignals();
-      process.kill(process.pid, signal);
-    }
+    if (!deferredDefault) return;
+    uninstallSignals();
+    process.kill(process.pid, signal);
   });
 }
 
@@ -161,7 +161,7 @@ class QueueRun {
   private announced = false;
 
   constructor(
-    private readonly executor: RedisExecutor,
+    readonly executor: RedisExecutor,
     private readonly connection: RedisConnection,
     private readonly exp: Experiment<any, any>,
     private readonly jobs: Job[],
@@ -208,14 +208,16 @@ class QueueRun {
     this.reject(e);
   }
 
-  cancel(signal: NodeJS.Signals): void {
+  /** Cancels the run if it is still going; true if it was. */
+  cancel(signal: NodeJS.Signals): boolean {
+    if (this.settled) return false;
+    this.fail(new RunCancelledError(signal, this.cancelMessage(signal)));
+    return true;
+  }
+
+  cancelMessage(signal: NodeJS.Signals): string {
     const left = this.jobs.length - this.done;
-    this.fail(
-      new RunCancelledError(
-        signal,
-        `run ${this.id} cancelled by ${signal}: its ${left} unfinished replications are withdrawn from ${this.executor.description}`,
-      ),
-    );
+    return `run ${this.id} cancelled by ${signal}: its ${left} unfinished replications are withdrawn from ${this.executor.description}`;
   }
 
   private async submit(): Promise<void> {
@@ -367,7 +369,7 @@ class QueueRun {
           (async () => {
             await redis.srem(RUNS_KEY, this.id);
             await this.queue?.obliterate({ force: true });
-            await redis.del(runKey(this.id), refusedKey(this.id));
+            await removeRunKeys(redis, this.id);
           })(),
           timeout(5000, "cleanup timed out"),
         ]);
@@ -379,11 +381,10 @@ class QueueRun {
       }
     const closeOrDrop = async (x: Queue | QueueEvents | null) => {
       if (!x) return;
-      try {
-        await Promise.race([x.close(), timeout(up ? 2000 : 100, "close timed out")]);
-      } catch {
-        await x.disconnect().catch(() => {});
-      }
+      // Neither close() nor disconnect() returns while the server is unreachable: bounded, then abandoned (the
+      // connections are dropped with the executor's own).
+      const bounded = (p: Promise<void>, ms: number) => Promise.race([p, timeout(ms, "timed out")]);
+      await bounded(x.close(), up ? 2000 : 100).catch(() => bounded(x.disconnect(), 100).catch(() => {}));
     };
     await Promise.all([closeOrDrop(this.events), closeOrDrop(this.queue)]);
   }

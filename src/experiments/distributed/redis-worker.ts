@@ -23,7 +23,7 @@ import {
   PREFIX,
   queueName,
   refusedKey,
-  RUN_TTL_MS,
+  removeRunKeys,
   runKey,
   RUNS_KEY,
   type JobData,
@@ -85,12 +85,22 @@ export class WorkerService {
     await loop();
   }
 
-  /** Stops taking jobs; `graceful` waits for the running replications to finish and report. */
+  /**
+   * Stops taking jobs. `graceful` lets the running replications finish and report first (bounded: a result that
+   * cannot be delivered, Redis being gone, is given up after 3 s); otherwise they are left to the other workers'
+   * stalled-job check.
+   */
   async stop(graceful: boolean): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);
-    await Promise.all([...this.joined.values()].map((w) => w.close(!graceful).catch(() => {})));
+    const workers = [...this.joined.values()];
     this.joined.clear();
+    const closing = Promise.all(workers.map((w) => w.close(!graceful).catch(() => {})));
+    const idle = async () => {
+      while (this.running > 0) await sleep(100);
+    };
+    await Promise.race([closing, graceful ? idle().then(() => sleep(3000)) : sleep(1000)]);
+    await Promise.all(workers.map((w) => w.disconnect().catch(() => {})));
     this.connection.disconnect();
   }
 
@@ -111,7 +121,11 @@ export class WorkerService {
       if (!ids.has(id)) {
         this.joined.delete(id);
         this.options.log(`run ${id} ended`);
-        void worker.close(true).catch(() => {});
+        // Once our handle is closed, nothing of ours writes to the run's keys again: remove what is left.
+        void worker
+          .close(true)
+          .then(() => removeRunKeys(redis, id))
+          .catch(() => {});
       }
     for (const id of this.refused) if (!ids.has(id)) this.refused.delete(id);
     for (const id of ids) {
@@ -133,12 +147,8 @@ export class WorkerService {
           : `experiment '${d.experiment}' is not registered in this worker's mmsim`;
       this.options.log(`refusing run ${d.id} (${d.experiment} from ${d.submitter}): ${why}`);
       const redis = this.connection.client;
-      void redis
-        .multi()
-        .hset(refusedKey(d.id), this.name, why)
-        .pexpire(refusedKey(d.id), RUN_TTL_MS * 4)
-        .exec()
-        .catch(() => {});
+      // Removed with the run, by its submitter or by the worker that finds it abandoned.
+      void redis.hset(refusedKey(d.id), this.name, why).catch(() => {});
       return;
     }
     const worker = new Worker<JobData, JobReturn>(queueName(d.id), (job) => this.process(job, d), {
@@ -185,13 +195,15 @@ export class WorkerService {
     try {
       await redis.srem(RUNS_KEY, id);
       await queue.obliterate({ force: true });
-      await redis.del(refusedKey(id));
+      await removeRunKeys(redis, id);
       this.options.log(`removed abandoned run ${id} (its submitter stopped refreshing it)`);
     } finally {
       await queue.close();
     }
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * A job as read from the queue, checked as input from outside: a registered experiment (the run's own), a complete

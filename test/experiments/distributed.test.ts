@@ -1,0 +1,265 @@
+/**
+ * Sweeps on a real distributed queue (BullMQ on redis-server started here on loopback) and sharded for batch
+ * schedulers: byte-identical output to a local run, and the faults: a worker killed mid-job, Redis stopped mid-run,
+ * a replication that throws, a worker with other code, SIGINT and SIGTERM; shards merged, and merges refused.
+ * Everything started here is stopped in `after`, also when a test fails. Without redis-server the tests fail saying
+ * what to install.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { checkParts, readPart, type PartFile } from "../../src/experiments/distributed/shard";
+import { parseRedisUrl, redactText } from "../../src/experiments/distributed/redis-url";
+import { REDIS_MISSING, startRedisServer, type RedisServer } from "../../src/experiments/distributed/redis-server";
+import {
+  FAILING_PRELOAD,
+  keys,
+  keysLeft,
+  mmsim,
+  redis,
+  ROOT,
+  run,
+  stopAll,
+  worker,
+  type Proc,
+} from "../helpers/cluster";
+
+const OUT = path.join(ROOT, "test-output", "distributed");
+const SWEEP = ["experiment", "lock-contention", "--threads", "2,4,8", "--acquisitions", "2000", "--seeds", "3"];
+/** About 0.1-0.3 s per replication here: long enough to kill a worker, or Redis, mid-run. */
+const SLOW = ["experiment", "lock-contention", "--threads", "2,4,8,16", "--acquisitions", "300000", "--seeds", "3"];
+
+let server: RedisServer;
+let url: string;
+let workers: Proc[];
+
+before(async () => {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  // With a password, so every test also checks that the URL's password reaches every connection.
+  server = await redis({ password: "s3cret pass" });
+  url = server.url;
+  workers = await Promise.all([worker(url), worker(url)]);
+});
+
+after(stopAll);
+
+test("the executor's output is byte-identical to a local run's (CSV and JSON), with progress on stderr", async () => {
+  const [localCsv, localJson, csv, json] = await Promise.all([
+    run([...SWEEP, "--format", "csv", "--workers", "2"]),
+    run([...SWEEP, "--format", "json", "--workers", "1"]),
+    run([...SWEEP, "--format", "csv", "--executor", url]),
+    run([...SWEEP, "--format", "json", "--executor", url]),
+  ]);
+  for (const r of [localCsv, localJson, csv, json]) assert.equal(r.code, 0, r.stderr);
+  assert.equal(csv.stdout, localCsv.stdout);
+  assert.equal(json.stdout, localJson.stdout);
+  assert.equal(localCsv.stdout.split("\n").length, 5, "a header and three rows");
+  assert.match(csv.stderr, /lock-contention on redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: 9\/9 replications \(100%\)/);
+  assert.match(csv.stderr, /9 replications on [12] worker\(s\)/);
+  assert.doesNotMatch(csv.stderr + json.stderr, /s3cret/, "the password is never printed");
+  assert.deepEqual(await keysLeft(url), [], "a finished run leaves nothing in Redis");
+});
+
+test("a worker killed with SIGKILL mid-replication loses nothing: the job runs again elsewhere, counted once", async () => {
+  const [a, b] = workers;
+  const local = run([...SLOW, "--format", "csv", "--workers", "2"]);
+  const remote = mmsim([...SLOW, "--format", "csv", "--executor", url]);
+  const started = await a.waitFor(/start (p\d+) of run (\S+):/);
+  a.child.kill("SIGKILL");
+  await a.exited;
+  const r = await remote.exited;
+  assert.equal(r.code, 0, remote.stderr);
+  assert.equal(remote.stdout, (await local).stdout);
+  // The killed worker's job was computed by the other one, and the progress never counted past the total.
+  assert.match(b.stderr, new RegExp(`done ${started[1]} of run ${started[2]}`));
+  assert.match(remote.stderr, /12\/12 replications \(100%\)/);
+  assert.doesNotMatch(remote.stderr, /1[3-9]\/12|2\d\/12/);
+  assert.deepEqual(await keysLeft(url), []);
+  workers[0] = await worker(url);
+});
+
+test("a replication that throws fails the run naming the point and the error, as locally; nothing printed", async () => {
+  const args = ["experiment", "test-failing-point", "--n", "1,2,3,4", "--seeds", "2", "--format", "csv"];
+  const preload = FAILING_PRELOAD;
+  const failing = [await worker(url, { preload }), await worker(url, { preload })];
+  const [local, remote] = await Promise.all([
+    run([...args, "--workers", "1"], { preload }),
+    run([...args, "--executor", url], { preload }),
+  ]);
+  // Locally the message comes with its stack ("Error: ..."); remotely alone.
+  const first = (s: string) =>
+    s
+      .split("\n")
+      .find((l) => l.startsWith("mmsim experiment:"))
+      ?.replace(/^mmsim experiment: Error: /, "mmsim experiment: ");
+  assert.equal(local.code, 1, local.stderr);
+  assert.equal(remote.code, 1, remote.stderr);
+  assert.equal(
+    first(local.stderr),
+    'mmsim experiment: test-failing-point: replication with seed 1 at {"n":3,"failAt":3} failed: deliberate failure at n=3',
+  );
+  assert.match(
+    first(remote.stderr)!,
+    /^mmsim experiment: test-failing-point: replication with seed [12] at \{"n":3,"failAt":3\} failed: deliberate failure at n=3$/,
+  );
+  assert.equal(remote.stdout, "");
+  assert.deepEqual(await keysLeft(url), []);
+  for (const w of failing) w.child.kill("SIGKILL");
+});
+
+test("a worker with another commit refuses the run, saying why; SIGINT withdraws the jobs", async () => {
+  const other = await redis();
+  const stranger = await worker(other.url, { env: { MMSIM_COMMIT: "0123456789abcdef0123456789abcdef01234567" } });
+  const submit = mmsim([...SWEEP, "--format", "csv", "--executor", other.url]);
+  await submit.waitFor(/warning: worker \S+ refused run \S+: it needs mmsim .* \(commit \w+ vs 0123456789ab\)/);
+  assert.match(
+    stranger.stderr,
+    /refusing run \S+ \(lock-contention from \S+\): it needs .* \(commit \w+ vs 0123456789ab\)/,
+  );
+  assert.ok(
+    (await keys(other.url)).some((k) => k.includes(":run-")),
+    "the run's jobs wait in Redis",
+  );
+  submit.child.kill("SIGINT");
+  const r = await submit.exited;
+  assert.equal(r.signal, "SIGINT", "the process ends by the signal, after withdrawing its jobs");
+  assert.equal(submit.stdout, "");
+  assert.match(submit.stderr, /cancelled by SIGINT: its 9 unfinished replications are withdrawn/);
+  assert.deepEqual(await keysLeft(other.url), []);
+
+  // SIGTERM mid-run, with a worker that takes the jobs.
+  const good = await worker(other.url);
+  const slow = mmsim([...SLOW, "--format", "csv", "--executor", other.url]);
+  await good.waitFor(/done p\d+/);
+  slow.child.kill("SIGTERM");
+  assert.equal((await slow.exited).signal, "SIGTERM");
+  assert.equal(slow.stdout, "");
+  assert.deepEqual(await keysLeft(other.url), []);
+  await good.waitFor(/run \S+ ended/, { since: 0 });
+});
+
+test("Redis stopped mid-run fails the run with a clear message and no output", async () => {
+  const doomed = await redis();
+  await worker(doomed.url);
+  const submit = mmsim([...SLOW, "--format", "csv", "--executor", doomed.url]);
+  await submit.waitFor(/1\/12 replications/);
+  doomed.process.kill("SIGKILL");
+  const r = await submit.exited;
+  assert.equal(r.code, 1, submit.stderr);
+  assert.equal(submit.stdout, "");
+  assert.match(
+    submit.stderr,
+    /mmsim experiment: lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ \(.*\) and it did not come back within 5 s; run \S+ failed after \d+ of 12 replications, and nothing was written\n/,
+  );
+  assert.doesNotMatch(submit.stderr, /\n\s+at /, "no stack trace");
+});
+
+test("bad executor URLs and a wrong password fail naming the problem, never the password", async () => {
+  const bad = await run([...SWEEP, "--executor", "http://x:1"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /option --executor: "http:\/\/x:1" is not allowed; expected redis:\/\//);
+  const wrong = await run([...SWEEP, "--executor", `redis://:nope@127.0.0.1:${server.port}`]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: .*(WRONGPASS|invalid)/);
+  assert.doesNotMatch(wrong.stderr, /nope/);
+  assert.equal(wrong.stdout, "");
+  assert.deepEqual(parseRedisUrl("rediss://alice:p%40ss@cache.internal:6380/2"), {
+    host: "cache.internal",
+    port: 6380,
+    username: "alice",
+    password: "p@ss",
+    db: 2,
+    tls: true,
+    display: "rediss://alice:***@cache.internal:6380/2",
+  });
+  assert.equal(redactText("at redis://u:pw@h:1 and rediss://:x@y"), "at redis://u:***@h:1 and rediss://:***@y");
+  await assert.rejects(startRedisServer({ binary: "/nonexistent/redis-server" }), { message: REDIS_MISSING });
+});
+
+test("shards merged print exactly what the one run prints, in each format; --out writes the same", async () => {
+  const check = async (format: string, n: number) => {
+    const args = [...SWEEP, "--format", format, "--workers", "1"];
+    const parts = Array.from({ length: n }, (_, k) => path.join(OUT, `${format}-part-${k + 1}.json`));
+    const results = await Promise.all([
+      run(args),
+      ...parts.map((p, k) => run([...args, "--shard", `${k + 1}/${n}`, "--out", p])),
+    ]);
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    assert.equal(results[1].stdout, "", "a shard with --out prints nothing");
+    const file = path.join(OUT, `merged.${format}`);
+    const [merged, toFile] = await Promise.all([
+      run(["merge", ...[...parts].reverse()]),
+      run(["merge", ...parts, "--out", file]),
+    ]);
+    assert.equal(merged.code, 0, merged.stderr);
+    assert.equal(merged.stdout, results[0].stdout, format);
+    assert.equal(toFile.stdout, "");
+    assert.equal(fs.readFileSync(file, "utf8"), results[0].stdout);
+  };
+  await Promise.all([check("csv", 3), check("json", 2), check("table", 4)]);
+  const part = readPart(path.join(OUT, "csv-part-2.json"));
+  assert.deepEqual(
+    part.results.map((r) => r.job),
+    [1, 4, 7],
+    "job i goes to shard (i mod N) + 1",
+  );
+});
+
+test("merge refuses parts of different runs or code, and missing or duplicate shards, naming what differs", async () => {
+  const files = [1, 2, 3].map((k) => path.join(OUT, `csv-part-${k}.json`));
+  const parts = files.map((file) => ({ file, part: readPart(file) }));
+  const edit = (k: number, f: (p: PartFile) => void) => {
+    const copy = parts.map((p) => ({ file: p.file, part: structuredClone(p.part) }));
+    f(copy[k].part);
+    return copy;
+  };
+  const refuse = (ps: Array<{ file: string; part: PartFile }>, message: RegExp) =>
+    assert.throws(() => checkParts(ps), { name: "PartError", message });
+  checkParts(parts);
+  refuse(parts.slice(0, 2), /shard 3\/3 is missing \(given: 1, 2\)/);
+  refuse([...parts, parts[1]], /shard 2\/3 is given twice: .*csv-part-2\.json and .*csv-part-2\.json/);
+  refuse(
+    edit(1, (p) => (p.experiment = "pt-free")),
+    /the experiments differ: .*has lock-contention, .* has pt-free/,
+  );
+  refuse(
+    edit(2, (p) => (p.params.threads = [2, 4, 16])),
+    /the parameters differ: .*threads=\[2,4,8\].*threads=\[2,4,16\]/,
+  );
+  refuse(
+    edit(1, (p) => (p.seedBase = 7)),
+    /the seeds differ: .* has 3 seeds from 1, .* has 3 seeds from 7/,
+  );
+  refuse(
+    edit(1, (p) => (p.format = "json")),
+    /the output formats differ/,
+  );
+  refuse(
+    edit(1, (p) => (p.build.commit = "f".repeat(40))),
+    /the code that computed them differ: .*\(commit \w+ vs ffffffffffff\)/,
+  );
+  refuse(
+    edit(1, (p) => (p.build.version = "9.9.9")),
+    /version \d+\.\d+\.\d+ vs 9\.9\.9/,
+  );
+  refuse(
+    edit(1, (p) => p.results.pop()),
+    /csv-part-2\.json: does not hold exactly the replications of shard 2\/3/,
+  );
+
+  // The command: exit 2 and the message, nothing on stdout.
+  const r = await run(["merge", files[0], files[2]]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /^mmsim merge: cannot merge: shard 2\/3 is missing/);
+  const foreign = path.join(OUT, "foreign-part.json");
+  fs.writeFileSync(
+    foreign,
+    JSON.stringify({ ...parts[1].part, build: { ...parts[1].part.build, commit: "e".repeat(40) } }),
+  );
+  const stale = await run(["merge", files[0], foreign, files[2]]);
+  assert.equal(stale.code, 2);
+  assert.match(stale.stderr, /the code that computed them differ/);
+});
