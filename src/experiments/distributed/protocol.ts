@@ -23,6 +23,8 @@ export const PREFIX = "mmsim";
 export const RUNS_KEY = `${PREFIX}:runs`;
 export const runKey = (id: string) => `${PREFIX}:run:${id}`;
 export const refusedKey = (id: string) => `${PREFIX}:run:${id}:refused`;
+/** Published to (message: the run id) when a run starts or ends, so workers look at once. */
+export const ANNOUNCE_CHANNEL = `${PREFIX}:announce`;
 /** BullMQ queue names may not contain ':'. */
 export const queueName = (id: string) => `run-${id}`;
 

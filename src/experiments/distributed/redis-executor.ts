@@ -20,6 +20,7 @@ import { findExperiment } from "../registry";
 import type { Job, JobResult } from "../runner";
 import { codeIdentity } from "./code-identity";
 import {
+  ANNOUNCE_CHANNEL,
   decodeResult,
   HEARTBEAT_MS,
   newRunId,
@@ -256,6 +257,7 @@ class QueueRun {
     if (this.settled) return;
     await redis.set(runKey(this.id), JSON.stringify(descriptor), "PX", RUN_TTL_MS);
     await redis.sadd(RUNS_KEY, this.id);
+    await redis.publish(ANNOUNCE_CHANNEL, this.id);
     this.announced = true;
     this.executor.log(
       `run ${this.id}: ${this.jobs.length} replications of ${this.exp.id} queued on ${this.executor.description}`,
@@ -367,8 +369,11 @@ class QueueRun {
       try {
         await Promise.race([
           (async () => {
-            await redis.srem(RUNS_KEY, this.id);
+            // Jobs first, while the workers still hold the run (a worker that leaves removes the queue's keys,
+            // which obliterate must not see half-gone), then the announcement, then whatever a worker wrote since.
             await this.queue?.obliterate({ force: true });
+            await redis.srem(RUNS_KEY, this.id);
+            await redis.publish(ANNOUNCE_CHANNEL, this.id);
             await removeRunKeys(redis, this.id);
           })(),
           timeout(5000, "cleanup timed out"),

@@ -10,12 +10,14 @@
  */
 import * as os from "node:os";
 import { Queue, Worker, type Job as BullJob } from "bullmq";
+import type { Redis } from "ioredis";
 import { checkInput, type ParamSpec } from "../params";
 import { findExperiment } from "../registry";
 import type { Job } from "../runner";
 import { runOnWorkers } from "../worker-pool";
 import { codeIdentity, describeIdentity, identityMismatch } from "./code-identity";
 import {
+  ANNOUNCE_CHANNEL,
   encodeResult,
   MAX_STALLS,
   parseDescriptor,
@@ -51,6 +53,9 @@ export class WorkerService {
   private readonly refused = new Set<string>();
   private readonly errors = new Set<string>();
   private pollTimer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
+  private pollAgain = false;
+  private subscriber: Redis | null = null;
   private stopped = false;
   private running = 0;
 
@@ -73,16 +78,37 @@ export class WorkerService {
       `worker ${this.name} ready on ${this.display}: ${describeIdentity(codeIdentity())}, concurrency ` +
         `${this.options.concurrency}, lock ${this.options.lockMs} ms`,
     );
-    const loop = async () => {
-      if (this.stopped) return;
-      try {
-        await this.poll();
-      } catch (e) {
-        this.once(`poll: ${(e as Error).message}`);
-      }
-      if (!this.stopped) this.pollTimer = setTimeout(loop, POLL_MS);
-    };
-    await loop();
+    // A run's start and end are also announced on a channel, so the worker polls at once instead of at the next
+    // tick: small runs (a claim check runs many) would otherwise wait up to POLL_MS each.
+    this.subscriber = this.connection.client.duplicate();
+    this.subscriber.on("error", () => {});
+    this.subscriber.on("message", () => this.pollNow());
+    await this.subscriber.subscribe(ANNOUNCE_CHANNEL).catch(() => {});
+    await this.pollNow();
+  }
+
+  /** Polls now, or right after the poll in progress; then every POLL_MS. */
+  private pollNow(): Promise<void> {
+    if (this.polling) {
+      this.pollAgain = true;
+      return this.polling;
+    }
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.polling = (async () => {
+      do {
+        this.pollAgain = false;
+        if (this.stopped) return;
+        try {
+          await this.poll();
+        } catch (e) {
+          this.once(`poll: ${(e as Error).message}`);
+        }
+      } while (this.pollAgain);
+    })().finally(() => {
+      this.polling = null;
+      if (!this.stopped) this.pollTimer = setTimeout(() => void this.pollNow(), POLL_MS);
+    });
+    return this.polling;
   }
 
   /**
@@ -101,6 +127,7 @@ export class WorkerService {
     };
     await Promise.race([closing, graceful ? idle().then(() => sleep(3000)) : sleep(1000)]);
     await Promise.all(workers.map((w) => w.disconnect().catch(() => {})));
+    this.subscriber?.disconnect();
     this.connection.disconnect();
   }
 
@@ -193,8 +220,8 @@ export class WorkerService {
     const queue = new Queue(queueName(id), { connection: redis, prefix: PREFIX });
     queue.on("error", () => {});
     try {
-      await redis.srem(RUNS_KEY, id);
       await queue.obliterate({ force: true });
+      await redis.srem(RUNS_KEY, id);
       await removeRunKeys(redis, id);
       this.options.log(`removed abandoned run ${id} (its submitter stopped refreshing it)`);
     } finally {
