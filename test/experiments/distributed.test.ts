@@ -314,4 +314,17 @@ test("merge refuses parts of different runs or code, and missing or duplicate sh
   const stale = await run(["merge", files[0], foreign, files[2]]);
   assert.equal(stale.code, 2);
   assert.match(stale.stderr, /the code that computed them differ/);
+  // All parts from other code than the merging mmsim's.
+  const alien = files.map((f, k) => {
+    const p = readPart(f);
+    const file = path.join(OUT, `alien-part-${k + 1}.json`);
+    fs.writeFileSync(file, JSON.stringify({ ...p, build: { ...p.build, version: "0.0.1" } }));
+    return file;
+  });
+  const other = await run(["merge", ...alien]);
+  assert.equal(other.code, 2);
+  assert.match(
+    other.stderr,
+    /cannot merge: the parts were computed by mmsim 0\.0\.1, .*; merge with the checkout that computed them/,
+  );
 });

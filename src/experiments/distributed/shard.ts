@@ -119,14 +119,7 @@ export class ShardExecutor implements Executor {
   }
 
   /** The part file of the finished shard. */
-  part(run: {
-    experiment: string;
-    params: Record<string, unknown[]>;
-    seeds: number;
-    seedBase: number;
-    format: string;
-    build: CodeIdentity;
-  }): PartFile {
+  part(run: Pick<PartFile, "experiment" | "params" | "seeds" | "seedBase" | "format" | "build">): PartFile {
     if (!this.results) throw new Error("the shard has not run");
     return {
       mmsim: "part",
