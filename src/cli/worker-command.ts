@@ -72,4 +72,6 @@ export async function workerCommand(argv: string[], out: (s: string) => void): P
   });
   await service.start();
   await finished;
+  // Stopped: whatever BullMQ still holds open (a reconnect to a server that is gone) may not keep the process.
+  setTimeout(() => process.exit(0), 2000).unref();
 }

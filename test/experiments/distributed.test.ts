@@ -72,11 +72,17 @@ test("in a notebook: runExperiment and evaluateClaims with { executor: URL } giv
   const input = { threads: [2, 8], acquisitions: 2000 };
   const progress: number[] = [];
   const [local, remote] = await Promise.all([
-    runExperiment(lockContention, input, { seeds: 3, workers: 1 }),
-    runExperiment(lockContention, input, { seeds: 3, executor: url, onProgress: (d) => progress.push(d) }),
+    runExperiment(lockContention, input, { seeds: 3, workers: 1, detail: true }),
+    runExperiment(lockContention, input, {
+      seeds: 3,
+      detail: true,
+      executor: url,
+      onProgress: (d) => progress.push(d),
+    }),
   ]);
   assert.equal(remote.toCSV(), local.toCSV());
-  assert.deepEqual(remote.replications, local.replications, "every replication's values, bit for bit");
+  assert.deepEqual(remote.replications, local.replications, "every replication's values and chart detail");
+  assert.ok(remote.details({ threads: 8 })[0].cdf.length > 10);
   assert.deepEqual(progress, [1, 2, 3, 4, 5, 6], "progress counts each replication once");
   const base = { acquisitions: 2000 };
   const [claimsLocal, claimsRemote] = await Promise.all([

@@ -28,9 +28,12 @@ export const ANNOUNCE_CHANNEL = `${PREFIX}:announce`;
 /** BullMQ queue names may not contain ':'. */
 export const queueName = (id: string) => `run-${id}`;
 
-/** How often the submitter refreshes its descriptor, and how long the descriptor lives without a refresh. */
+/**
+ * How often the submitter refreshes its descriptor, and how long the descriptor lives without a refresh (long enough
+ * for a notebook that blocks its event loop with an inline run beside a distributed one).
+ */
 export const HEARTBEAT_MS = 2000;
-export const RUN_TTL_MS = 15_000;
+export const RUN_TTL_MS = 30_000;
 /** How often a worker looks for new and ended runs. */
 export const POLL_MS = 500;
 /** Default job lock: a killed worker's jobs run again elsewhere after at most about twice this. */

@@ -13,6 +13,7 @@
  */
 import * as os from "node:os";
 import { Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
 import type { Experiment } from "../experiment";
 import type { ClosableExecutor, ProgressFn } from "../executor";
 import { replicationFailure, RunFailedError } from "../executor";
@@ -157,6 +158,7 @@ class QueueRun {
   readonly cleaned: Promise<void>;
   private queue: Queue | null = null;
   private events: QueueEvents | null = null;
+  private eventsClient: Redis | null = null;
   private timers: NodeJS.Timeout[] = [];
   private lagging = 0;
   private announced = false;
@@ -235,10 +237,12 @@ class QueueRun {
     const name = queueName(this.id);
     this.queue = new Queue(name, { connection: redis, prefix: PREFIX });
     this.queue.on("error", () => {});
-    this.events = new QueueEvents(name, {
-      connection: ioredisOptions(this.connection.target, `mmsim-events:${this.id}`),
-      prefix: PREFIX,
-    });
+    // Its blocking connection is ours, so it can be dropped however the run ends (BullMQ's own close and disconnect
+    // wait for a server that may be gone, and its reconnect timers would keep the process alive).
+    this.eventsClient = new Redis(ioredisOptions(this.connection.target, `mmsim-events:${this.id}`));
+    this.eventsClient.on("error", () => {});
+    // A short blocking read: BullMQ keeps a watchdog timer of the read's length, which would hold the process open.
+    this.events = new QueueEvents(name, { connection: this.eventsClient, prefix: PREFIX, blockingTimeout: 1000 });
     this.events.on("error", () => {});
     this.events.on("completed", ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
     this.events.on("failed", ({ jobId, failedReason }) => this.failed(jobId, failedReason));
@@ -339,7 +343,11 @@ class QueueRun {
     this.results[i] = { ...r, index: i };
     this.done++;
     this.byWorker.set(ret.worker, (this.byWorker.get(ret.worker) ?? 0) + 1);
-    this.onProgress?.(this.done, this.jobs.length);
+    try {
+      this.onProgress?.(this.done, this.jobs.length);
+    } catch (e) {
+      return this.fail(e instanceof Error ? e : new Error(String(e)));
+    }
     if (this.done === this.jobs.length) {
       this.settled = true;
       this.resolve(this.results as JobResult[]);
@@ -392,5 +400,6 @@ class QueueRun {
       await bounded(x.close(), up ? 2000 : 100).catch(() => bounded(x.disconnect(), 100).catch(() => {}));
     };
     await Promise.all([closeOrDrop(this.events), closeOrDrop(this.queue)]);
+    this.eventsClient?.disconnect();
   }
 }

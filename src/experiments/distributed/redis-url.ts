@@ -79,5 +79,7 @@ export function ioredisOptions(t: RedisTarget, connectionName: string): Record<s
     // Reconnect quickly at first, then every second: an outage of a few seconds goes unnoticed.
     retryStrategy: (times: number) => Math.min(50 * times, 1000),
     connectTimeout: 5000,
+    // On disconnect, how long a socket to a vanished server may linger (and keep the process alive).
+    disconnectTimeout: 200,
   };
 }
