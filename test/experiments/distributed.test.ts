@@ -15,6 +15,7 @@ import { defineExperiment } from "../../src/experiments/experiment";
 import { lockContention } from "../../src/experiments/lock-contention/experiment";
 import { integer } from "../../src/experiments/params";
 import { runExperiment } from "../../src/experiments/runner";
+import { main } from "../../src/cli/main";
 import { checkParts, readPart, type PartFile } from "../../src/experiments/distributed/shard";
 import { parseRedisUrl, redactText } from "../../src/experiments/distributed/redis-url";
 import { REDIS_MISSING, startRedisServer, type RedisServer } from "../../src/experiments/distributed/redis-server";
@@ -51,14 +52,25 @@ before(async () => {
 
 after(stopAll);
 
+/**
+ * The CLI in this process, through the entry bin/mmsim.js calls (stdout captured): the local reference runs, which
+ * need no process of their own. Inline runs block this process, so never while a test waits on a child's output.
+ */
+async function cli(argv: string[]) {
+  let stdout = "";
+  const code = await main(argv, (t) => (stdout += t));
+  return { code, stdout };
+}
+
 test("the executor's output is byte-identical to a local run's (CSV and JSON), with progress on stderr", async () => {
-  const [localCsv, localJson, csv, json] = await Promise.all([
-    run([...SWEEP, "--format", "csv", "--workers", "2"]),
-    run([...SWEEP, "--format", "json", "--workers", "1"]),
+  const remote = Promise.all([
     run([...SWEEP, "--format", "csv", "--executor", url]),
     run([...SWEEP, "--format", "json", "--executor", url]),
   ]);
-  for (const r of [localCsv, localJson, csv, json]) assert.equal(r.code, 0, r.stderr);
+  const localCsv = await cli([...SWEEP, "--format", "csv", "--workers", "2"]);
+  const localJson = await cli([...SWEEP, "--format", "json", "--workers", "1"]);
+  const [csv, json] = await remote;
+  for (const r of [csv, json]) assert.equal(r.code, 0, r.stderr);
   assert.equal(csv.stdout, localCsv.stdout);
   assert.equal(json.stdout, localJson.stdout);
   assert.equal(localCsv.stdout.split("\n").length, 5, "a header and three rows");
@@ -123,14 +135,13 @@ test("the local path and the notebook toolkit never load bullmq or ioredis", () 
 
 test("a worker killed with SIGKILL mid-replication loses nothing: the job runs again elsewhere, counted once", async () => {
   const [a, b] = workers;
-  const local = run([...SLOW, "--format", "csv", "--workers", "2"]);
   const remote = mmsim([...SLOW, "--format", "csv", "--executor", url]);
   const started = await a.waitFor(/start (p\d+) of run (\S+):/);
   a.child.kill("SIGKILL");
   await a.exited;
   const r = await remote.exited;
   assert.equal(r.code, 0, remote.stderr);
-  assert.equal(remote.stdout, (await local).stdout);
+  assert.equal(remote.stdout, (await cli([...SLOW, "--format", "csv", "--workers", "2"])).stdout);
   // The killed worker's job was computed by the other one, and the progress never counted past the total.
   assert.match(b.stderr, new RegExp(`done ${started[1]} of run ${started[2]}`));
   assert.match(remote.stderr, /6\/6 replications \(100%\)/);
@@ -238,25 +249,26 @@ test("bad executor URLs and a wrong password fail naming the problem, never the 
 });
 
 test("shards merged print exactly what the one run prints, in each format; --out writes the same", async () => {
-  const check = async (format: string, n: number) => {
+  // In this process through cli(), to spare a dozen node start-ups; the commands also run as processes below.
+  for (const [format, n] of [
+    ["csv", 3],
+    ["json", 2],
+    ["table", 4],
+  ] as const) {
     const args = [...SWEEP, "--format", format, "--workers", "1"];
+    const whole = await cli(args);
     const parts = Array.from({ length: n }, (_, k) => path.join(OUT, `${format}-part-${k + 1}.json`));
-    const results = await Promise.all([
-      run(args),
-      ...parts.map((p, k) => run([...args, "--shard", `${k + 1}/${n}`, "--out", p])),
-    ]);
-    for (const r of results) assert.equal(r.code, 0, r.stderr);
-    assert.equal(results[1].stdout, "", "a shard with --out prints nothing");
-    const merged = await run(["merge", ...[...parts].reverse()]);
-    assert.equal(merged.code, 0, merged.stderr);
-    assert.equal(merged.stdout, results[0].stdout, format);
-    if (format === "csv") {
-      const file = path.join(OUT, "merged.csv");
-      assert.equal((await run(["merge", ...parts, "--out", file])).stdout, "");
-      assert.equal(fs.readFileSync(file, "utf8"), results[0].stdout);
-    }
-  };
-  await Promise.all([check("csv", 3), check("json", 2), check("table", 2)]);
+    for (const [k, p] of parts.entries())
+      assert.deepEqual(await cli([...args, "--shard", `${k + 1}/${n}`, "--out", p]), { code: 0, stdout: "" });
+    assert.deepEqual(await cli(["merge", ...[...parts].reverse()]), whole, format);
+    const file = path.join(OUT, `merged.${format}`);
+    assert.deepEqual(await cli(["merge", ...parts, "--out", file]), { code: 0, stdout: "" });
+    assert.equal(fs.readFileSync(file, "utf8"), whole.stdout);
+  }
+  const csvParts = [1, 2, 3].map((k) => path.join(OUT, `csv-part-${k}.json`));
+  const [local, merged] = await Promise.all([run([...SWEEP, "--format", "csv"]), run(["merge", ...csvParts])]);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.equal(merged.stdout, local.stdout, "the commands as processes");
   const part = readPart(path.join(OUT, "csv-part-2.json"));
   assert.deepEqual(
     part.results.map((r) => r.job),
