@@ -17,6 +17,7 @@ import { integer } from "../../src/experiments/params";
 import { runExperiment } from "../../src/experiments/runner";
 import { main } from "../../src/cli/main";
 import { checkParts, readPart, type PartFile } from "../../src/experiments/distributed/shard";
+import { checkJob } from "../../src/experiments/distributed/redis-worker";
 import { parseRedisUrl, redactText } from "../../src/experiments/distributed/redis-url";
 import { REDIS_MISSING, startRedisServer, type RedisServer } from "../../src/experiments/distributed/redis-server";
 import {
@@ -345,4 +346,30 @@ test("merge refuses parts of different runs or code, and missing or duplicate sh
     other.stderr,
     /cannot merge: the parts were computed by mmsim 0\.0\.1, .*; merge with the checkout that computed them/,
   );
+});
+
+test("a worker checks every job as outside input: registered experiment of its run, complete valid parameters", () => {
+  const params = { threads: 2, thinkNs: 1000, holdNs: 100, acquisitions: 2000 };
+  const job = { experiment: "lock-contention", point: 0, params, seed: 1, detail: false };
+  assert.deepEqual(checkJob({ index: 0, job }, "lock-contention"), job);
+  const refused = (data: unknown, message: RegExp, experiment = "lock-contention") =>
+    assert.throws(() => checkJob(data, experiment), { message });
+  refused("rm -rf /", /not an mmsim replication/);
+  refused(
+    { index: 0, job: { ...job, experiment: "pt-free" } },
+    /names experiment "pt-free", its run is 'lock-contention'/,
+  );
+  refused({ index: 0, job: { ...job, experiment: "evil" } }, /not registered/, "evil");
+  refused(
+    { index: 0, job: { ...job, params: { ...params, threads: 1e9 } } },
+    /parameter 'threads': 1000000000 is out of range/,
+  );
+  refused({ index: 0, job: { ...job, params: { ...params, code: "process.exit()" } } }, /unknown parameter 'code'/);
+  refused(
+    { index: 0, job: { ...job, params: { ...params, threads: "2" } } },
+    /parameter 'threads' is missing or not a single checked value/,
+  );
+  const { holdNs: _holdNs, ...partial } = params;
+  refused({ index: 0, job: { ...job, params: partial } }, /parameter 'holdNs' is missing/);
+  refused({ index: 0, job: { ...job, seed: -1 } }, /seed -1 is not a non-negative integer/);
 });

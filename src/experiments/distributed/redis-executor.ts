@@ -88,7 +88,7 @@ export class RedisExecutor implements ClosableExecutor {
     return new QueueRun(this, connection, exp, jobs, onProgress).execute();
   }
 
-  /** Closes the connection (runs still in progress fail as if Redis had gone). */
+  /** Closes the connection. Call it when no run of this executor is in progress. */
   async close(): Promise<void> {
     const c = this.connection ?? (this.connecting ? await this.connecting.catch(() => null) : null);
     this.connection = null;
