@@ -157,9 +157,15 @@ export class KvmMmuLock implements RwLockObserver {
     holdNs: number,
     write: boolean,
   ): Generator<Yielded, void, unknown> {
-    yield* this.acquire(task, cpu, site, holdNs, write);
+    // acquire() and release() spelled out: this is the model's innermost loop, and every generator level costs.
+    const h = this.ask(task, site, holdNs, write);
+    if (write) yield* this.lock.write_lock(task, cpu);
+    else yield* this.lock.read_lock(task, cpu);
+    this.granted(h);
     if (holdNs > 0) yield holdNs;
-    yield* this.release(task, cpu, write);
+    this.released(h, task, write);
+    if (write) yield* this.lock.write_unlock(task, cpu);
+    else yield* this.lock.read_unlock(task, cpu);
   }
 
   /** read_lock(&kvm->mmu_lock): returns holding it. */
@@ -188,6 +194,13 @@ export class KvmMmuLock implements RwLockObserver {
     holdNs: number,
     write: boolean,
   ): Generator<Yielded, void, unknown> {
+    const h = this.ask(task, site, holdNs, write);
+    if (write) yield* this.lock.write_lock(task, cpu);
+    else yield* this.lock.read_lock(task, cpu);
+    this.granted(h);
+  }
+
+  private ask(task: Process<any>, site: MmuLockSite, holdNs: number, write: boolean): Holder {
     const askNs = this.sim.now;
     let h = this.holders.get(task);
     if (h === undefined) {
@@ -227,9 +240,7 @@ export class KvmMmuLock implements RwLockObserver {
       h.active = true;
     }
     if (this.sim.trace) this.sim.trace.record(askNs, task.name, "ask", site);
-    if (write) yield* this.lock.write_lock(task, cpu);
-    else yield* this.lock.read_lock(task, cpu);
-    this.granted(h);
+    return h;
   }
 
   private granted(h: Holder): void {
@@ -249,7 +260,12 @@ export class KvmMmuLock implements RwLockObserver {
   }
 
   private *release(task: Process<any>, cpu: number, write: boolean): Generator<Yielded, void, unknown> {
-    const h = this.holders.get(task);
+    this.released(this.holders.get(task), task, write);
+    if (write) yield* this.lock.write_unlock(task, cpu);
+    else yield* this.lock.read_unlock(task, cpu);
+  }
+
+  private released(h: Holder | undefined, task: Process<any>, write: boolean): void {
     if (h === undefined || !h.active || h.acquiredNs < 0 || h.write !== write) {
       throw new InvariantViolation(
         "kvm mmu_lock",
@@ -259,8 +275,6 @@ export class KvmMmuLock implements RwLockObserver {
     }
     h.active = false;
     if (this.sim.trace) this.sim.trace.record(this.sim.now, task.name, "release", h.site);
-    if (write) yield* this.lock.write_unlock(task, cpu);
-    else yield* this.lock.read_unlock(task, cpu);
   }
 
   // ---- RwLockObserver ------------------------------------------------------------------------------------------

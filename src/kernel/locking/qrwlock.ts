@@ -153,9 +153,11 @@ export class Qrwlock implements TimedRwLock, Waitable {
       // atomic_cond_read_acquire(&lock->cnts, !(VAL & _QW_LOCKED)), keeping the bias: passes a waiting writer.
       while (this.wlocked) {
         this.irqSpinners.push(task);
-        yield* this.park(task);
+        task.waitingOn = this;
+        yield PARK;
       }
-      yield* this.readLine(cpu);
+      const rd = this.line.read(cpu);
+      if (rd > 0) yield rd;
       this.enterRead(task, askNs, false);
       return;
     }
@@ -174,9 +176,11 @@ export class Qrwlock implements TimedRwLock, Waitable {
     while (this.wlocked) {
       if (this.sim.trace) this.sim.record(task.name, "head-spinning", this.name);
       this.headReaderSpinner = task;
-      yield* this.park(task);
+      task.waitingOn = this;
+      yield PARK;
     }
-    yield* this.readLine(cpu);
+    const rd = this.line.read(cpu);
+    if (rd > 0) yield rd;
     this.enterRead(task, askNs, false);
     // Signal the next one in queue to become queue head.
     yield* this.arch_spin_unlock(task, cpu);
@@ -223,7 +227,8 @@ export class Qrwlock implements TimedRwLock, Waitable {
     this.observer?.writerSlowPath(task);
     yield* this.arch_spin_lock(task, cpu);
     // Try to acquire the lock directly if no reader is present: atomic_read, then atomic_cmpxchg_acquire.
-    yield* this.readLine(cpu);
+    const rd = this.line.read(cpu);
+    if (rd > 0) yield rd;
     if (this.cnts === 0) {
       const c = this.line.atomic(cpu);
       if (c > 0) yield c;
@@ -244,10 +249,12 @@ export class Qrwlock implements TimedRwLock, Waitable {
     for (;;) {
       while (this.cnts !== _QW_WAITING) {
         this.headWriterSpinner = task;
-        yield* this.park(task);
+        task.waitingOn = this;
+        yield PARK;
       }
       // atomic_cond_read_relaxed's read of the changed line, then the cmpxchg.
-      yield* this.readLine(cpu);
+      const rd = this.line.read(cpu);
+      if (rd > 0) yield rd;
       if (this.cnts !== _QW_WAITING) continue;
       const c = this.line.atomic(cpu);
       if (c > 0) yield c;
@@ -293,10 +300,14 @@ export class Qrwlock implements TimedRwLock, Waitable {
     if (q > 0) yield q;
     this.waitQueue.push(task);
     // Parked until the holder's unlock lands with this task at the front (arch_spin_unlock wakes only the front).
-    if (this.waitLockHolder !== null || this.waitQueue.peek() !== task) yield* this.park(task);
+    if (this.waitLockHolder !== null || this.waitQueue.peek() !== task) {
+      task.waitingOn = this;
+      yield PARK;
+    }
     // At the front and the word's locked byte clear: atomic_cond_read_acquire(!(VAL & _Q_LOCKED_PENDING_MASK)),
     // then the claim (clear_pending_set_locked / set_locked / the tail cmpxchg).
-    yield* this.readLine(cpu);
+    const rd = this.line.read(cpu);
+    if (rd > 0) yield rd;
     const c = this.line.atomic(cpu);
     if (c > 0) yield c;
     if (this.waitQueue.shift() !== task || this.waitLockHolder !== null) {
@@ -324,16 +335,6 @@ export class Qrwlock implements TimedRwLock, Waitable {
   }
 
   // ---- waiting ---------------------------------------------------------------------------------------------------
-
-  private *park(task: Process<any>): Generator<Yielded, void, unknown> {
-    task.waitingOn = this;
-    yield PARK;
-  }
-
-  private *readLine(cpu: number): Generator<Yielded, void, unknown> {
-    const r = this.line.read(cpu);
-    if (r > 0) yield r;
-  }
 
   /** Wakes whoever spins on a condition that now holds. */
   private cntsChanged(): void {

@@ -32,20 +32,24 @@ export const MAX_LRU_BATCH = MIN_LRU_BATCH * 64;
 /** PTRS_PER_PTE with 4 KiB pages: the look-around window stays inside one PTE table. */
 export const PTRS_PER_PTE = 512;
 
-const ISOLATED = -1;
-/** A slot that is not guest memory (padding to a PTE-table boundary): never on the LRU. */
-const ABSENT = -2;
-
 export function lru_gen_from_seq(seq: number): number {
   return seq % MAX_NR_GENS;
 }
 
+const ISOLATED = -1;
+/** A slot that is not guest memory (padding to a PTE-table boundary): never on the LRU. */
+const ABSENT = -2;
+
 export class LruGenFolio {
   maxSeq = MAX_NR_GENS - 1;
   minSeq = 0;
-  /** Per folio: its generation (seq % MAX_NR_GENS), -1 while isolated by a reclaimer, -2 for no folio at all. */
-  readonly gen: Int8Array;
-  /** nr_pages[gen]. */
+  /**
+   * Per folio: the sequence number of its generation, -1 while isolated by a reclaimer, -2 for no folio at all. A
+   * folio whose seq fell below min_seq is in the oldest generation (inc_min_seq moves a whole generation up by
+   * advancing min_seq, without touching each folio).
+   */
+  readonly seq: Float64Array;
+  /** nr_pages[gen] of the live generations. */
   readonly nrPages = new Float64Array(MAX_NR_GENS);
   /** Where scan_folios looks next (stands in for the tail of min_seq's list). */
   private cursor = 0;
@@ -54,24 +58,27 @@ export class LruGenFolio {
 
   constructor(readonly folios: number) {
     if (!(folios >= 1)) throw new RangeError(`LruGenFolio: need at least one folio, got ${folios}`);
-    this.gen = new Int8Array(folios);
+    this.seq = new Float64Array(folios);
   }
 
   /**
    * A state from the middle of the cycle: MAX_NR_GENS generations of equal size (folio i in generation i % 4, so
-   * every PTE table holds all four), with a fraction `drained` of the oldest already scanned and moved to max_seq.
+   * every PTE table holds all four), of which `drained` generations' worth, oldest first, were already scanned and
+   * moved to max_seq (0 <= drained < 2: from a fresh generation up to well past the point where aging is needed).
    */
   init(drained: number): void {
+    if (!(drained >= 0 && drained < MAX_NR_GENS - 1)) throw new RangeError(`LruGenFolio.init: drained ${drained}`);
     this.nrPages.fill(0);
-    const toMove = Math.floor(drained * Math.ceil(this.folios / MAX_NR_GENS));
-    let moved = 0;
+    const perGen = Math.ceil(this.folios / MAX_NR_GENS);
+    const toMove = [Math.floor(Math.min(drained, 1) * perGen), Math.floor(Math.max(drained - 1, 0) * perGen)];
+    const moved = [0, 0];
     for (let f = 0; f < this.folios; f++) {
       let g = f % MAX_NR_GENS;
-      if (g === 0 && moved < toMove) {
+      if (g < 2 && moved[g] < toMove[g]) {
+        moved[g]++;
         g = MAX_NR_GENS - 1;
-        moved++;
       }
-      this.gen[f] = g;
+      this.seq[f] = g;
       this.nrPages[g]++;
     }
     this.maxSeq = MAX_NR_GENS - 1;
@@ -89,6 +96,12 @@ export class LruGenFolio {
     let t = 0;
     for (let g = 0; g < MAX_NR_GENS; g++) t += this.nrPages[g];
     return t;
+  }
+
+  /** The generation (seq) folio f is in, or -1 when it is off the LRU. */
+  seqOf(f: number): number {
+    const s = this.seq[f];
+    return s < 0 ? -1 : s < this.minSeq ? this.minSeq : s;
   }
 
   /**
@@ -122,7 +135,6 @@ export class LruGenFolio {
     if (this.nrGens === MAX_NR_GENS) {
       const oldGen = lru_gen_from_seq(this.minSeq);
       const newGen = lru_gen_from_seq(this.minSeq + 1);
-      for (let f = 0; f < this.folios; f++) if (this.gen[f] === oldGen) this.gen[f] = newGen;
       this.nrPages[newGen] += this.nrPages[oldGen];
       this.nrPages[oldGen] = 0;
       this.minSeq++;
@@ -158,8 +170,9 @@ export class LruGenFolio {
       const f = this.cursor;
       this.cursor = this.cursor + 1 === this.folios ? 0 : this.cursor + 1;
       looked++;
-      if (this.gen[f] !== minGen) continue;
-      this.gen[f] = ISOLATED;
+      const s = this.seq[f];
+      if (s < 0 || s > this.minSeq) continue;
+      this.seq[f] = ISOLATED;
       this.nrPages[minGen]--;
       out[isolated++] = f;
     }
@@ -167,34 +180,37 @@ export class LruGenFolio {
     return isolated;
   }
 
-  /** folio_update_gen / walk_update_folio: a young folio on the LRU moves to `seq`'s generation (flag update). */
+  /**
+   * folio_update_gen / walk_update_folio: a young folio on the LRU moves to `seq`'s generation (a flag update). An
+   * overtaken walker's `seq` may be older than min_seq by now: the folio then stays in the oldest generation (the
+   * kernel would store the stale generation index, which some newer generation reuses).
+   */
   promote(f: number, seq: number): void {
-    const g = this.gen[f];
-    if (g < 0) return;
-    const to = lru_gen_from_seq(seq);
-    if (g === to) return;
-    this.nrPages[g]--;
-    this.nrPages[to]++;
-    this.gen[f] = to;
+    const from = this.seqOf(f);
+    if (from < 0) return;
+    const to = seq < this.minSeq ? this.minSeq : seq;
+    if (to === from) return;
+    this.nrPages[lru_gen_from_seq(from)]--;
+    this.nrPages[lru_gen_from_seq(to)]++;
+    this.seq[f] = to;
   }
 
   /** An isolated folio goes back to the LRU at max_seq: referenced (PG_active), or evicted and refaulted at once. */
   putback(f: number): void {
-    if (this.gen[f] !== ISOLATED) throw new InvariantViolation("lru_gen", NaN, `folio ${f} put back while on the LRU`);
-    const to = lru_gen_from_seq(this.maxSeq);
-    this.gen[f] = to;
-    this.nrPages[to]++;
+    if (this.seq[f] !== ISOLATED) throw new InvariantViolation("lru_gen", NaN, `folio ${f} put back while on the LRU`);
+    this.seq[f] = this.maxSeq;
+    this.nrPages[lru_gen_from_seq(this.maxSeq)]++;
   }
 
   isolated(f: number): boolean {
-    return this.gen[f] === ISOLATED;
+    return this.seq[f] === ISOLATED;
   }
 
   /** Takes a slot off the LRU for good (no folio there). */
   absent(f: number): void {
-    const g = this.gen[f];
-    if (g >= 0) this.nrPages[g]--;
-    this.gen[f] = ABSENT;
+    const s = this.seqOf(f);
+    if (s >= 0) this.nrPages[lru_gen_from_seq(s)]--;
+    this.seq[f] = ABSENT;
   }
 }
 
@@ -221,4 +237,14 @@ export function lookAroundWindow(slot: number, vmaStart: number, vmaEnd: number)
 /** The guest touched the page since its Accessed bit was last cleared. */
 export function young(stream: RandomStream, youngFraction: number): boolean {
   return youngFraction > 0 && (youngFraction >= 1 || stream.uniform() < youngFraction);
+}
+
+/**
+ * Pages to skip before the next young one in a run of pages each young with probability `youngFraction` (a
+ * geometric draw: the same distribution as one `young` draw per page, one draw per young page instead).
+ */
+export function pagesToNextYoung(stream: RandomStream, youngFraction: number): number {
+  if (youngFraction <= 0) return Infinity;
+  if (youngFraction >= 1) return 0;
+  return Math.floor(Math.log(1 - stream.uniform()) / Math.log(1 - youngFraction));
 }

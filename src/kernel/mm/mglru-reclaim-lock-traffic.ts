@@ -26,7 +26,7 @@
  * notifier, as they must. Not modelled: look-around giving up on a contended PTL or VM_SPECIAL, the Bloom filter
  * (every PTE table is taken to stay suitable_to_scan), THP PMD entries, memcg.
  */
-import type { Process, Yielded } from "../../sim/process";
+import { PARK, type Process, type Yielded } from "../../sim/process";
 import type { RandomStream } from "../../sim/random";
 import type { KvmVm } from "../kvm/kvm-vm";
 import { kvm_mmu_notifier_clear_young, type AgingLockMode } from "../kvm/mmu-notifier-aging";
@@ -34,7 +34,7 @@ import {
   kvm_mmu_notifier_invalidate_range_end,
   kvm_mmu_notifier_invalidate_range_start,
 } from "../kvm/mmu-notifier-invalidate";
-import { LruGenFolio, lookAroundWindow, young } from "./lru-gen-folio";
+import { LruGenFolio, lookAroundWindow, pagesToNextYoung, young } from "./lru-gen-folio";
 import { LruGenMmState } from "./lru-gen-mm-state";
 
 /** How MGLRU consults KVM while aging: under the write lock, the read lock, locklessly, or not at all. */
@@ -73,6 +73,8 @@ export interface LruGenContext {
   vmOfSlot: Uint16Array;
   cfg: LruGenConfig;
   stats: ReclaimStats;
+  /** Debugfs agers that found their generation taken, asleep until the next one opens. */
+  generationWaiters: Process<any>[];
 }
 
 /** One reclaimer's (or ager's) own draws. */
@@ -83,6 +85,8 @@ export interface ReclaimerStreams {
   idleNs: () => number;
   /** Young/old draws at this task's checks. */
   young: RandomStream;
+  /** This task's isolation buffer (evict_folios allocates it once). */
+  isolated?: Int32Array;
 }
 
 export class ReclaimStats {
@@ -137,6 +141,7 @@ export function lruGenContext(kvms: KvmVm[], pagesPerVm: number, cfg: LruGenConf
     vmOfSlot,
     cfg,
     stats: new ReclaimStats(),
+    generationWaiters: [],
   };
 }
 
@@ -177,7 +182,7 @@ export function* walk_mm(
       const t0 = g.kvm.sim.now;
       yield* kvm_mmu_notifier_clear_young(g.kvm, self, cpu, end - next, cfg.agingPageNs, mode);
       stats.agingNs += g.kvm.sim.now - t0;
-      for (let p = next; p < end; p++) if (young(rs.young, cfg.youngFraction)) lru.promote(g.firstSlot + p, seq);
+      promoteYoung(ctx, rs, g.firstSlot + next, g.firstSlot + end, seq);
       stats.agedPages += end - next;
       stats.walkedPages += end - next;
       next = end;
@@ -188,7 +193,7 @@ export function* walk_mm(
       const t0 = g.kvm.sim.now;
       yield* kvm_mmu_notifier_clear_young(g.kvm, self, cpu, n, cfg.agingPageNs, mode);
       stats.agingNs += g.kvm.sim.now - t0;
-      for (let p = next; p < next + n; p++) if (young(rs.young, cfg.youngFraction)) lru.promote(g.firstSlot + p, seq);
+      promoteYoung(ctx, rs, g.firstSlot + next, g.firstSlot + next + n, seq);
       stats.agedPages += n;
       stats.walkedPages += n;
       next += n;
@@ -196,6 +201,13 @@ export function* walk_mm(
   }
   ctx.mmState.walkEnds(mm, overtaken);
   return overtaken;
+}
+
+/** The walk's verdicts over slots [from, to): the young pages move to `seq`'s generation (folio_update_gen). */
+function promoteYoung(ctx: LruGenContext, rs: ReclaimerStreams, from: number, to: number, seq: number): void {
+  const y = ctx.cfg.youngFraction;
+  for (let s = from + pagesToNextYoung(rs.young, y); s < to; s += 1 + pagesToNextYoung(rs.young, y))
+    ctx.lru.promote(s, seq);
 }
 
 /**
@@ -218,7 +230,11 @@ export function* try_to_inc_max_seq(
     yield* walk_mm(ctx, self, cpu, mm, seq, rs);
   }
   if (success) success = ctx.lru.inc_max_seq(seq);
-  if (success) ctx.stats.generations++;
+  if (success) {
+    ctx.stats.generations++;
+    const sim = ctx.guests[0].kvm.sim;
+    for (const t of ctx.generationWaiters.splice(0)) sim.wake(t);
+  }
   return success;
 }
 
@@ -240,27 +256,31 @@ export function* lru_gen_look_around(
   const mode = cfg.secondaryMmuAging;
   if (mode === "none") return false;
   const g = ctx.guests[ctx.vmOfSlot[slot]];
-  const t0 = g.kvm.sim.now;
+  const sim = g.kvm.sim;
+  let t0 = sim.now;
   yield* kvm_mmu_notifier_clear_young(g.kvm, self, cpu, 1, cfg.agingPageNs, mode);
-  stats.lookAroundCalls++;
-  stats.agedPages++;
-  let referenced = young(rs.young, cfg.youngFraction);
+  lookAroundCall(stats, sim.now - t0);
+  const referenced = young(rs.young, cfg.youngFraction);
   if (referenced) {
     const [start, end] = lookAroundWindow(slot, g.firstSlot, g.firstSlot + g.pages);
     if (end - start > 1) {
       for (let s = start; s < end; s++) {
+        t0 = sim.now;
         yield* kvm_mmu_notifier_clear_young(g.kvm, self, cpu, 1, cfg.agingPageNs, mode);
-        stats.lookAroundCalls++;
-        stats.agedPages++;
+        lookAroundCall(stats, sim.now - t0);
         // The folio's own PTE was cleared a moment ago: old now.
         if (s !== slot && young(rs.young, cfg.youngFraction)) lru.promote(s, lru.maxSeq);
       }
     }
   }
-  const dt = g.kvm.sim.now - t0;
-  stats.agingNs += dt;
-  stats.lookAroundNs += dt;
   return referenced;
+}
+
+function lookAroundCall(stats: ReclaimStats, ns: number): void {
+  stats.lookAroundCalls++;
+  stats.agedPages++;
+  stats.agingNs += ns;
+  stats.lookAroundNs += ns;
 }
 
 /**
@@ -276,7 +296,9 @@ export function* evict_folios(
 ): Generator<Yielded, number, unknown> {
   const { lru, cfg, stats } = ctx;
   // scan_folios fills the batch before shrink_folio_list starts; another reclaimer's scan can run meanwhile.
-  const folios = new Int32Array(cfg.evictBatchPages);
+  if (rs.isolated === undefined || rs.isolated.length < cfg.evictBatchPages)
+    rs.isolated = new Int32Array(cfg.evictBatchPages);
+  const folios = rs.isolated;
   const n = lru.scan_folios(cfg.evictBatchPages, folios);
   for (let i = 0; i < n; i++) {
     const f = folios[i];
@@ -340,8 +362,17 @@ export function* run_aging(
     const idle = rs.idleNs();
     if (idle > 0) yield idle;
     ctx.stats.rounds++;
-    const opened = yield* try_to_inc_max_seq(ctx, self, cpu, ctx.lru.maxSeq, rs);
-    if (!opened) yield NO_PROGRESS_BACKOFF_NS;
+    const seq = ctx.lru.maxSeq;
+    const opened = yield* try_to_inc_max_seq(ctx, self, cpu, seq, rs);
+    if (opened) continue;
+    // -EEXIST: another ager has this generation's walk. Writing again does nothing until max_seq moves, so the
+    // ager sleeps until then (as polling would, minus the syscalls), then pays one syscall's worth.
+    if (ctx.lru.maxSeq === seq) {
+      ctx.generationWaiters.push(self);
+      self.waitingOn = null;
+      yield PARK;
+    }
+    yield NO_PROGRESS_BACKOFF_NS;
   }
 }
 
