@@ -13,6 +13,7 @@
 import { Simulation } from "../../sim/simulation";
 import { RandomStreams, type RandomStream } from "../../sim/random";
 import { Histogram } from "../../sim/stats/histogram";
+import { msToNs, roundNs, usToNs } from "../../sim/time";
 import type { Process } from "../../sim/process";
 import type { Trace } from "../../sim/trace";
 import type { ParamValues } from "../params";
@@ -99,7 +100,7 @@ export function runMmuLockModel(p: Params, seed: number, options: { trace?: bool
   const interferenceNs =
     interference > 0 ? (run: number) => (walksInFlight[0] > 0 ? Math.round(run * interference) : 0) : undefined;
   for (let i = 0; i < p.vcpus; i++) {
-    const run = exponentialNs(rs.stream("vcpu", i, "run"), p.faultIntervalUs * 1000);
+    const run = exponentialNs(rs.stream("vcpu", i, "run"), usToNs(p.faultIntervalUs));
     const hold = lognormalNs(rs.stream("vcpu", i, "fault-hold"), p.faultHoldNs, p.holdCv);
     sim.spawn(`vcpu${i}`, (self) => kvm_vcpu_run(kvm, self, i, run, hold, vcpu, interferenceNs));
   }
@@ -113,7 +114,7 @@ export function runMmuLockModel(p: Params, seed: number, options: { trace?: bool
       unmapHoldNs: lognormalNs(rs.stream("reclaimer", r, "unmap"), p.unmapHoldNs, p.holdCv),
       invalidateEndHoldNs: Math.round(p.invalidateEndHoldNs),
       pageoutNs: lognormalNs(rs.stream("reclaimer", r, "pageout"), p.pageoutNs, p.holdCv),
-      idleNs: exponentialNs(rs.stream("reclaimer", r, "idle"), p.reclaimIdleUs * 1000),
+      idleNs: exponentialNs(rs.stream("reclaimer", r, "idle"), usToNs(p.reclaimIdleUs)),
       young: rs.stream("reclaimer", r, "young"),
     };
     const cpu = p.vcpus + r;
@@ -126,16 +127,15 @@ export function runMmuLockModel(p: Params, seed: number, options: { trace?: bool
     }
   }
 
-  const warmupNs = Math.round(p.warmupMs * 1e6);
-  const endNs = warmupNs + Math.max(1, Math.round(p.durationMs * 1e6));
-  if (warmupNs > 0) {
-    sim.run({ until: warmupNs });
-    mmuLock.resetStats();
-    vcpu.reset();
-    ctx.stats.reset();
-    ctx.mmState.resetStats();
-  }
-  sim.run({ until: endNs });
+  // One measurement window for every statistic (src/sim/measurement.ts): opening it resets them all at once.
+  sim.measure({ reset: () => mmuLock.resetStats() });
+  sim.measure({ reset: () => vcpu.reset() });
+  sim.measure({ reset: () => ctx.stats.reset() });
+  sim.measure({ reset: () => ctx.mmState.resetStats() });
+  const window = sim.runMeasured({
+    warmupNs: roundNs(msToNs(p.warmupMs)),
+    durationNs: Math.max(1, roundNs(msToNs(p.durationMs))),
+  });
 
   const writerWaitNs = new Histogram("eviction writer wait ns");
   for (const site of EVICTION_WRITER_SITES) {
@@ -143,7 +143,7 @@ export function runMmuLockModel(p: Params, seed: number, options: { trace?: bool
     for (const w of mmuLock.pendingWaits(site)) writerWaitNs.record(w);
   }
   return {
-    measuredNs: endNs - warmupNs,
+    measuredNs: window.durationNs,
     mmuLock,
     vcpu,
     reclaim: ctx.stats,

@@ -5,6 +5,7 @@
  */
 import type { ObservableSpec } from "../experiment";
 import { MMU_LOCK_SITES } from "../../kernel/kvm/mmu-lock";
+import { nsToMs, perSecond } from "../../sim/time";
 import type { ModelResult, Params } from "./model";
 
 export const mmuLockAgingObservables: Record<string, ObservableSpec> = {
@@ -150,22 +151,22 @@ export function observe(p: Params, r: ModelResult): Record<string, number> {
     writerWaitP50Ns: w.quantile(0.5),
     writerWaitP99Ns: w.quantile(0.99),
     writerWaitMaxNs: w.count > 0 ? w.max : NaN,
-    evictedPagesPerSec: (r.reclaim.evictedPages * 1e9) / measured,
-    agingPassMs: (agingNsPerPage * p.vcpus * p.pagesPerVcpu) / 1e6,
+    evictedPagesPerSec: perSecond(r.reclaim.evictedPages, measured),
+    agingPassMs: nsToMs(agingNsPerPage * p.vcpus * p.pagesPerVcpu),
     faultLatencyP99Ns: r.vcpu.faultLatencyNs.quantile(0.99),
     spinCpuFraction: spin / (r.cpus * measured),
     agingNsPerPage,
     vcpuTimeLostFraction: vcpuLost,
     writerWaitOverBound: m.maxWaitOverBound,
     writerBoundViolations: m.boundViolations,
-    faultsPerSec: (r.vcpu.faults * 1e9) / measured,
+    faultsPerSec: perSecond(r.vcpu.faults, measured),
     writerBoundExcessMaxNs: m.maxBoundExcessNs,
     writerWaitOverKernelBound: m.maxWaitOverKernelBound,
     writerCmpxchgRetriesMean: m.writeAcquisitions > 0 ? lock.writerCmpxchgRetries / m.writeAcquisitions : 0,
     transientBiasFraction: lock.transientBiasNs() / measured,
     concurrentAgingWalksMax: r.lruGen.mmState.concurrentWalksMax,
     lookAroundCallsPerEvictedFolio: st.evictedPages > 0 ? st.lookAroundCalls / st.evictedPages : NaN,
-    generationsPerSec: (st.generations * 1e9) / measured,
+    generationsPerSec: perSecond(st.generations, measured),
     kswapdWriteLockFraction: r.kswapd ? m.writeAcquireNsOf(r.kswapd) / measured : NaN,
     vcpuInterferenceFraction: interference,
     vcpuWallLostFraction: vcpuLost + interference,
