@@ -136,14 +136,26 @@ export async function calibrateFaultRate(options: CalibrationOptions = {}): Prom
     const cycleUs = meanCi95(faults.map((f) => (32 / f) * 1e6));
     const c = {
       kswapd: within(share, PUBLISHED_TARGETS.kswapdWriteLockFraction, rel * PUBLISHED_TARGETS.kswapdWriteLockFraction),
-      speedup: within(speedup, PUBLISHED_TARGETS.arm64WriteOverReadPerPage, rel * PUBLISHED_TARGETS.arm64WriteOverReadPerPage),
+      speedup: within(
+        speedup,
+        PUBLISHED_TARGETS.arm64WriteOverReadPerPage,
+        rel * PUBLISHED_TARGETS.arm64WriteOverReadPerPage,
+      ),
       wall: within(wall, PUBLISHED_TARGETS.arm64VcpuWallChange, wallTol),
       all: false,
     };
     c.all = c.kswapd && c.speedup && c.wall;
-    return { faultIntervalUs: fi, kswapdWriteLockFraction: share, writeOverReadPerPage: speedup, vcpuWallChange: wall, cycleUs, consistent: c };
+    return {
+      faultIntervalUs: fi,
+      kswapdWriteLockFraction: share,
+      writeOverReadPerPage: speedup,
+      vcpuWallChange: wall,
+      cycleUs,
+      consistent: c,
+    };
   });
-  const region = (k: keyof CalibrationPoint["consistent"]) => points.filter((p) => p.consistent[k]).map((p) => p.faultIntervalUs);
+  const region = (k: keyof CalibrationPoint["consistent"]) =>
+    points.filter((p) => p.consistent[k]).map((p) => p.faultIntervalUs);
   const regions = { kswapd: region("kswapd"), speedup: region("speedup"), wall: region("wall"), all: region("all") };
   const list = (xs: number[]) => (xs.length > 0 ? xs.join(", ") + " us" : "none");
   const answer =

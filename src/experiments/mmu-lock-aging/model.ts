@@ -7,6 +7,9 @@
  * Who runs what, by workload (params.ts): reclaim: kswapd0 and reclaim1..D run try_to_shrink_lruvec; access-tracking:
  * aging0..D run the lru_gen debugfs aging command back to back; split: kswapd0 reclaims beside aging1..D.
  *
+ * The kernel paths each task follows, with the source read, are in the kernel files' headers; the divergences from
+ * the first model and what changed are in docs/fidelity/000-mmu-lock-aging.md.
+ *
  * Random streams are per actor and purpose ("vcpu"/i/"run", "reclaimer"/r/"unmap", ...), so the agingLock and
  * lockKind variants see the same guest behaviour and the same hold draws: their differences are not noise.
  */

@@ -108,7 +108,8 @@ export const mmuLockAgingObservables: Record<string, ObservableSpec> = {
   },
   vcpuInterferenceFraction: {
     unit: "fraction",
-    description: "Fraction of vCPU time lost to aging walks' interference (walkInterferenceFraction while a walk is in flight).",
+    description:
+      "Fraction of vCPU time lost to aging walks' interference (walkInterferenceFraction while a walk is in flight).",
   },
   vcpuWallLostFraction: {
     unit: "fraction",

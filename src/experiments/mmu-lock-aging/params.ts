@@ -164,7 +164,8 @@ export const mmuLockAgingParams = {
     min: 0,
     max: 1e6,
     description: "Write hold of kvm_mmu_notifier_invalidate_range_end (kvm_mmu_invalidate_end, a counter update).",
-    source: "assumption (virt/kvm/kvm_main.c: on_lock = kvm_mmu_invalidate_end, a null handler; the hold is unpublished)",
+    source:
+      "assumption (virt/kvm/kvm_main.c: on_lock = kvm_mmu_invalidate_end, a null handler; the hold is unpublished)",
   }),
   unmapPages: integer({
     unit: "pages",
@@ -175,7 +176,8 @@ export const mmuLockAgingParams = {
       "Pages one invalidate_range_start unmaps (try_to_unmap: one folio). Longer ranges yield mmu_lock where the kernel " +
       "does: arm64 stage2_apply_range between 1 GiB chunks (262144 pages), x86 tdp_mmu_iter_cond_resched before each leaf " +
       "after the first, both only when someone waits (cond_resched_rwlock_write).",
-    source: "arch/arm64/kvm/mmu.c stage2_apply_range; arch/x86/kvm/mmu/tdp_mmu.c tdp_mmu_zap_leafs; kernel/sched/core.c",
+    source:
+      "arch/arm64/kvm/mmu.c stage2_apply_range; arch/x86/kvm/mmu/tdp_mmu.c tdp_mmu_zap_leafs; kernel/sched/core.c",
   }),
   walkInterferenceFraction: real({
     unit: "fraction",

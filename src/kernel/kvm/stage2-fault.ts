@@ -1,8 +1,9 @@
 /**
  * vCPUs taking stage-2 faults under mmu_lock's read side:
  * - arm64 (arch/arm64/kvm/mmu.c, 6.6): kvm_handle_guest_abort() -> user_mem_abort(), which since commit
- *   1577cb5823ce maps the page under read_lock(&kvm->mmu_lock) (kvm_fault_lock in the stored 6.14+ copy), and
- *   handle_access_fault() likewise;
+ *   1577cb5823ce maps the page under read_lock(&kvm->mmu_lock), and handle_access_fault() likewise (read in a
+ *   6.14+ copy found by the search tool, where it is kvm_fault_lock(); the stored torvalds/linux mmu.c
+ *   @1c53a1ae3612 is the 5.17 form, before the read lock);
  * - x86-tdp: the TDP MMU's fault path (kvm_tdp_mmu_map) runs under read_lock too (since 5.12).
  * The guest runs between faults; how often it faults is the guest's business, which is Oliver's point: readers of
  * mmu_lock are guest-controlled.

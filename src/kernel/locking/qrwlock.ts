@@ -222,7 +222,11 @@ export class Qrwlock implements TimedRwLock, Waitable {
     yield* this.queued_write_lock_slowpath(task, cpu, askNs);
   }
 
-  private *queued_write_lock_slowpath(task: Process<any>, cpu: number, askNs: number): Generator<Yielded, void, unknown> {
+  private *queued_write_lock_slowpath(
+    task: Process<any>,
+    cpu: number,
+    askNs: number,
+  ): Generator<Yielded, void, unknown> {
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
     this.observer?.writerSlowPath(task);
     yield* this.arch_spin_lock(task, cpu);
@@ -311,7 +315,11 @@ export class Qrwlock implements TimedRwLock, Waitable {
     const c = this.line.atomic(cpu);
     if (c > 0) yield c;
     if (this.waitQueue.shift() !== task || this.waitLockHolder !== null) {
-      throw new InvariantViolation(`qrwlock ${this.name} wait_lock`, this.sim.now, `'${task.name}' claimed out of turn`);
+      throw new InvariantViolation(
+        `qrwlock ${this.name} wait_lock`,
+        this.sim.now,
+        `'${task.name}' claimed out of turn`,
+      );
     }
     this.waitLockHolder = task;
   }

@@ -2,8 +2,9 @@
  * The face a spinning reader-writer lock shows when every one of its operations is an atomic or a read on the
  * lock's cache line (qrwlock.ts, rwlock-reader-pref.ts). Each operation is a generator: the calling task yields
  * the line's time and the lock word changes when the operation lands, as on a real CPU, where an atomic takes
- * effect when the line has come to its CPU (include/asm-generic/qrwlock.h: every fast path is one atomic on
- * `cnts`; kernel/locking/qrwlock.c: the slow paths are sequences of them).
+ * effect when the line has come to its CPU (include/asm-generic/qrwlock.h @019bc1f65e91: every fast path is one
+ * atomic on `cnts`; kernel/locking/qrwlock.c @0d3001e2690a: the slow paths are sequences of them; torvalds/linux,
+ * the same logic as the 6.6 the model follows).
  *
  * The line is anything with cacheline.ts's `atomic(cpu)` / `read(cpu)` API (the fixed-cost CacheLine today; the
  * queued one of the cpu/ owner's issue 13 when it lands); NO_LINE makes every operation free and instantaneous,

@@ -165,7 +165,7 @@ export function* walk_mm(
   const chunk = cfg.walkChunkPages > 0 ? cfg.walkChunkPages : g.pages;
   ctx.mmState.walkBegins(mm);
   let overtaken = false;
-  for (let next = 0; next < g.pages; ) {
+  for (let next = 0; next < g.pages;) {
     // walk_mm: "another thread might have called inc_max_seq()".
     if (seq !== lru.maxSeq) {
       overtaken = true;
@@ -222,13 +222,13 @@ export function* try_to_inc_max_seq(
   rs: ReclaimerStreams,
 ): Generator<Yielded, boolean, unknown> {
   if (seq <= ctx.mmState.seq) return false;
-  let success = false;
-  for (;;) {
-    const { mm, last } = ctx.mmState.iterate_mm_list(seq);
-    success = last;
-    if (mm < 0) break;
-    yield* walk_mm(ctx, self, cpu, mm, seq, rs);
+  // do { success = iterate_mm_list(walk, &mm); if (mm) walk_mm(mm, walk); } while (mm);
+  let step = ctx.mmState.iterate_mm_list(seq);
+  while (step.mm >= 0) {
+    yield* walk_mm(ctx, self, cpu, step.mm, seq, rs);
+    step = ctx.mmState.iterate_mm_list(seq);
   }
+  let success = step.last;
   if (success) success = ctx.lru.inc_max_seq(seq);
   if (success) {
     ctx.stats.generations++;

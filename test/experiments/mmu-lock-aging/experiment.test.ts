@@ -125,12 +125,20 @@ test("agingNsPerPage is scale-free: the modelled memory changes agingPassMs, not
 });
 
 test("walk interference costs the vCPUs of lockless aging time, and only while a walk is in flight", () => {
-  const p = { ...defaults(mmuLockAging.params), ...small, workload: "access-tracking" as const, agingLock: "lockless" as const };
+  const p = {
+    ...defaults(mmuLockAging.params),
+    ...small,
+    workload: "access-tracking" as const,
+    agingLock: "lockless" as const,
+  };
   const on = mmuLockAging.scenario({ ...p, walkInterferenceFraction: 0.05 }, 3, {}).values;
   const off = mmuLockAging.scenario({ ...p, walkInterferenceFraction: 0 }, 3, {}).values;
   assert.equal(off.vcpuInterferenceFraction, 0);
   assert.ok(off.vcpuTimeLostFraction < 0.01, "lockless aging takes no mmu_lock: only the vCPUs' own line transfers");
-  assert.ok(on.vcpuInterferenceFraction > 0.04 && on.vcpuInterferenceFraction <= 0.05, String(on.vcpuInterferenceFraction));
+  assert.ok(
+    on.vcpuInterferenceFraction > 0.04 && on.vcpuInterferenceFraction <= 0.05,
+    String(on.vcpuInterferenceFraction),
+  );
   assert.equal(on.vcpuWallLostFraction, on.vcpuTimeLostFraction + on.vcpuInterferenceFraction);
   const none = mmuLockAging.scenario({ ...p, agingLock: "faults-only", walkInterferenceFraction: 0.05 }, 3, {}).values;
   assert.equal(none.vcpuInterferenceFraction, 0, "no walk, no interference");
@@ -176,7 +184,10 @@ test("split workload: kswapd reclaims (and unmaps), the D others are debugfs age
   const lines = r.sim.trace!.lines((e) => e.what === "ask");
   assert.ok(lines.some((l) => / kswapd0 ask unmap$/.test(l)));
   assert.ok(!lines.some((l) => / aging[12] ask (unmap|invalidate-end)$/.test(l)));
-  assert.ok(lines.some((l) => / aging[12] ask aging$/.test(l)), "an ager walks");
+  assert.ok(
+    lines.some((l) => / aging[12] ask aging$/.test(l)),
+    "an ager walks",
+  );
   // faults-only: the agers have nothing to do and are not started.
   const none = runMmuLockModel({ ...p, agingLock: "faults-only", warmupMs: 0, durationMs: 0.2 }, 1);
   assert.equal(none.sim.liveProcesses, p.vcpus + 1);

@@ -23,7 +23,8 @@ function vm(arch: KvmArch = "arm64", cpus = 2): KvmVm {
 }
 const siteLines = (kvm: KvmVm) => kvm.sim.trace!.lines((e) => e.on !== "mmu_lock");
 
-test("a vCPU runs the guest, faults under the read lock, and spends the release atomic before re-entering", () => {
+/** One vCPU on CPU 0 running the guest 1000 ns between faults of 500 ns, until `untilNs`. */
+function oneVcpu(untilNs: number, interference?: (runNs: number) => number) {
   const kvm = vm();
   const stats = new VcpuFaultStats();
   kvm.sim.spawn("vcpu0", (self) =>
@@ -34,9 +35,15 @@ test("a vCPU runs the guest, faults under the read lock, and spends the release 
       () => 1000,
       () => 500,
       stats,
+      interference,
     ),
   );
-  kvm.sim.run({ until: 3100 });
+  kvm.sim.run({ until: untilNs });
+  return { kvm, stats };
+}
+
+test("a vCPU runs the guest, faults under the read lock, and spends the release atomic before re-entering", () => {
+  const { kvm, stats } = oneVcpu(3100);
   assert.deepEqual(siteLines(kvm), [
     "1000 vcpu0 ask fault",
     "1005 vcpu0 hold fault",
@@ -50,20 +57,7 @@ test("a vCPU runs the guest, faults under the read lock, and spends the release 
 });
 
 test("walk interference stretches the guest run it applies to, and is counted apart from mmu_lock", () => {
-  const kvm = vm();
-  const stats = new VcpuFaultStats();
-  kvm.sim.spawn("vcpu0", (self) =>
-    kvm_vcpu_run(
-      kvm,
-      self,
-      0,
-      () => 1000,
-      () => 500,
-      stats,
-      (run) => run / 10,
-    ),
-  );
-  kvm.sim.run({ until: 1200 });
+  const { kvm, stats } = oneVcpu(1200, (run) => run / 10);
   assert.deepEqual(siteLines(kvm), ["1100 vcpu0 ask fault", "1105 vcpu0 hold fault"]);
   assert.equal(stats.interferenceNs, 100);
 });

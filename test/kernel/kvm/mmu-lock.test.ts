@@ -116,11 +116,10 @@ test("a task cannot release what it does not hold, nor ask twice", () => {
 test("waits still running at the end are reported as they stand, and kswapd-style write time counts the one in progress", () => {
   const sim = new Simulation();
   const mmu = new KvmMmuLock(sim, { kind: "reader-pref", cpus: 2, lineTransferNs: 0, localAtomicNs: 0 });
-  let writer: Process<any> | null = null;
   sim.spawn("R", function* (self: Process) {
     yield* mmu.critical_section(self, 0, "fault", 10_000, false);
   });
-  writer = sim.spawn("W", function* (self: Process) {
+  const writer = sim.spawn("W", function* (self: Process) {
     yield 100;
     yield* mmu.critical_section(self, 1, "invalidate-end", 10, true);
   });
