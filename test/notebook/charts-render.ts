@@ -4,6 +4,7 @@
  * warn; and no legend of the kernel's SVG may show two entries with the same text or a label vega cut short.
  */
 import assert from "node:assert/strict";
+import { collectingLogger } from "../../src/notebook/vega-render";
 
 type Spec = Record<string, unknown>;
 
@@ -38,27 +39,6 @@ const vega = require("vega") as {
 
 export const PROJECT_VEGA_LITE = require("vega-lite") as VegaLiteLib;
 export const JUPYTERLAB_VEGA_LITE = require("vega-lite-jupyterlab") as VegaLiteLib;
-
-function collector(warnings: string[]) {
-  let level = 0;
-  const logger = {
-    level(l?: number) {
-      if (l === undefined) return level;
-      level = l;
-      return logger;
-    },
-    error(...args: unknown[]): never {
-      throw new Error(args.map(String).join(" "));
-    },
-    warn(...args: unknown[]) {
-      warnings.push(args.map(String).join(" "));
-      return logger;
-    },
-    info: () => logger,
-    debug: () => logger,
-  };
-  return logger;
-}
 
 /** One mark of a scenegraph: its type, item count and the bounds of all its items, in chart pixels. */
 export interface MarkExtent {
@@ -95,7 +75,7 @@ export interface Rendering {
 /** Compiles `spec` with `lib`, renders it with vega headless, and reads back the marks and the scales' domains. */
 export async function renderWith(lib: VegaLiteLib, spec: Spec): Promise<Rendering> {
   const warnings: string[] = [];
-  const logger = collector(warnings);
+  const logger = collectingLogger(warnings);
   const compiled = lib.compile(spec, { logger }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Warn, logger });
   try {

@@ -353,7 +353,8 @@ test("a log axis over data that include 0 becomes symmetric-log; flagged points 
       config,
       munmapLatencyP99Us: 10 + p * 100 * (config === "ipi" ? 2 : 1),
       munmapLatencyP99UsCi95: 1 + p * 10,
-      munmapLatencyP99UsFlag: p === 0.01 && config === "ipi",
+      // A ResultSet sets <y>N only on rows where fewer seeds than asked gave a value.
+      ...(p === 0.01 && config === "ipi" ? { munmapLatencyP99UsN: 3 } : {}),
     })),
   );
   const chart = sweepChart({
@@ -398,6 +399,9 @@ test("whiskers of non-negative quantities stop at 0; differences keep theirs", (
 });
 
 test("sweep chart: clear errors for a missing column, rows drawn twice, several y without a channel", () => {
+  // The older series form keeps drawing rows that share an x as one line, as it did; the caption says so.
+  const legacy = sweepChart({ rows: sweepRows, x: "threads", series: [{ y: "meanWaitNs" }] });
+  assert.match(legacy.caption, /6 points share their x with another of their line/);
   assert.throws(
     () => sweepChart({ rows: sweepRows, x: "thread", series: [{ y: "meanWaitNs" }] }),
     /no column 'thread'; columns: threads, holdNs/,

@@ -15,7 +15,7 @@ import {
 } from "./common";
 import { formatWithCi, unitOfLabel, withUnit } from "./format";
 import { legendLayout } from "./legend";
-import { isNonNegative, resolveAxis } from "./scales";
+import { clampWhiskersAtZero, isNonNegative, resolveAxis } from "./scales";
 import { axisTitle, widestText } from "./text";
 
 export interface BarChartOptions extends ChartOptions {
@@ -116,13 +116,7 @@ export function barChart(options: BarChartOptions): VegaLiteChart {
     { nonNegative: options.nonNegative },
     values.map((r) => r.v as number),
   );
-  let clamped = 0;
-  if (nonNegative)
-    for (const r of values)
-      if (typeof r.lo === "number" && r.lo < 0) {
-        r.lo = 0;
-        clamped++;
-      }
+  const clamped = nonNegative ? clampWhiskersAtZero(values) : 0;
   const y = resolveAxis(
     "y",
     { log: options.log, nonNegative },

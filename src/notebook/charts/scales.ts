@@ -53,6 +53,20 @@ export interface ResolvedAxis {
   axis: Record<string, unknown>;
 }
 
+/**
+ * Stops the whiskers (`lo`) of a non-negative quantity at 0: a t-interval reaching below 0 is an artefact of few
+ * replications, not a possible value. Returns how many were stopped (the caption says so).
+ */
+export function clampWhiskersAtZero(points: ReadonlyArray<Record<string, unknown>>): number {
+  let clamped = 0;
+  for (const p of points)
+    if (typeof p.lo === "number" && p.lo < 0) {
+      p.lo = 0;
+      clamped++;
+    }
+  return clamped;
+}
+
 /** Whether a value axis holds a non-negative quantity: as the options say, else when no point is below 0. */
 export function isNonNegative(options: AxisOptions | undefined, points: ReadonlyArray<number>): boolean {
   return options?.nonNegative ?? points.every((v) => !(v < 0));

@@ -10,8 +10,8 @@
  * `<y>Ci95` convention a ResultSet follows). `strokeDash` and `facet` (row, column) take columns the same way, so a
  * factorial sweep needs no reshaping. Several y columns are folded into a `"measure"` pseudo-column that any channel
  * can name (`y: ["writerWaitMaxNs", "writerWaitP99Ns"], strokeDash: "measure"`). Exact curves (closed forms) are
- * dashed and have no points; points whose replications yielded NaN (a `<y>Flag` or `nanReplications` column) are
- * drawn as open circles.
+ * dashed and have no points; points whose mean is over fewer seeds than asked, because some replications yielded
+ * NaN (a ResultSet's `<y>N` column, present on just those rows; or a boolean `<y>Flag`), are drawn as open circles.
  *
  * The older form, `series: [{y, ci, label, dashed}]` with an optional `groupBy`, still works and maps onto the same
  * grammar (groupBy becomes color; several series become strokeDash).
@@ -36,7 +36,7 @@ import {
 } from "./common";
 import { formatNumber, formatWithCi, unitOfLabel, withUnit } from "./format";
 import { legendLayout } from "./legend";
-import { isNonNegative, resolveAxis, type AxisOptions } from "./scales";
+import { clampWhiskersAtZero, isNonNegative, resolveAxis, type AxisOptions } from "./scales";
 import { axisTitle, widestText } from "./text";
 
 /** The pseudo-column holding which y column a point comes from, when `y` names several. */
@@ -52,8 +52,10 @@ export interface Measure {
   /** Column holding its 95% CI half-width. Default: `<y>Ci95` when the rows have it; null draws no CI. */
   ci?: string | null;
   /**
-   * Boolean (or count) column marking points some of whose replications yielded NaN, drawn as open circles. Default:
-   * `<y>Flag`, else `nanReplications`, when the rows have it; null for none.
+   * Column marking points some of whose replications yielded NaN, drawn as open circles: a count of the seeds
+   * behind the mean (a ResultSet's `<y>N`, set only on such rows) or a boolean. Default: `<y>N`, else `<y>Flag`,
+   * when the rows have it; null for none.
+   * @example flag: "writerWaitP99NsN"
    */
   flag?: string | null;
   /** Name in legends, tooltips and the caption (default: the column name). */
@@ -172,8 +174,14 @@ function channelOf(c: string | ChannelColumn | undefined): Channel | undefined {
     : { field: c.field, title: c.title ?? c.field };
 }
 
-function truthy(v: unknown): boolean {
-  return v === true || (typeof v === "number" && v > 0) || v === "true";
+/** Whether a flag cell marks its point: a seed count (`<y>N` exists only where seeds were missing) or true. */
+function isFlagged(v: unknown): boolean {
+  return v === true || v === "true" || (typeof v === "number" && Number.isFinite(v));
+}
+
+/** The default flag column of `y`: `<y>N` (a ResultSet's), else `<y>Flag`. */
+function flagColumn(y: string, columns: Set<string>): string | undefined {
+  return columns.has(`${y}N`) ? `${y}N` : columns.has(`${y}Flag`) ? `${y}Flag` : undefined;
 }
 
 function measuresOf(options: SweepChartOptions, columns: Set<string>): ResolvedMeasure[] {
@@ -183,7 +191,7 @@ function measuresOf(options: SweepChartOptions, columns: Set<string>): ResolvedM
     return options.series.map((s) => ({
       y: s.y,
       ci: s.dashed ? undefined : s.ci,
-      flag: columns.has(`${s.y}Flag`) ? `${s.y}Flag` : undefined,
+      flag: s.dashed ? undefined : flagColumn(s.y, columns),
       label: s.label ?? s.y,
       exact: s.dashed === true,
     }));
@@ -196,15 +204,7 @@ function measuresOf(options: SweepChartOptions, columns: Set<string>): ResolvedM
     const exact = spec.dashed === true;
     const ci =
       spec.ci === null || exact ? undefined : (spec.ci ?? (columns.has(`${spec.y}Ci95`) ? `${spec.y}Ci95` : undefined));
-    const flag =
-      spec.flag === null
-        ? undefined
-        : (spec.flag ??
-          (columns.has(`${spec.y}Flag`)
-            ? `${spec.y}Flag`
-            : columns.has("nanReplications")
-              ? "nanReplications"
-              : undefined));
+    const flag = spec.flag === null || exact ? undefined : (spec.flag ?? flagColumn(spec.y, columns));
     return { y: spec.y, ci, flag, label: spec.label ?? spec.y, exact };
   });
 }
@@ -256,6 +256,7 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
   const valueOf = (c: Channel, r: Record<string, unknown>, m: ResolvedMeasure) =>
     c.field === MEASURE ? m.label : String(r[c.field]);
   let missing = 0;
+  const notes: string[] = [];
   const data: Datum[] = [];
   const sources = new Map<string, Record<string, unknown>>();
   const duplicates: Array<[Record<string, unknown>, Record<string, unknown>]> = [];
@@ -274,7 +275,7 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
         y,
         measure: m.label,
         exact: m.exact,
-        flag: m.flag ? truthy(r[m.flag]) : false,
+        flag: m.flag ? isFlagged(r[m.flag]) : false,
       };
       for (const c of CHANNELS) if (byChannel[c]) d[c] = valueOf(byChannel[c]!, r, m);
       const ci = m.ci ? Number(r[m.ci]) : NaN;
@@ -292,7 +293,11 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
       data.push(d);
     }
   }
-  if (duplicates.length > 0) {
+  // The older form drew such rows as one zigzag line; it keeps doing so (notebooks written for it must still run),
+  // and the caption says so. The grammar refuses them and names the column that tells them apart.
+  if (duplicates.length > 0 && options.series)
+    notes.push(`${duplicates.length} points share their x with another of their line`);
+  else if (duplicates.length > 0) {
     const [a, b] = duplicates[0];
     // The columns that tell the two rows apart, parameters first: a column with few distinct values.
     const distinct = (k: string) => new Set(rows.map((r) => JSON.stringify(r[k]))).size;
@@ -309,13 +314,7 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
   }
   const simY = data.map((d) => d.y as number);
   const nonNegative = isNonNegative(options.yAxis, simY);
-  let clamped = 0;
-  if (nonNegative)
-    for (const d of data)
-      if (typeof d.lo === "number" && d.lo < 0) {
-        d.lo = 0;
-        clamped++;
-      }
+  const clamped = nonNegative ? clampWhiskersAtZero(data) : 0;
 
   // Published points: in the color legend under their label, in every panel of a faceted chart.
   const refLabel = options.reference ? (options.reference.label ?? "published") : undefined;
@@ -338,7 +337,6 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
   }
 
   // Legends sized to their labels (keys in the caption when even that cannot fit).
-  const notes: string[] = [];
   const colorDomain = color
     ? [...channelLabels(data, rows, "color", color, measures), ...(refLabel ? [refLabel] : [])]
     : [];
@@ -355,7 +353,7 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
   for (const d of data) {
     d.tx = withUnit(formatNumber(d.x as number), xUnit);
     d.ty = withUnit(formatWithCi(d.y as number, d.ci as number | undefined), yUnit);
-    if (d.flag) d.tflag = "some replications gave NaN; the mean is over the others";
+    if (d.flag) d.tflag = "some replications gave no value (NaN); the mean is over the others";
   }
 
   // Ticks "at the data" are at the swept values; published points only widen the domain.

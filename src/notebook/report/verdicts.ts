@@ -21,7 +21,8 @@ export interface ClaimSummary {
 
 /** One verdicts payload: the claims of one experiment as one run decided them. */
 export interface VerdictsPayload {
-  experiment: string;
+  /** The experiment id, or the ids when the payload spans several experiments. */
+  experiment: string | string[];
   version?: string;
   commit?: string;
   seeds?: unknown;
@@ -52,7 +53,7 @@ export function verdictClass(verdict: string): string {
 
 /** A compact table of claims (claim, who, verdict) for the index; "no verdicts" when there are none. */
 export function verdictSummaryHtml(payloads: ReadonlyArray<VerdictsPayload> | undefined): string {
-  const claims = (payloads ?? []).flatMap((p) => p.claims.map((c) => ({ ...c, experiment: p.experiment })));
+  const claims = (payloads ?? []).flatMap((p) => p.claims);
   if (claims.length === 0) return `<p class="mmsim-no-verdicts">no verdicts</p>`;
   const rows = claims
     .map(
