@@ -79,6 +79,16 @@ export const vmaLock = defineExperiment({
       description: "Share of time mmap_lock's cache line was busy serving atomics.",
     },
     mmapLockTransfersPerFault: { unit: "count", description: "Transfers of mmap_lock's line per fault." },
+    cmpxchgRetriesPerFault: {
+      unit: "count",
+      description:
+        "Failed cmpxchg attempts per fault on the fault path's lock lines (mmap_lock's and the VMA locks'): down_read_trylock's try_cmpxchg finding the count changed since its read (0 under lineModel 'fixed', where a cmpxchg cannot fail).",
+    },
+    lineQueueMeanNs: {
+      unit: "ns",
+      description:
+        "Mean time a request to those lines waited for the requests ahead of it before its own transfer began (queued misses; under 'fixed', atomics that waited for the previous atomic).",
+    },
   },
   scenario(p, seed, options) {
     const r = runPft(p, seed);
@@ -111,6 +121,8 @@ export const vmaLock = defineExperiment({
         faultLatencyP99Us: r.faultLatencyNs.quantile(0.99) / 1e3,
         mmapLockLineUtilization: r.mmapLockLineUtilization,
         mmapLockTransfersPerFault: r.mmapLockTransfersPerFault,
+        cmpxchgRetriesPerFault: r.cmpxchgRetriesPerFault,
+        lineQueueMeanNs: r.lineQueueMeanNs,
       },
       detail,
     };

@@ -10,7 +10,7 @@ import { Histogram } from "../../sim/stats/histogram";
 import type { Process } from "../../sim/process";
 import { Topology } from "../../kernel/cpu/topology";
 import { Cpu } from "../../kernel/cpu/cpu";
-import type { CacheLineCosts } from "../../kernel/cpu/cacheline";
+import type { CacheLine, CacheLineCosts, LineModel } from "../../kernel/cpu/cacheline";
 import { Rcu } from "../../kernel/rcu/tree";
 import { MapleTree } from "../../kernel/mm/maple-tree";
 import { MmStruct, mmap_write_lock, mmap_write_unlock } from "../../kernel/mm/mmap-lock";
@@ -40,6 +40,9 @@ export interface PftParams extends Machine {
   warmupMs: number;
   faultWorkNs: number;
   faultWorkCv: number;
+  lineModel: LineModel;
+  prefetchMmapLock: boolean;
+  faultEntryNs: number;
   lineLocalNs: number;
   lineSameSocketNs: number;
   lineCrossSocketNs: number;
@@ -69,6 +72,10 @@ export interface PftResult {
   mmapLockLineUtilization: number;
   /** mmap_lock line transfers per completed fault. */
   mmapLockTransfersPerFault: number;
+  /** Failed cmpxchg attempts on the fault path's lock lines (mmap_lock's and the VMA locks'), per completed fault. */
+  cmpxchgRetriesPerFault: number;
+  /** Mean wait of a request queued at those lines before its transfer began, ns. */
+  lineQueueMeanNs: number;
   events: number;
 }
 
@@ -116,7 +123,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     "mm_mt",
     topology,
     costs,
-    { entries: totalVmas, fanout: p.mapleFanout, nodeReadNs: p.mapleNodeReadNs },
+    { entries: totalVmas, fanout: p.mapleFanout, nodeReadNs: p.mapleNodeReadNs, lineModel: p.lineModel },
     rcu,
   );
   const perVma = p.scheme === "per-vma";
@@ -124,18 +131,23 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
   const mm = new MmStruct(sim, topology, costs, tree, {
     perVmaLock: perVma,
     spfMmapSeq: speculative && p.seqScope === "mm",
+    lineModel: p.lineModel,
   });
-  const vmas = Array.from({ length: faultedVmas }, (_, v) => new VmAreaStruct(sim, v, topology, costs));
+  const vmas = Array.from({ length: faultedVmas }, (_, v) => new VmAreaStruct(sim, v, topology, costs, 0, p.lineModel));
   // VMAs nobody faults in exist only once a writer touches one (they are many and mostly idle).
   const others = new Map<number, VmAreaStruct>();
   const vmaById = (id: number): VmAreaStruct => {
     if (id < faultedVmas) return vmas[id];
     let v = others.get(id);
-    if (!v) others.set(id, (v = new VmAreaStruct(sim, id, topology, costs)));
+    if (!v) others.set(id, (v = new VmAreaStruct(sim, id, topology, costs, 0, p.lineModel)));
     return v;
   };
 
-  const lru = new LruAddBatches(sim, topology, costs, { batchPages: p.lruBatchPages, perPageNs: p.lruPageNs });
+  const lru = new LruAddBatches(sim, topology, costs, {
+    batchPages: p.lruBatchPages,
+    perPageNs: p.lruPageNs,
+    lineModel: p.lineModel,
+  });
   const warmupNs = Math.round(p.warmupMs * 1e6);
   const endNs = warmupNs + Math.round(p.durationMs * 1e6);
   const outcomes = [0, 0, 0, 0, 0];
@@ -154,6 +166,8 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       seqScope: p.seqScope,
       vmaAtomics: p.vmaAtomics,
       workNs: () => work.lognormal(p.faultWorkNs, p.faultWorkCv),
+      prefetchMmapLock: p.prefetchMmapLock,
+      entryNs: p.faultEntryNs,
     };
     const cpu = threadCpus[i];
     const vma = vmas[Math.floor(i / perVmaThreads)];
@@ -198,13 +212,30 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     });
   }
 
+  // The fault path's lock lines: mmap_lock's and the faulted VMAs' lock lines.
+  const lockLines: CacheLine[] = [mm.mmapLockLine, ...vmas.map((v) => v.lockLine)];
+  const lineTotals = () => {
+    let failures = 0;
+    let queued = 0;
+    let waitNs = 0;
+    for (const l of lockLines) {
+      failures += l.cmpxchgFailures;
+      queued += l.queuedRequests;
+      waitNs += l.queueWaitNsTotal;
+    }
+    return { failures, queued, waitNs };
+  };
   let lineBusyAtWarmup = 0;
   let transfersAtWarmup = 0;
+  let linesAtWarmup = { failures: 0, queued: 0, waitNs: 0 };
   sim.schedule(warmupNs, () => {
     lineBusyAtWarmup = mm.mmapLockLine.busyNsTotal;
     transfersAtWarmup = mm.mmapLockLine.transfers;
+    linesAtWarmup = lineTotals();
   });
   sim.run({ until: endNs });
+  const lines = lineTotals();
+  const queuedRequests = lines.queued - linesAtWarmup.queued;
 
   const faults = outcomes.reduce((a, b) => a + b, 0);
   const measuredS = (endNs - warmupNs) / 1e9;
@@ -221,6 +252,8 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     faultLatencyNs,
     mmapLockLineUtilization: (mm.mmapLockLine.busyNsTotal - lineBusyAtWarmup) / (endNs - warmupNs),
     mmapLockTransfersPerFault: faults > 0 ? (mm.mmapLockLine.transfers - transfersAtWarmup) / faults : 0,
+    cmpxchgRetriesPerFault: faults > 0 ? (lines.failures - linesAtWarmup.failures) / faults : 0,
+    lineQueueMeanNs: queuedRequests > 0 ? (lines.waitNs - linesAtWarmup.waitNs) / queuedRequests : 0,
     events: sim.eventCount,
     sim,
   };

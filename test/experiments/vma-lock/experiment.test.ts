@@ -70,7 +70,10 @@ test("determinism: same parameters and seeds give identical values, inline or on
 test("common random numbers: schemes share each thread's work draws, so paired differences are far tighter than seed-to-seed spread", async () => {
   const rs = await runExperiment(
     vmaLock,
-    { ...quick, threads: 1, scheme: ["per-vma", "rcu-fault"] },
+    // 2 ms, not `quick`: per-vma's fault now does the trylock's read, its owner accesses and the vm_lock_seq read
+    // (about 25 ns more than rcu-fault at one thread), so over 0.5 ms the paired difference is one or two whole
+    // faults and its spread is counting granularity, not a lack of common random numbers.
+    { durationMs: 2, warmupMs: 0.05, threads: 1, scheme: ["per-vma", "rcu-fault"] },
     { seeds: 5, workers: 1 },
   );
   const d = rs.difference("faultsPerSec", { scheme: "per-vma" }, { scheme: "rcu-fault" });
