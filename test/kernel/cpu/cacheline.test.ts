@@ -158,6 +158,7 @@ test("fixed line (the default): atomics serialise at a fixed cost, reads are not
     log.push(line.cmpxchg(1, old));
     line.prefetchw(0);
     line.storeAsync(0);
+    yield 0;
   });
   sim.run();
   // 1 (first touch), 1+100 (queued behind it, cross), a read of cpu2's line (cross 100, not queued), a hit, an atomic
