@@ -8,6 +8,11 @@
  *   (gup_fast) or under rcu_read_lock only.
  * - The machine around the mm (idle or busy), the RCU grace periods and the GP kthread come from the profile.
  *
+ * - A synchronize_rcu() probe: one caller that sleeps ~Exp(5 ms) and calls synchronize_rcu(), as the calibration
+ *   harness measureSynchronizeRcu() does on the profile's bare machine, measures what a caller waits on this machine
+ *   with this load (issue 20's synchronizeRcuP50Ms/P99Ms). Its callback joins the grace periods the frees request;
+ *   under "ipi", where nothing else calls call_rcu(), its grace periods are the only ones.
+ *
  * Every real free checks that no walker begun before the table's unhook is still inside (strict: throw).
  */
 import { RandomStreams } from "../../sim/random";
@@ -21,6 +26,9 @@ import { TlbShootdown } from "../../kernel/mm/tlb-shootdown";
 import type { ParamValues } from "../params";
 import { buildMachine } from "./grace-period-profiles";
 import type { PtFreeParams } from "./params";
+
+/** Mean pause between the probe's synchronize_rcu() calls: the calibration harness's `gapMs` (5 ms). */
+export const SYNCHRONIZE_RCU_PROBE_GAP_NS = 5_000_000;
 
 export interface PtFreeRunOptions {
   /** Override the `strict` parameter (tests). */
@@ -41,6 +49,10 @@ export interface PtFreeRun {
   ipiDelayNs: Histogram;
   ipisSent: number;
   gracePeriodNs: Histogram;
+  /** A synchronize_rcu() caller's latency on this machine (the probe: one caller, ~Exp(5 ms) between calls), ns. */
+  synchronizeRcuNs: Histogram;
+  /** Calls that sent IPIs (shootdowns to other CPUs, tlb_remove_table_sync_one). */
+  ipiCalls: number;
   tablesAwaitingGpMean: number;
   tablesAwaitingGpPeak: number;
   bytesAwaitingGpMean: number;
@@ -116,6 +128,18 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     }
   });
 
+  // The synchronize_rcu() probe on CPU 0's machine (its own random stream: it shifts nobody's draws).
+  const synchronizeRcuNs = new Histogram("synchronize_rcu ns");
+  const probeGap = rs.stream("synchronize_rcu", "gap");
+  sim.spawn("synchronize_rcu", function* (): Generator<Yielded, void, unknown> {
+    for (;;) {
+      yield Math.max(1, Math.round(probeGap.exponential(SYNCHRONIZE_RCU_PROBE_GAP_NS)));
+      const t0 = sim.now;
+      yield rcu.synchronize_rcu();
+      synchronizeRcuNs.record(sim.now - t0);
+    }
+  });
+
   // Statistics start after the warm-up; the bytes series is sampled at fixed intervals.
   const warmupNs = Math.round(p.warmupMs * 1e6);
   const measuredNs = Math.round(p.durationMs * 1e6);
@@ -125,6 +149,8 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     munmaps = 0;
     shootdown.remoteWaitNs.reset();
     shootdown.ipisSent = 0;
+    shootdown.ipiCalls = 0;
+    synchronizeRcuNs.reset();
     for (const c of all) c.ipiDelayNs.reset();
     rcu.gpDurationNs.reset();
     tableFree.resetStats(sim.now);
@@ -156,6 +182,8 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     ipiDelayNs,
     ipisSent: shootdown.ipisSent,
     gracePeriodNs: rcu.gpDurationNs,
+    synchronizeRcuNs,
+    ipiCalls: shootdown.ipiCalls,
     tablesAwaitingGpMean: tableFree.tablesAwaitingGp.mean(endNs),
     tablesAwaitingGpPeak: tableFree.tablesAwaitingGp.peak,
     bytesAwaitingGpMean: tableFree.bytesAwaitingGp.mean(endNs),
