@@ -140,24 +140,21 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     }
   });
 
-  // Statistics start after the warm-up; the bytes series is sampled at fixed intervals.
+  // One measurement window (sim.runMeasured): every statistic below forgets the warm-up at once; the bytes series
+  // is sampled at fixed intervals from the window's start.
   const warmupNs = Math.round(p.warmupMs * 1e6);
   const measuredNs = Math.round(p.durationMs * 1e6);
-  let walksAtWarmup = 0;
-  const resetAll = () => {
-    munmapLatencyNs.reset();
-    munmaps = 0;
-    shootdown.remoteWaitNs.reset();
-    shootdown.ipisSent = 0;
-    shootdown.ipiCalls = 0;
-    synchronizeRcuNs.reset();
-    for (const c of all) c.ipiDelayNs.reset();
-    rcu.gpDurationNs.reset();
-    tableFree.resetStats(sim.now);
-    walkers.unsafeFrees = 0;
-    walksAtWarmup = walkers.walks;
-  };
-  if (warmupNs > 0) sim.schedule(warmupNs, resetAll);
+  sim.measure(munmapLatencyNs);
+  sim.measure(shootdown.remoteWaitNs);
+  sim.measure(synchronizeRcuNs);
+  for (const c of all) sim.measure(c.ipiDelayNs);
+  sim.measure(rcu.gpDurationNs);
+  sim.measure({ reset: (nowNs: number) => tableFree.resetStats(nowNs) });
+  const munmapsIn = sim.window.since(() => munmaps);
+  const ipisSentIn = sim.window.since(() => shootdown.ipisSent);
+  const ipiCallsIn = sim.window.since(() => shootdown.ipiCalls);
+  const unsafeFreesIn = sim.window.since(() => walkers.unsafeFrees);
+  const walksIn = sim.window.since(() => walkers.walks);
   const series = { tMs: [] as number[], bytes: [] as number[], tables: [] as number[] };
   const points = options.seriesPoints ?? 0;
   if (points > 0) {
@@ -170,20 +167,19 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     };
     sim.schedule(warmupNs, sample);
   }
-  const endNs = warmupNs + measuredNs;
-  sim.run({ until: endNs });
+  const endNs = sim.runMeasured({ warmupNs, durationNs: measuredNs }).endNs;
 
   const ipiDelayNs = new Histogram("ipi delay ns");
   for (const c of all) ipiDelayNs.merge(c.ipiDelayNs);
   return {
-    munmaps,
+    munmaps: munmapsIn.value,
     munmapLatencyNs,
     shootdownWaitNs: shootdown.remoteWaitNs,
     ipiDelayNs,
-    ipisSent: shootdown.ipisSent,
+    ipisSent: ipisSentIn.value,
     gracePeriodNs: rcu.gpDurationNs,
     synchronizeRcuNs,
-    ipiCalls: shootdown.ipiCalls,
+    ipiCalls: ipiCallsIn.value,
     tablesAwaitingGpMean: tableFree.tablesAwaitingGp.mean(endNs),
     tablesAwaitingGpPeak: tableFree.tablesAwaitingGp.peak,
     bytesAwaitingGpMean: tableFree.bytesAwaitingGp.mean(endNs),
@@ -191,8 +187,8 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     tablesQueuedPerSec: (tableFree.tablesQueued * 1e9) / measuredNs,
     tableWaitMeanNs: tableFree.tableWaitNs.count > 0 ? tableFree.tableWaitNs.mean : 0,
     allocFailures: tableFree.allocFailures,
-    unsafeFrees: walkers.unsafeFrees,
-    walks: walkers.walks - walksAtWarmup,
+    unsafeFrees: unsafeFreesIn.value,
+    walks: walksIn.value,
     measuredNs,
     series,
     liveProcesses: sim.liveProcesses,

@@ -149,7 +149,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     lineModel: p.lineModel,
   });
   const warmupNs = Math.round(p.warmupMs * 1e6);
-  const endNs = warmupNs + Math.round(p.durationMs * 1e6);
+  const durationNs = Math.round(p.durationMs * 1e6);
   const outcomes = [0, 0, 0, 0, 0];
   const faultLatencyNs = new Histogram("fault latency ns");
   const writerLatencyNs = new Histogram("writer latency ns");
@@ -176,7 +176,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       for (;;) {
         const t0 = sim.now;
         const outcome = yield* do_user_addr_fault(env, self, cpu, vma, s);
-        if (t0 >= warmupNs) {
+        if (sim.window.contains(t0)) {
           outcomes[outcome]++;
           faultLatencyNs.record(sim.now - t0);
         }
@@ -199,7 +199,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       yield tree.mas_store(writerCpu);
       if (p.writerHoldNs > 0) yield Math.round(p.writerHoldNs);
       yield* mmap_write_unlock(mm, self, writerCpu);
-      if (arrived >= warmupNs) {
+      if (sim.window.contains(arrived)) {
         writerOps++;
         writerLatencyNs.record(sim.now - arrived);
       }
@@ -225,20 +225,18 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     }
     return { failures, queued, waitNs };
   };
-  let lineBusyAtWarmup = 0;
-  let transfersAtWarmup = 0;
-  let linesAtWarmup = { failures: 0, queued: 0, waitNs: 0 };
-  sim.schedule(warmupNs, () => {
-    lineBusyAtWarmup = mm.mmapLockLine.busyNsTotal;
-    transfersAtWarmup = mm.mmapLockLine.transfers;
-    linesAtWarmup = lineTotals();
-  });
-  sim.run({ until: endNs });
-  const lines = lineTotals();
-  const queuedRequests = lines.queued - linesAtWarmup.queued;
+  // One measurement window (sim.runMeasured): faults and writer changes count by their start inside it; the lines'
+  // monotone counters by their growth since it opened.
+  const lineBusy = sim.window.since(() => mm.mmapLockLine.busyNsTotal);
+  const transfers = sim.window.since(() => mm.mmapLockLine.transfers);
+  const failures = sim.window.since(() => lineTotals().failures);
+  const queued = sim.window.since(() => lineTotals().queued);
+  const queueWaitNs = sim.window.since(() => lineTotals().waitNs);
+  const window = sim.runMeasured({ warmupNs, durationNs });
+  const queuedRequests = queued.value;
 
   const faults = outcomes.reduce((a, b) => a + b, 0);
-  const measuredS = (endNs - warmupNs) / 1e9;
+  const measuredS = window.durationNs / 1e9;
   const fallbacks = outcomes[FaultOutcome.VmaLockFallback] + outcomes[FaultOutcome.SpeculativeRetry];
   return {
     faults,
@@ -250,10 +248,10 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     writerOpsPerSec: writerOps / measuredS,
     writerLatencyNs,
     faultLatencyNs,
-    mmapLockLineUtilization: (mm.mmapLockLine.busyNsTotal - lineBusyAtWarmup) / (endNs - warmupNs),
-    mmapLockTransfersPerFault: faults > 0 ? (mm.mmapLockLine.transfers - transfersAtWarmup) / faults : 0,
-    cmpxchgRetriesPerFault: faults > 0 ? (lines.failures - linesAtWarmup.failures) / faults : 0,
-    lineQueueMeanNs: queuedRequests > 0 ? (lines.waitNs - linesAtWarmup.waitNs) / queuedRequests : 0,
+    mmapLockLineUtilization: lineBusy.value / window.durationNs,
+    mmapLockTransfersPerFault: faults > 0 ? transfers.value / faults : 0,
+    cmpxchgRetriesPerFault: faults > 0 ? failures.value / faults : 0,
+    lineQueueMeanNs: queuedRequests > 0 ? queueWaitNs.value / queuedRequests : 0,
     events: sim.eventCount,
     sim,
   };
