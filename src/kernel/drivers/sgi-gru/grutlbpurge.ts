@@ -68,7 +68,6 @@ export class GruMmStruct implements MmuNotifierSubscriber {
     return pages > 0 ? 1 : 0;
   }
 
-
   calloutNs(op: NotifierOp, pages: number): number {
     return op === "invalidate_range_end" ? 0 : GruMmStruct.invalidatesFor(pages) * this.options.invalidateNs;
   }
