@@ -18,9 +18,10 @@ const MICHEL_SPF = "lore:20210407014502.24091-1-michel@lespinasse.org";
  *    4.13 s at 12 threads (the trylock, prefetchw and up_read accesses per fault on mmap_lock's line).
  * 3. lruPageNs: a lump for every per-node shared cost of a fault (the lru_lock drain, and what the model does not
  *    resolve: zone->lock refills, memcg charges), fitted, as before, to Mel's SPF 2.13 s at 80 threads. The model's
- *    curve is flat past that per-node limit from about 21 threads, where Mel's keeps rising to 80:
- *    docs/fidelity/003-vma-lock.md, "the SPF curve", says why, what a least-squares fit to 21-80 would give instead,
- *    and what is left.
+ *    throughput is flat past that per-node limit from about 21 threads; elapsedS follows pft's wall time (the
+ *    slowest thread), which puts the 48-thread bump of both of Mel's curves back (SMT-shared cores and the busier
+ *    node finish last); SPF still reaches the limit earlier than Mel's: docs/fidelity/003-vma-lock.md, "the SPF
+ *    curve".
  * 4. pftFaults: the fault count that turns the calibrated single-thread rate into Mel's 32.66 s.
  * Everything else (the shape between 1 and 80 threads, per-vma, one huge VMA, writers) is a prediction.
  */
@@ -207,8 +208,10 @@ export const vmaLockParams = {
     min: 0,
     max: 1e6,
     description:
-      "Part of faultWorkNs spent between the exception and the first lock access (entry, irqentry_enter, do_user_addr_fault's checks): the time the prefetchw has to land before the trylock.",
-    source: "assumption (no published split of the fault's work); swept in the notebook",
+      "Part of faultWorkNs spent between the exception and the first lock access (entry, irqentry_enter, do_user_addr_fault's checks): the time the prefetchw has to land before the trylock. " +
+      "Under lineModel queued, values up to lineLocalNs are degenerate: a thread's up_read and its next fault's trylock then fall in one merge window (as if it never left the kernel), one transfer serves both, and mmap-lock scales to the LRU limit (15x at 48 threads at 0 ns, 8.6x from 10 ns up).",
+    source:
+      "assumption (no published split of the fault's work); swept in the notebook; 100-400 ns give the same plateau (7.9-8.0x at 12 threads)",
   }),
   lineLocalNs: real({
     unit: "ns",
@@ -272,7 +275,8 @@ export const vmaLockParams = {
     default: 12.77e6,
     min: 1,
     max: 1e15,
-    description: "Faults in one published pft run: elapsedS = pftFaults / faultsPerSec.",
+    description:
+      "Faults in one published pft run (its -m size in 4 KiB pages): elapsedS = (pftFaults / threads) / the slowest thread's rate; at 1 thread pftFaults / faultsPerSec.",
     source: "calibrated: 32.66 s at 1 thread with the defaults (CALIBRATION 4)",
   }),
 };
