@@ -13,9 +13,10 @@
  *   transfer when any copy it invalidates, or the data, is on another socket. A CPU that holds a valid copy hits
  *   locally, after its own transfer in flight has completed.
  *   A cmpxchg fails when another CPU changed the line's value after this CPU last read it (another writer won the line
- *   in between), as the try_cmpxchg loops of kernel/locking/rwsem.c (__down_read_trylock) and kernel/locking/qrwlock.c
- *   do; the failed cmpxchg still took the line exclusive and returned the new value, and the loop's retry a few
- *   instructions later runs on the line this CPU now owns (it is counted in cmpxchgFailures and costs `localNs`).
+ *   in between), as the try_cmpxchg loops of kernel/locking/rwsem.c (__down_read_trylock, read at
+ *   GrapheneOS/kernel_common-6.1 @dfdcb1dd) and kernel/locking/qrwlock.c do; the failed cmpxchg still took the line
+ *   exclusive and returned the new value, and the loop's retry a few instructions later runs on the line this CPU now
+ *   owns (it is counted in cmpxchgFailures and costs `localNs`).
  *   Merging: an access a CPU issues while its own request to the line is still in flight, or within `localNs` of that
  *   request's completion (the dependent load -> lock cmpxchg -> store of a trylock, or a load behind the CPU's own
  *   prefetchw), is served by that request, at its place in the queue: a core keeps one request per line in flight and

@@ -55,8 +55,9 @@ export class TlbShootdown {
   ) {}
 
   /**
-   * flush_tlb_mm_range(): flush locally, then the other CPUs of the mm (`others` = mm_cpumask minus this CPU), by
-   * IPI or by broadcast. The calling process yields* this.
+   * flush_tlb_mm_range() for this CPU and the other CPUs of the mm (`others` = mm_cpumask minus this CPU): by IPI
+   * (CSDs queued, IPIs sent, the local flush while they travel, then the wait: smp_call_function_many_cond's order)
+   * or by one broadcast invalidate. The calling process yields* this.
    */
   *flush_tlb_mm_range(self: Cpu, others: Cpu[]): Generator<Yielded, void, unknown> {
     this.flushes++;
