@@ -1,11 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Simulation } from "../../../src/sim/simulation";
-import { Histogram } from "../../../src/sim/stats/histogram";
 import { RandomStreams } from "../../../src/sim/random";
 import { AnonAddressSpace } from "../../../src/kernel/mm/anon-address-space";
-import { MmuGatherPages } from "../../../src/kernel/mm/mmu-gather-pages";
-import { MmuNotifierSubscriptions } from "../../../src/kernel/mm/mmu-notifier";
 import {
   MmuIntervalSubscriptions,
   mmu_interval_read_begin,
@@ -14,8 +11,8 @@ import {
 } from "../../../src/kernel/mm/mmu-interval-notifier";
 import { SecondaryFaultStats } from "../../../src/kernel/mm/secondary-fault";
 import { SecondaryTlb } from "../../../src/kernel/mm/secondary-tlb";
-import { zap_page_range_single } from "../../../src/kernel/mm/zap";
 import { HmmMirror, hmm_mirror_fault } from "../../../src/kernel/drivers/hmm-mirror";
+import { spawnRangeZap } from "../../helpers/zap-race";
 
 // mm/mmu_notifier.c @c2818c9a: invalidate_seq starts at 2, a subscription at invalidate_seq - 1; inv_start_range
 // makes it odd when a subscription overlaps, the driver's invalidate sets the subscription's seq to it, the last
@@ -68,19 +65,8 @@ function mirrorRace(zapAt: number, faultAt: number, walkNs: number) {
   mm.secondary.push(tlb);
   const itree = new MmuIntervalSubscriptions(sim);
   const mirror = new HmmMirror(sim, itree, 4, { invalidateNs: 7, tlb });
-  const notifiers = new MmuNotifierSubscriptions(sim);
-  notifiers.register(itree);
-  const gather = new MmuGatherPages(notifiers, mm, 100, { tlbFlushNs: 100, freePageNs: 1 });
+  spawnRangeZap(sim, mm, itree, zapAt);
   const stats = new SecondaryFaultStats();
-  sim.spawn("zap", function* (self) {
-    yield zapAt;
-    yield* zap_page_range_single(
-      { sim, scheme: "range", notifiers, gather, mm, zapPteNs: 10, ptlHoldNs: new Histogram() },
-      self,
-      0,
-      4,
-    );
-  });
   sim.spawn("dev", function* (self) {
     yield faultAt;
     yield* hmm_mirror_fault(
