@@ -1,7 +1,7 @@
 /**
- * What the scenario measures after warm-up, in fixed memory: counts by owner, streaming histograms, and periodic
- * samples of the generation mix and of the true coldness of resident memory (a per-second idle-time histogram, so
- * a sample is O(resident pages) without sorting).
+ * What the scenario measures after warm-up, in fixed memory: counts by owner and type, streaming histograms (opens,
+ * direct-reclaim stalls), and periodic samples of the generation mix and of the true coldness of resident memory (a
+ * per-second idle-time histogram, so a sample is O(resident pages) without sorting).
  */
 import type { Lruvec } from "../../kernel/mm/mglru/lruvec";
 import { MAX_NR_GENS } from "../../kernel/mm/mglru/constants";
@@ -9,8 +9,22 @@ import { Histogram } from "../../sim/stats/histogram";
 import { GUEST, HOST } from "./layout";
 
 export class Metrics {
+  /** Pages read back (swap-ins from zram, page-cache misses), by owner. */
   readonly refaults: [number, number] = [0, 0];
+  /** Host refaults by type: anon (zram swap-ins) and file (page-cache reads). */
+  hostAnonRefaults = 0;
+  hostFileRefaults = 0;
+  /** Stall of each allocation that entered direct reclaim (incl. throttling), ms, any task. */
+  readonly directStallMs = new Histogram("directReclaimStallMs");
+  /** Host tab opens: total time, and the part spent in direct reclaim, ns. */
+  tabOpenNs = 0;
+  tabOpenStallNs = 0;
+  /** Tabs discarded by OOM kills, and opens of discarded tabs (reloads). */
+  oomKills = 0;
+  reloads = 0;
   readonly evictions: [number, number] = [0, 0];
+  /** Host file pages evicted (of evictions[HOST]). */
+  hostFileEvictions = 0;
   /** Sum of true idle time (ns) of evicted pages, by owner. */
   readonly evictIdleNs: [number, number] = [0, 0];
   /** Tab opens (host) and app opens (guest): latency in us. */
@@ -33,9 +47,9 @@ export class Metrics {
   sampleGenerations(lv: Lruvec): void {
     for (let g = 0; g < MAX_NR_GENS; g++) {
       const seq = lv.seqOfGen(g);
-      if (seq < lv.minSeq || seq > lv.maxSeq) continue;
+      if (seq < lv.minSeq[0] || seq > lv.maxSeq) continue;
       const age = lv.maxSeq - seq;
-      for (let o = HOST; o <= GUEST; o++) this.genAge[o * MAX_NR_GENS + age] += lv.nrPages[g * lv.classes + o];
+      for (let o = HOST; o <= GUEST; o++) this.genAge[o * MAX_NR_GENS + age] += lv.sizeOfClass(g, o);
     }
   }
 
@@ -44,7 +58,7 @@ export class Metrics {
    * boundary bucket shared pro rata); adds the guest's share of them and of all resident pages.
    */
   sampleColdness(
-    present: Uint8Array,
+    residentOf: Uint8Array,
     ownerOfSlot: Uint8Array,
     lastAccessNs: Float64Array,
     nowNs: number,
@@ -55,8 +69,8 @@ export class Metrics {
     const buckets = counts.length / 2;
     let resident = 0;
     let residentGuest = 0;
-    for (let s = 0; s < present.length; s++) {
-      if (present[s] === 0) continue;
+    for (let s = 0; s < residentOf.length; s++) {
+      if (residentOf[s] === 0) continue;
       const o = ownerOfSlot[s];
       const b = Math.min(buckets - 1, Math.floor((nowNs - lastAccessNs[s]) / 1e9));
       counts[o * buckets + b]++;

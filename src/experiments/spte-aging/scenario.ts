@@ -14,9 +14,14 @@ export const spteAgingObservables = {
   },
   hostRefaultsPerSec: {
     unit: "per-s",
-    description: "Refaults (zram swap-ins) of host tab pages per simulated second.",
+    description: "Refaults of host pages per simulated second: anon swap-ins from zram plus page-cache reads.",
   },
-  tabOpenP50Ms: { unit: "ms", description: "Median host tab-open latency (refaults x swapInUs + tabOpenBaseMs)." },
+  tabOpenP50Ms: {
+    unit: "ms",
+    description:
+      "Median host tab-open latency: the time the open took (swap-ins x swapInUs, page-cache reads x fileReadUs, " +
+      "direct-reclaim stalls, a reload after an OOM kill) plus tabOpenBaseMs.",
+  },
   tabOpenP95Ms: { unit: "ms", description: "95th percentile of host tab-open latency." },
   tabOpenP99Ms: { unit: "ms", description: "99th percentile of host tab-open latency." },
   guestMeanGen: {
@@ -56,6 +61,31 @@ export const spteAgingObservables = {
       "Share of host refaults lru_gen_test_recent calls recent (evicted under MAX_NR_GENS generations ago: evicted too early).",
   },
   guestRecentRefaultShare: { unit: "fraction", description: "The same for guest refaults." },
+  anonRefaultsPerSec: { unit: "per-s", description: "Host anon refaults (zram swap-ins) per simulated second." },
+  fileRefaultsPerSec: {
+    unit: "per-s",
+    description: "Host page-cache refaults (pages read back from storage, mapped or read()) per simulated second.",
+  },
+  directReclaimStallP99Ms: {
+    unit: "ms",
+    description:
+      "99th percentile of the stall of an allocation that entered direct reclaim (incl. throttling), in the " +
+      "allocating task; 0 if none did.",
+  },
+  directReclaimsPerSec: { unit: "per-s", description: "Allocations that entered direct reclaim per second." },
+  kswapdCpuFraction: { unit: "fraction", description: "Share of the measured time kswapd spent reclaiming." },
+  tabOpenStallShare: {
+    unit: "fraction",
+    description: "Share of host tab-open time spent in direct reclaim (sum of stalls over sum of open times).",
+  },
+  tabOpens: { unit: "count", description: "Host tab opens measured: the sample behind the tab-open quantiles." },
+  guestOpens: { unit: "count", description: "Guest app opens measured: the sample behind guestOpenP95Ms." },
+  directReclaimStalls: {
+    unit: "count",
+    description: "Allocations that entered direct reclaim: the sample behind directReclaimStallP99Ms.",
+  },
+  oomKillsPerMin: { unit: "per-min", description: "Tabs discarded by OOM kills (min_ttl or failed allocations)." },
+  fileEvictionShare: { unit: "fraction", description: "File pages among host pages evicted." },
 } satisfies Record<string, ObservableSpec>;
 
 /** Chart data of one replication. */
@@ -114,6 +144,17 @@ export function spteAgingScenario(
     hostTabOpens: M.openUs[HOST].count,
     hostRecentRefaultShare: ws.refaults[HOST] > 0 ? ws.activates[HOST] / ws.refaults[HOST] : NaN,
     guestRecentRefaultShare: ws.refaults[GUEST] > 0 ? ws.activates[GUEST] / ws.refaults[GUEST] : NaN,
+    anonRefaultsPerSec: M.hostAnonRefaults / secs,
+    fileRefaultsPerSec: M.hostFileRefaults / secs,
+    directReclaimStallP99Ms: M.directStallMs.count > 0 ? M.directStallMs.quantile(0.99) : 0,
+    directReclaimsPerSec: M.directStallMs.count / secs,
+    kswapdCpuFraction: r.kswapdBusyNs / (secs * 1e9),
+    tabOpenStallShare: M.tabOpenNs > 0 ? M.tabOpenStallNs / M.tabOpenNs : NaN,
+    tabOpens: M.openUs[HOST].count,
+    guestOpens: M.openUs[GUEST].count,
+    directReclaimStalls: M.directStallMs.count,
+    oomKillsPerMin: (M.oomKills / secs) * 60,
+    fileEvictionShare: M.evictions[HOST] > 0 ? M.hostFileEvictions / M.evictions[HOST] : NaN,
   };
   if (!options.detail) return { values };
   const detail: SpteAgingDetail = {
