@@ -72,6 +72,7 @@ export class Kswapd {
     if (this.failures >= MAX_RECLAIM_RETRIES || this.zone.balanced) return;
     this.waiting = false;
     this.wakeups++;
+    this.sim.record("kswapd", "wakeup", `free ${this.zone.free}`);
     if (this.napTimer >= 0) {
       this.sim.cancel(this.napTimer);
       this.napTimer = -1;
@@ -122,6 +123,7 @@ export class Kswapd {
     if (!this.prepare_kswapd_sleep()) return;
     this.waiting = true;
     this.wokenEarly = false;
+    this.sim.record("kswapd", "nap", `free ${this.zone.free}`);
     this.napTimer = this.sim.schedule(KSWAPD_NAP_NS, () => {
       this.napTimer = -1;
       this.sim.wake(this.process);
@@ -132,6 +134,7 @@ export class Kswapd {
       this.waiting = false;
       return;
     }
+    this.sim.record("kswapd", "sleep", `free ${this.zone.free}`);
     yield PARK; // schedule(): until wakeup_kswapd
   }
 
@@ -141,6 +144,7 @@ export class Kswapd {
    */
   private *balance_pgdat(): Generator<Yielded, number, unknown> {
     const sc = scanControl({ priority: DEF_PRIORITY, isKswapd: true, zone: this.zone });
+    this.sim.record("kswapd", "balance_pgdat", `free ${this.zone.free}`);
     do {
       const nrReclaimed = sc.nrReclaimed;
       if (this.zone.balanced) break;
@@ -163,6 +167,7 @@ export class Kswapd {
       if (raisePriority || sc.nrReclaimed - nrReclaimed === 0) sc.priority--;
     } while (sc.priority >= 1);
     if (sc.nrReclaimed === 0) this.failures++;
+    this.sim.record("kswapd", "balanced", `free ${this.zone.free} reclaimed ${sc.nrReclaimed} priority ${sc.priority}`);
     return sc.nrReclaimed;
   }
 
@@ -177,6 +182,7 @@ export class Kswapd {
     const lv = this.m.lruvec;
     const birth = lv.timestamps[lru_gen_from_seq(lv.minSeq[LRU_GEN_FILE])];
     if (birth + minTtlNs <= this.sim.now) return; // lruvec_is_reclaimable
+    this.sim.record("kswapd", "oom-kill", "min_ttl");
     if (this.options.oomKill?.()) this.oomKills++;
   }
 }
