@@ -85,7 +85,11 @@ export function checkModelParams(p: ModelParams): void {
 }
 
 /** Builds the world; returns it with a `run()` that simulates and returns the result. */
-export function buildModel(p: ModelParams, seed: number, options: { trace?: boolean } = {}) {
+export function buildModel(
+  p: ModelParams,
+  seed: number,
+  options: { trace?: boolean; /** Called with each group opened, in order (tests). */ onOpen?: (g: number) => void } = {},
+) {
   checkModelParams(p);
   const rs = new RandomStreams(seed);
   const sim = new Simulation({ trace: options.trace });
@@ -263,6 +267,7 @@ export function buildModel(p: ModelParams, seed: number, options: { trace?: bool
     const interval = Math.max(1, Math.round(p.touchIntervalMs * MS));
     for (;;) {
       const g = pickGroup(layout.cumWeight, choose.uniform());
+      options.onOpen?.(g);
       const o = layout.owner[g];
       const from = layout.start[g];
       layout.mmOfGroup[g].ranSinceWalk = true;
