@@ -10,7 +10,7 @@ import { GUEST, HOST } from "./layout";
 
 export class Metrics {
   /** Pages read back (swap-ins from zram, page-cache misses), by owner. */
-  readonly refaults: [number, number] = [0, 0];
+  refaults: [number, number] = [0, 0];
   /** Host refaults by type: anon (zram swap-ins) and file (page-cache reads). */
   hostAnonRefaults = 0;
   hostFileRefaults = 0;
@@ -22,11 +22,11 @@ export class Metrics {
   /** Tabs discarded by OOM kills, and opens of discarded tabs (reloads). */
   oomKills = 0;
   reloads = 0;
-  readonly evictions: [number, number] = [0, 0];
+  evictions: [number, number] = [0, 0];
   /** Host file pages evicted (of evictions[HOST]). */
   hostFileEvictions = 0;
   /** Sum of true idle time (ns) of evicted pages, by owner. */
-  readonly evictIdleNs: [number, number] = [0, 0];
+  evictIdleNs: [number, number] = [0, 0];
   /** Tab opens (host) and app opens (guest): latency in us. */
   readonly openUs: [Histogram, Histogram] = [new Histogram("hostOpenUs"), new Histogram("guestOpenUs")];
   /** Idle time of evicted pages, ms, by owner (chart detail). */
@@ -41,6 +41,26 @@ export class Metrics {
 
   constructor(maxIdleS: number) {
     this.idleCounts = new Float64Array(2 * (Math.ceil(maxIdleS) + 2));
+  }
+
+  /** The measurement window opens (sim.measure): everything recorded in the warm-up is forgotten. */
+  reset(): void {
+    this.refaults = [0, 0];
+    this.hostAnonRefaults = 0;
+    this.hostFileRefaults = 0;
+    this.directStallMs.reset();
+    this.tabOpenNs = 0;
+    this.tabOpenStallNs = 0;
+    this.oomKills = 0;
+    this.reloads = 0;
+    this.evictions = [0, 0];
+    this.hostFileEvictions = 0;
+    this.evictIdleNs = [0, 0];
+    for (const h of [...this.openUs, ...this.evictIdleMs]) h.reset();
+    this.genAge.fill(0);
+    this.coldShareSum = 0;
+    this.residentShareSum = 0;
+    this.samples = 0;
   }
 
   /** Adds the lruvec's generation mix (by owner class) to the running sample. */

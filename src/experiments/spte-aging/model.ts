@@ -29,6 +29,7 @@ import { Kswapd } from "../../kernel/mm/vmscan-kswapd";
 import { PageAllocator } from "../../kernel/mm/page-alloc-slowpath";
 import { RandomStreams } from "../../sim/random";
 import { Simulation } from "../../sim/simulation";
+import { msToNs, nsToMs, nsToUs, roundNs, sToNs, usToNs } from "../../sim/time";
 import type { Process, Yielded } from "../../sim/process";
 import {
   buildLayout,
@@ -45,9 +46,6 @@ import { Metrics } from "./metrics";
 import type { ParamValues } from "../params";
 import type { SpteAgingParams } from "./params";
 
-const US = 1e3;
-const MS = 1e6;
-const S = 1e9;
 /** Pages per background run (a timer or GC touching a small heap region). */
 export const BACKGROUND_RUN_PAGES = 16;
 /** Sampling period of the generation mix and coldness, ms. */
@@ -107,8 +105,8 @@ export function buildModel(
   );
   m.costs = {
     scanFolioNs: p.scanFolioNs,
-    shrinkFolioNs: p.shrinkFolioUs * US,
-    swapOutNs: p.zramWriteUs * US,
+    shrinkFolioNs: usToNs(p.shrinkFolioUs),
+    swapOutNs: usToNs(p.zramWriteUs),
     walkPteNs: p.walkPteNs,
     notifierCallNs: p.notifierCallNs,
   };
@@ -120,8 +118,11 @@ export function buildModel(
   const discarded = new Uint8Array(layout.len.length);
   const lastOpenNs = new Float64Array(layout.len.length).fill(-1);
   const lastAccessNs = new Float64Array(as.slots);
-  let metrics = new Metrics(p.durationS);
-  let measuring = p.warmupS === 0;
+  // one measurement window for every statistic (sim.runMeasured opens it after the warm-up)
+  const metrics = sim.measure(new Metrics(p.durationS));
+  sim.measure(m);
+  if (spte !== null) sim.measure({ reset: () => spte.resetCounters() });
+  const measuring = () => sim.window.isOpen;
 
   /**
    * out_of_memory as ChromeOS sets it up (oom_score_adj by tab recency): kills the least recently opened host tab
@@ -150,26 +151,27 @@ export function buildModel(
       resident[slot] = 0;
       zone.free++;
     }
-    if (measuring) metrics.oomKills++;
+    if (measuring()) metrics.oomKills++;
     return true;
   }
 
-  const kswapd = new Kswapd(sim, m, zone, { minTtlNs: p.minTtlMs * MS, oomKill });
+  const kswapd = new Kswapd(sim, m, zone, { minTtlNs: msToNs(p.minTtlMs), oomKill });
+  const kswapdBusy = sim.window.since(() => kswapd.busyNs);
   const allocator = new PageAllocator(m, zone, kswapd, oomKill);
   m.onEvict = (f) => {
     zone.free++;
     resident[f] = 0;
-    if (!measuring) return;
+    if (!measuring()) return;
     const o = ownerOfSlot[f];
     metrics.evictions[o]++;
     if (lruvec.type[f] === LRU_GEN_FILE) metrics.hostFileEvictions++;
     const idle = sim.now - lastAccessNs[f];
     metrics.evictIdleNs[o] += idle;
-    metrics.evictIdleMs[o].record(idle / MS);
+    metrics.evictIdleMs[o].record(nsToMs(idle));
   };
 
-  const swapInNs = p.swapInUs * US;
-  const fileReadNs = p.fileReadUs * US;
+  const swapInNs = usToNs(p.swapInUs);
+  const fileReadNs = usToNs(p.fileReadUs);
 
   /** A touch of a resident page: the A bit its access path sets. */
   function accessResident(slot: number, kind: number): void {
@@ -198,7 +200,7 @@ export function buildModel(
       zeroFill[slot] = 0;
       return 0;
     }
-    if (measuring) {
+    if (measuring()) {
       metrics.refaults[owner]++;
       if (owner === HOST) {
         if (kind === PAGE_ANON) metrics.hostAnonRefaults++;
@@ -236,13 +238,13 @@ export function buildModel(
         }
         cost += faultIn(slot, kind);
       }
-      if (cost > 0) yield Math.round(cost);
+      if (cost > 0) yield roundNs(cost);
       if (needSlowPath) {
         const t0 = sim.now;
         yield* allocator.alloc_pages_slowpath(task);
         const stall = sim.now - t0;
         stallNs += stall;
-        if (measuring) metrics.directStallMs.record(stall / MS);
+        if (measuring()) metrics.directStallMs.record(nsToMs(stall));
         const slot = pages[i];
         const kind = kindOfSlot[slot];
         lastAccessNs[slot] = sim.now;
@@ -253,18 +255,17 @@ export function buildModel(
           accessResident(slot, kind);
         } else {
           const c = faultIn(slot, kind);
-          if (c > 0) yield Math.round(c);
+          if (c > 0) yield roundNs(c);
         }
       }
     }
     return stallNs;
   }
 
-  const durationNs = Math.round(p.durationS * S);
   sim.spawn("user", function* user(self) {
     const choose = rs.stream("user", "choose");
     const dwell = rs.stream("user", "dwell");
-    const interval = Math.max(1, Math.round(p.touchIntervalMs * MS));
+    const interval = Math.max(1, roundNs(msToNs(p.touchIntervalMs)));
     for (;;) {
       const g = pickGroup(layout.cumWeight, choose.uniform());
       options.onOpen?.(g);
@@ -276,21 +277,22 @@ export function buildModel(
       if (discarded[g]) {
         discarded[g] = 0;
         reload = true;
-        yield Math.max(1, Math.round(p.tabReloadMs * MS));
+        yield Math.max(1, roundNs(msToNs(p.tabReloadMs)));
       }
       const stall = yield* touchRange(self, from, from + layout.len[g]);
-      if (p.tabOpenBaseMs > 0) yield Math.round(p.tabOpenBaseMs * MS);
+      if (p.tabOpenBaseMs > 0) yield roundNs(msToNs(p.tabOpenBaseMs));
       lastOpenNs[g] = sim.now;
-      if (measuring) {
+      // an open counts if it began in the window
+      if (sim.window.contains(t0)) {
         const openNs = sim.now - t0;
-        metrics.openUs[o].record(openNs / US);
+        metrics.openUs[o].record(nsToUs(openNs));
         if (o === HOST) {
           metrics.tabOpenNs += openNs;
           metrics.tabOpenStallNs += stall;
           if (reload) metrics.reloads++;
         }
       }
-      let left = Math.max(1, Math.round(dwell.exponential(p.dwellMs) * MS));
+      let left = Math.max(1, roundNs(msToNs(dwell.exponential(p.dwellMs))));
       while (left > interval) {
         yield interval;
         left -= interval;
@@ -307,9 +309,9 @@ export function buildModel(
       const when = rs.stream("background", "interval");
       const which = rs.stream("background", "choose");
       const where = rs.stream("background", "offset");
-      const meanNs = (BACKGROUND_RUN_PAGES / p.backgroundPagesPerSec) * S;
+      const meanNs = sToNs(BACKGROUND_RUN_PAGES / p.backgroundPagesPerSec);
       for (;;) {
-        yield Math.max(1, Math.round(when.exponential(meanNs)));
+        yield Math.max(1, roundNs(when.exponential(meanNs)));
         const g = pickGroup(layout.cumWeight, which.uniform());
         const span = layout.mapLen[g];
         const n = Math.min(BACKGROUND_RUN_PAGES, span);
@@ -323,30 +325,23 @@ export function buildModel(
   }
   if (p.agingMode === "proactive") {
     sim.spawn("aging", function* aging() {
-      const period = Math.max(1, Math.round(p.agingIntervalMs * MS));
+      const period = Math.max(1, roundNs(msToNs(p.agingIntervalMs)));
       for (;;) {
         yield period;
         m.actor = "aging";
         run_aging(m, true);
         const cost = m.takeCost();
-        if (cost > 0) yield Math.round(cost);
+        if (cost > 0) yield cost;
       }
     });
   }
-  let kswapdBusyAtWarmup = 0;
-  sim.schedule(Math.round(p.warmupS * S), () => {
-    measuring = true;
-    metrics = new Metrics(p.durationS);
-    m.resetStats();
-    spte?.resetCounters();
-    kswapdBusyAtWarmup = kswapd.busyNs;
-  });
+  const warmupNs = roundNs(sToNs(p.warmupS));
   sim.spawn("sampler", function* sampler() {
-    yield Math.round(p.warmupS * S);
+    yield warmupNs;
     for (;;) {
       metrics.sampleGenerations(lruvec);
       metrics.sampleColdness(resident, ownerOfSlot, lastAccessNs, sim.now, p.coldFraction);
-      yield SAMPLE_MS * MS;
+      yield msToNs(SAMPLE_MS);
     }
   });
 
@@ -358,7 +353,7 @@ export function buildModel(
     kswapd,
     allocator,
     run(): ModelResult {
-      sim.run({ until: durationNs });
+      sim.runMeasured({ warmupNs, durationNs: roundNs(sToNs(p.durationS)) - warmupNs });
       let onLru = 0;
       for (let s = 0; s < as.slots; s++) onLru += resident[s];
       if (zone.free < 0 || zone.free + lruvec.totalPages !== p.ramPages || onLru !== lruvec.totalPages) {
@@ -376,7 +371,7 @@ export function buildModel(
         zone,
         measuredS: p.durationS - p.warmupS,
         kvmAgeCalls: spte ? spte.ageCalls : 0,
-        kswapdBusyNs: kswapd.busyNs - kswapdBusyAtWarmup,
+        kswapdBusyNs: kswapdBusy.value,
       };
     },
   };

@@ -137,4 +137,9 @@ export class Mglru {
     this.calls.reset();
     this.workingset.resetCounters();
   }
+
+  /** Measured (sim.measure): the measurement window opens. */
+  reset(): void {
+    this.resetStats();
+  }
 }
