@@ -87,12 +87,15 @@ export class Metrics {
     const counts = this.idleCounts;
     counts.fill(0);
     const buckets = counts.length / 2;
+    const last = buckets - 1;
     let resident = 0;
     let residentGuest = 0;
-    for (let s = 0; s < residentOf.length; s++) {
+    const n = residentOf.length;
+    for (let s = 0; s < n; s++) {
       if (residentOf[s] === 0) continue;
       const o = ownerOfSlot[s];
-      const b = Math.min(buckets - 1, Math.floor((nowNs - lastAccessNs[s]) / 1e9));
+      let b = ((nowNs - lastAccessNs[s]) * 1e-9) | 0; // whole seconds idle (< 2^31 s)
+      if (b > last) b = last;
       counts[o * buckets + b]++;
       resident++;
       residentGuest += o;

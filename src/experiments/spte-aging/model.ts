@@ -49,7 +49,7 @@ import type { SpteAgingParams } from "./params";
 /** Pages per background run (a timer or GC touching a small heap region). */
 export const BACKGROUND_RUN_PAGES = 16;
 /** Sampling period of the generation mix and coldness, ms. */
-export const SAMPLE_MS = 5_000;
+export const SAMPLE_MS = 10_000;
 /** Pages a task touches before it spends their read costs (and lets other tasks run). */
 export const CHUNK_PAGES = 64;
 
@@ -211,6 +211,22 @@ export function buildModel(
   }
 
   /**
+   * The common case first, with no generator: touches pages[from ..) while they are resident; returns the index of
+   * the first one that is not (`to` if all were).
+   */
+  function touchResident(from: number, to: number): number {
+    const pages = layout.pages;
+    const now = sim.now;
+    for (let i = from; i < to; i++) {
+      const slot = pages[i];
+      if (!resident[slot]) return i;
+      lastAccessNs[slot] = now;
+      accessResident(slot, kindOfSlot[slot]);
+    }
+    return to;
+  }
+
+  /**
    * Touches pages[from .. to) as `task`: chunks of CHUNK_PAGES, their read costs spent after each chunk, the
    * allocator's slow path (direct reclaim) taken in the task where a page is needed below WMARK_MIN. Returns the
    * time spent in the slow path, ns.
@@ -297,9 +313,13 @@ export function buildModel(
         yield interval;
         left -= interval;
         layout.mmOfGroup[g].ranSinceWalk = true;
-        const t1 = sim.now;
-        yield* touchRange(self, from, from + layout.mapLen[g]);
-        left -= sim.now - t1;
+        const end = from + layout.mapLen[g];
+        const at = touchResident(from, end);
+        if (at < end) {
+          const t1 = sim.now;
+          yield* touchRange(self, at, end);
+          left -= sim.now - t1;
+        }
       }
       if (left > 0) yield left;
     }
@@ -319,7 +339,8 @@ export function buildModel(
         if (n <= 0) continue;
         const base = layout.start[g] + off;
         layout.mmOfGroup[g].ranSinceWalk = true;
-        yield* touchRange(self, base, base + n);
+        const at = touchResident(base, base + n);
+        if (at < base + n) yield* touchRange(self, at, base + n);
       }
     });
   }

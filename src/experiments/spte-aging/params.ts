@@ -273,18 +273,20 @@ export const spteAgingParams = {
   }),
   durationS: real({
     unit: "s",
-    default: 600,
+    default: 400,
     min: 10,
     max: 86_400,
     description: "Simulated time per replication, warm-up included.",
-    source: "assumption: long enough for a few hundred tab opens after warm-up",
+    source:
+      "assumption: about 140 host tab opens in the 300 s measured (600 until issue 12; refault rates are steady " +
+      "from 60 s of warm-up on, see docs/fidelity/001-spte-aging.md)",
   }),
   warmupS: real({
     unit: "s",
-    default: 120,
+    default: 100,
     min: 0,
     max: 86_400,
-    description: "Simulated time before measuring (memory starts all in zram).",
+    description: "Simulated time before measuring (memory starts empty: everything in zram or on storage).",
     source: "assumption",
   }),
 };

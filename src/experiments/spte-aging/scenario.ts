@@ -10,7 +10,7 @@ export const spteAgingObservables = {
   guestEvictionShare: { unit: "fraction", description: "Guest pages among all pages evicted after warm-up." },
   guestColdShare: {
     unit: "fraction",
-    description: "Guest pages among the coldest coldFraction of resident memory by true idle time (sampled every 5 s).",
+    description: "Guest pages among the coldest coldFraction of resident memory by true idle time (sampled every 10 s).",
   },
   hostRefaultsPerSec: {
     unit: "per-s",
