@@ -23,9 +23,12 @@ export class Metrics {
   oomKills = 0;
   reloads = 0;
   evictions: [number, number] = [0, 0];
-  /** Host file pages evicted (of evictions[HOST]). */
+  /** Host file pages evicted (of evictions[HOST]), and their summed idle time at eviction (ns). */
   hostFileEvictions = 0;
-  /** Sum of true idle time (ns) of evicted pages, by owner. */
+  hostFileEvictIdleNs = 0;
+  /** Anon pages evicted, by owner: what evictIdleNs / evictIdleMs describe. */
+  anonEvictions: [number, number] = [0, 0];
+  /** Sum of true idle time (ns) of evicted anon pages, by owner. */
   evictIdleNs: [number, number] = [0, 0];
   /** Tab opens (host) and app opens (guest): latency in us. */
   readonly openUs: [Histogram, Histogram] = [new Histogram("hostOpenUs"), new Histogram("guestOpenUs")];
@@ -55,6 +58,8 @@ export class Metrics {
     this.reloads = 0;
     this.evictions = [0, 0];
     this.hostFileEvictions = 0;
+    this.hostFileEvictIdleNs = 0;
+    this.anonEvictions = [0, 0];
     this.evictIdleNs = [0, 0];
     for (const h of [...this.openUs, ...this.evictIdleMs]) h.reset();
     this.genAge.fill(0);

@@ -50,6 +50,8 @@ import type { SpteAgingParams } from "./params";
 export const BACKGROUND_RUN_PAGES = 16;
 /** Sampling period of the generation mix and coldness, ms. */
 export const SAMPLE_MS = 10_000;
+/** The lruvec's third accounting class: host file pages (0 = HOST anon, 1 = GUEST). */
+export const CLASS_HOST_FILE = 2;
 /** Pages a task touches before it spends their read costs (and lets other tasks run). */
 export const CHUNK_PAGES = 64;
 
@@ -86,17 +88,24 @@ export function checkModelParams(p: ModelParams): void {
 export function buildModel(
   p: ModelParams,
   seed: number,
-  options: { trace?: boolean; /** Called with each group opened, in order (tests). */ onOpen?: (g: number) => void } = {},
+  options: {
+    trace?: boolean;
+    /** Called with each group opened, in order (tests). */ onOpen?: (g: number) => void;
+  } = {},
 ) {
   checkModelParams(p);
   const rs = new RandomStreams(seed);
   const sim = new Simulation({ trace: options.trace });
   const layout = buildLayout({ ...p, kvm: p.policy !== "base" }, rs);
   const { as, spte, ownerOfSlot, kindOfSlot } = layout;
-  const lruvec = new Lruvec(as.slots, 2, () => sim.now);
+  // accounting classes (statistics only): host anon, guest, host file, so guest pages compare with their own kind
+  const lruvec = new Lruvec(as.slots, 3, () => sim.now);
   lruvec.klass.set(ownerOfSlot);
-  for (let s = 0; s < as.slots; s++)
-    if (kindOfSlot[s] === PAGE_FILE_MAPPED || kindOfSlot[s] === PAGE_FILE_FD) lruvec.type[s] = LRU_GEN_FILE;
+  for (let s = 0; s < as.slots; s++) {
+    if (kindOfSlot[s] !== PAGE_FILE_MAPPED && kindOfSlot[s] !== PAGE_FILE_FD) continue;
+    lruvec.type[s] = LRU_GEN_FILE;
+    lruvec.klass[s] = CLASS_HOST_FILE;
+  }
   const m = new Mglru(
     as,
     lruvec,
@@ -164,8 +173,14 @@ export function buildModel(
     if (!measuring()) return;
     const o = ownerOfSlot[f];
     metrics.evictions[o]++;
-    if (lruvec.type[f] === LRU_GEN_FILE) metrics.hostFileEvictions++;
     const idle = sim.now - lastAccessNs[f];
+    if (lruvec.klass[f] === CLASS_HOST_FILE) {
+      metrics.hostFileEvictions++;
+      metrics.hostFileEvictIdleNs += idle;
+      return;
+    }
+    // anon, host or guest: like compared with like
+    metrics.anonEvictions[o]++;
     metrics.evictIdleNs[o] += idle;
     metrics.evictIdleMs[o].record(nsToMs(idle));
   };
@@ -187,7 +202,7 @@ export function buildModel(
   function faultIn(slot: number, kind: number): number {
     const owner = ownerOfSlot[slot];
     const inFault = kind !== PAGE_FILE_FD;
-    m.workingset.lru_gen_refault(lruvec, slot, owner, inFault);
+    m.workingset.lru_gen_refault(lruvec, slot, lruvec.klass[slot], inFault);
     if (inFault) {
       as.mapPte(slot);
       lruvec.flags[slot] |= PG_active; // folio_add_lru: lru_gen_in_fault

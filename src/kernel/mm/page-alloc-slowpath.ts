@@ -72,7 +72,7 @@ export class PageAllocator {
       // throttle_direct_reclaim: wait for kswapd while the pfmemalloc reserve is half gone
       while (!this.kswapd.allow_direct_reclaim()) yield this.kswapd.throttle(task);
       const steps = try_to_free_pages(this.m, SWAP_CLUSTER_MAX);
-      let progress = 0;
+      let progress: number;
       for (;;) {
         this.m.actor = task.name;
         const r = steps.next();

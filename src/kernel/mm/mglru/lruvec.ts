@@ -283,7 +283,7 @@ export class Lruvec {
     const listOf = this.list;
     const klass = this.klass;
     const nr = this.nrPages;
-    for (let f = prev[s]; f !== s; ) {
+    for (let f = prev[s]; f !== s;) {
       const before = prev[f];
       const flag = genOf[f];
       if (flag === oldGen) {

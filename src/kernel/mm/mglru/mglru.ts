@@ -48,7 +48,13 @@ export interface ReclaimCosts {
   notifierCallNs: number;
 }
 
-export const NO_COSTS: ReclaimCosts = { scanFolioNs: 0, shrinkFolioNs: 0, swapOutNs: 0, walkPteNs: 0, notifierCallNs: 0 };
+export const NO_COSTS: ReclaimCosts = {
+  scanFolioNs: 0,
+  shrinkFolioNs: 0,
+  swapOutNs: 0,
+  walkPteNs: 0,
+  notifierCallNs: 0,
+};
 
 /** Counters over a measurement window (reset with `resetStats`). */
 export class MglruStats {

@@ -13,7 +13,14 @@
  * One node, one memcg (the root, memcg disabled: shrink_one directly); order-0 allocations only.
  */
 import { should_run_aging, try_to_inc_max_seq } from "./aging";
-import { DEF_PRIORITY, LRU_GEN_ANON, LRU_GEN_FILE, lru_gen_from_seq, MIN_LRU_BATCH, SWAP_CLUSTER_MAX } from "./constants";
+import {
+  DEF_PRIORITY,
+  LRU_GEN_ANON,
+  LRU_GEN_FILE,
+  lru_gen_from_seq,
+  MIN_LRU_BATCH,
+  SWAP_CLUSTER_MAX,
+} from "./constants";
 import { evict_folios } from "./evict";
 import type { Mglru } from "./mglru";
 
