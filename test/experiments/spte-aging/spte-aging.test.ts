@@ -84,6 +84,17 @@ test("agingMode: reclaim ages only from reclaim; proactive adds run_aging every 
   await assert.rejects(runExperiment(spteAging, { agingMode: "kswapd" }), /'kswapd' is not a choice/);
 });
 
+test("min_ttl: kswapd OOM-kills the least recently opened tab when even the oldest generation is younger", () => {
+  const p = { ...defaults(spteAgingParams), ...SHORT };
+  const off = buildModel({ ...p }, 2).run();
+  assert.equal(off.kswapd.oomKills, 0, "min_ttl_ms 0: never");
+  const on = buildModel({ ...p, minTtlMs: 60_000, durationS: 120 }, 2).run();
+  assert.ok(on.kswapd.oomKills > 0, `${on.kswapd.oomKills} kills`);
+  assert.ok(on.metrics.reloads > 0, "a discarded tab reopens as a reload");
+  assert.equal(on.zone.free + on.mglru.lruvec.totalPages, p.ramPages);
+  on.mglru.lruvec.checkConsistency();
+});
+
 test("the world keeps its books: free + LRU = RAM, kswapd ran, file and anon both refault", () => {
   const p = { ...defaults(spteAgingParams), ...SHORT };
   const r = buildModel({ ...p, policy: "eviction-only" }, 5).run();
