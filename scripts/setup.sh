@@ -56,14 +56,27 @@ else
   echo "$pip_key" >"$stamps/pip"
 fi
 
-step "TypeScript kernel (tslab) in .venv"
-kernel_json=".venv/share/jupyter/kernels/tslab/kernel.json"
-tslab_bin="$root/node_modules/.bin/tslab"
-if [ -f "$kernel_json" ] && grep -qF "\"$tslab_bin\"" "$kernel_json"; then
-  echo "tslab kernel registered"
-else
-  "$tslab_bin" install --python="$root/.venv/bin/python" --sys-prefix --binary="$tslab_bin"
-fi
+step "TypeScript kernel in .venv"
+# The kernel "tslab" is the project's tslab started through scripts/tslab-kernel.js (see there: it finds the project
+# from any working directory, keeps JupyterLab's busy indicator honest, reports failures as Jupyter errors and dies
+# with its parent). kernel.json is what `tslab install --sys-prefix` writes, with that argv.
+kernel_js="$root/scripts/tslab-kernel.js"
+for kernel in tslab jslab; do
+  spec=".venv/share/jupyter/kernels/$kernel/kernel.json"
+  want="$(node -e '
+    const [file, kernel] = process.argv.slice(1);
+    const js = kernel === "jslab";
+    const argv = [file, "--config-path", "{connection_file}", ...(js ? ["--js"] : [])];
+    console.log(JSON.stringify({ argv, display_name: js ? "JavaScript" : "TypeScript", language: js ? "javascript" : "typescript" }));
+  ' "$kernel_js" "$kernel")"
+  if [ -f "$spec" ] && [ "$(cat "$spec")" = "$want" ]; then
+    echo "kernel $kernel registered"
+  else
+    mkdir -p "$(dirname "$spec")"
+    printf '%s\n' "$want" >"$spec"
+    echo "kernel $kernel registered: $spec"
+  fi
+done
 
 # JupyterLab would otherwise fetch news and update checks from the internet on start.
 lab_settings=".venv/share/jupyter/lab/settings/overrides.json"
