@@ -11,8 +11,16 @@ if (!fs.existsSync(main)) {
   );
   process.exit(2);
 }
-require(main)
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+const cli = require(main);
+cli.installProcessHandlers();
+// npx (and npm run) start us through `sh -c`, which does not pass SIGINT or SIGTERM on: when the signal ends that
+// parent, we are left running on our own. Noticing the parent is gone, we stop as if the signal had reached us.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, "SIGTERM");
+  }, 200).unref();
+}
+cli.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

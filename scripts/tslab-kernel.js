@@ -13,7 +13,7 @@
 //    makes JupyterLab show "Idle" while the rest run, and every completion or hover request during a run does the
 //    same. Here `idle` goes out only when no request is left, as ipykernel does (one `idle` per request still
 //    arrives, for the clients that wait for it, followed by `busy` while others remain).
-// 3. Failures as Jupyter errors. tslab prints a failing cell's exception or compile errors on stderr and replies
+// 3. Failures as Jupyter errors (and the execute_input broadcast, which carries the execution count). tslab prints a failing cell's exception or compile errors on stderr and replies
 //    `status: error` with no ename/evalue, so papermill does not see the failure (it looks for error outputs) and
 //    JupyterLab shows a bare stream. Here a failure is an `error` output and the reply carries ename, evalue and
 //    traceback. An input problem (ParamError, UsageError, NotebookFileError, SetupError) shows as its one-line
@@ -116,7 +116,10 @@ const executorConsole = {
 function patchExecute(JupyterHandlerImpl, ZmqServer) {
   const impl = JupyterHandlerImpl.prototype.handleExecuteImpl;
   const failures = new WeakMap();
+  const inputs = new WeakMap();
   JupyterHandlerImpl.prototype.handleExecuteImpl = async function (req, ...rest) {
+    // The execute_input broadcast tslab leaves out (nbclient and papermill take the cell's execution count from it).
+    inputs.get(req)?.(this.execCount + 1);
     failure = null;
     try {
       return await impl.call(this, req, ...rest);
@@ -135,6 +138,7 @@ function patchExecute(JupyterHandlerImpl, ZmqServer) {
     };
     const writeStream = (name, text) => send("stream", { name, text }, this.iopub);
     const writeDisplayData = (data, update) => send(update ? "update_display_data" : "display_data", data, this.iopub);
+    inputs.set(msg.content, (count) => send("execute_input", { code: msg.content.code, execution_count: count }, this.iopub));
     const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
     if (content.status === "error") {
       const f = failures.get(msg.content) ?? { ename: "Error", evalue: "the cell failed", traceback: [] };

@@ -1,4 +1,12 @@
-/** The `mmsim` command line. */
+/**
+ * The `mmsim` command line. How it ends:
+ * - bad input (UsageError, ParamError, RangeError, and notebook-file and set-up problems): one line naming the cause
+ *   on stderr, exit 2;
+ * - anything else: one line too, exit 1; with MMSIM_DEBUG=1 the stack as well (no user needs one for their input);
+ * - a closed stdout (`mmsim experiment ... | head -1`): quietly, exit 0, as `yes | head` does (workers stop with us);
+ * - SIGINT or SIGTERM: notebook runs stopped with their kernels and scratch directories, exit 130 or 143. Run through
+ *   npx, whose `sh -c` does not pass signals on, mmsim stops when that parent goes away (bin/mmsim.js).
+ */
 import { ParamError } from "../experiments/params";
 import { UsageError } from "./args";
 import { benchCommand } from "./bench-command";
@@ -42,22 +50,59 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     await make()(rest, out);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ParamError || e instanceof RangeError) {
-      process.stderr.write(`mmsim ${cmd}: ${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`mmsim ${cmd}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
+    process.stderr.write(`mmsim ${cmd}: ${describeError(e)}\n`);
+    return isInputError(e) ? 2 : 1;
   }
 }
 
+/** Problems with what the user gave: shown as their message alone. */
+const INPUT_ERRORS = ["UsageError", "ParamError", "NotebookFileError", "SetupError"];
+
+export function isInputError(e: unknown): boolean {
+  return (
+    e instanceof UsageError ||
+    e instanceof ParamError ||
+    e instanceof RangeError ||
+    (e instanceof Error && INPUT_ERRORS.includes(e.name))
+  );
+}
+
+/** One line for the user; the stack too only with MMSIM_DEBUG=1. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const debug = process.env.MMSIM_DEBUG === "1";
+  if (isInputError(e) || e.name === "NotebookRunError") return debug && e.stack ? `${e.message}\n${e.stack}` : e.message;
+  if (debug) return e.stack ?? e.message;
+  return `${e.name}: ${e.message} (MMSIM_DEBUG=1 shows where)`;
+}
+
+/**
+ * What the process does on SIGINT, SIGTERM and a closed stdout (see the top of this file). Notebook runs are
+ * stopped only if that code was loaded (the experiment path never loads it).
+ */
+export function installProcessHandlers(): void {
+  const stop = (signal: NodeJS.Signals, code: number) => {
+    const runs = require.resolve("../notebook/run-notebook");
+    if (require.cache[runs]) (require(runs) as typeof import("../notebook/run-notebook")).abortRuns();
+    process.stderr.write(`mmsim: stopped by ${signal}\n`);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => stop("SIGINT", 130));
+  process.once("SIGTERM", () => stop("SIGTERM", 143));
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+}
+
 if (require.main === module) {
+  installProcessHandlers();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(String(e) + "\n");
+      process.stderr.write(`mmsim: ${describeError(e)}\n`);
       process.exitCode = 1;
     },
   );

@@ -86,7 +86,7 @@ test("bad input exits 2 naming the parameter and what is allowed, and prints no 
     [["experiment", "lock-contention", "--thraeds", "3"], /unknown parameter 'thraeds' \(did you mean 'threads'\?\)/],
     [
       ["experiment", "lock-contention", "--threads", "many"],
-      /parameter 'threads': expected a number, got "many"; allowed: an integer in \[1, 4096\] count/,
+      /parameter 'threads': expected a number, got "many"; allowed: an integer count in \[1, 4096\]/,
     ],
     [
       ["experiment", "lock-contention", "--threads", "0"],

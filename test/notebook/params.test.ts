@@ -129,7 +129,7 @@ test("overrides are typed by the notebook-level schema and the experiments' spec
   paramError(
     () => checkOverrides(s, { threads: 0 }),
     "threads",
-    /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\] count/,
+    /parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]/,
   );
   paramError(() => checkOverrides(s, { threads: 2.5 }), "threads", /expected an integer, got 2\.5/);
   paramError(() => checkOverrides(s, { seeds: 0 }), "seeds", /allowed: an integer in \[1, 10000\]/);
