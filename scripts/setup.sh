@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # `npm run setup`, README command 1: installs everything and runs the main job.
+#   0. the system packages the tests and the main job need, when missing: Debian's chromium (browser tests),
+#      redis-server (the distributed executor's tests) and poppler-utils (pdftoppm, the PDF report test); as root
+#      with apt-get, or else it stops here with the one command to run;
 #   1. Node packages (npm ci), the build (dist/), and node_modules/mmsim -> the project root, so notebooks can
 #      import "mmsim" by name;
-#   2. a project-local Python environment in .venv with the pinned Jupyter of requirements.txt;
-#   3. the tslab kernel registered inside .venv (nothing in the user's home);
-#   4. the main job: every notebooks/*.ipynb executed at its defaults, reports/<name>.html and reports/index.html.
-# Idempotent: npm and pip run only when package-lock.json / requirements.txt (or the Node or Python version) changed
-# since the last successful run (stamps in .cache/setup/). Extra arguments go to the main job (`mmsim report`).
-# MMSIM_INSTALL_ONLY=1 stops after step 3 (CI does this: the test suite runs every notebook itself).
+#   2. a project-local Python environment in .venv with the pinned Jupyter of requirements.txt and the papermill
+#      plugin of python/mmsim-papermill;
+#   3. mmsim's kernel registered inside .venv (scripts/tslab-kernel.js; nothing in the user's home);
+#   4. nbstripout as the git filter of notebooks/*.ipynb in this clone (scripts/install-notebook-filter.sh);
+#   5. the main job: every notebooks/*.ipynb executed at its defaults, reports/<name>.html and reports/index.html.
+# Idempotent: npm and pip run only when package-lock.json / requirements.txt / the plugin (or the Node or Python
+# version) changed since the last successful run (stamps in .cache/setup/). Extra arguments go to the main job
+# (`mmsim report`). MMSIM_INSTALL_ONLY=1 stops after step 4.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,6 +23,25 @@ step() { printf '\n== %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 2; }
 key() { { cat "$@"; printf '%s\n' "$root"; } | sha256sum | cut -c1-32; }
 fresh() { [ -f "$stamps/$1" ] && [ "$(cat "$stamps/$1")" = "$2" ]; }
+
+step "System packages"
+# command -> Debian package
+declare -A system_packages=([chromium]=chromium [redis-server]=redis-server [pdftoppm]=poppler-utils)
+missing=()
+for cmd in chromium redis-server pdftoppm; do
+  command -v "$cmd" >/dev/null || [ -x "/usr/bin/$cmd" ] || missing+=("${system_packages[$cmd]}")
+done
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "chromium, redis-server and pdftoppm are installed"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing ${missing[*]} with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  die "missing system packages: ${missing[*]}; run: sudo apt-get install -y ${missing[*]}  (then \`npm run setup\` again)"
+fi
 
 command -v node >/dev/null || die "Node.js 20 or later is required (node not found)"
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || die "Node.js 20 or later is required (found $(node --version))"
@@ -48,11 +72,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # shellcheck source=jupyter-env.sh
 source "$root/scripts/jupyter-env.sh"
-pip_key="$(.venv/bin/python --version | key requirements.txt /dev/stdin)"
+plugin=python/mmsim-papermill
+pip_key="$(.venv/bin/python --version | key requirements.txt "$plugin/pyproject.toml" "$plugin"/mmsim_papermill/*.py /dev/stdin)"
 if fresh pip "$pip_key"; then
   echo ".venv is up to date"
 else
-  .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
+  .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt "./$plugin"
+  # The plugin is built in place; nothing of it belongs in the tree.
+  rm -rf "$plugin/build" "$plugin"/*.egg-info
   echo "$pip_key" >"$stamps/pip"
 fi
 
@@ -83,6 +110,14 @@ lab_settings=".venv/share/jupyter/lab/settings/overrides.json"
 if [ ! -f "$lab_settings" ]; then
   mkdir -p "$(dirname "$lab_settings")"
   printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' >"$lab_settings"
+fi
+
+step "Git filter for notebooks (nbstripout)"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  bash scripts/install-notebook-filter.sh
+  echo "notebooks/*.ipynb are staged without outputs (.gitattributes; filter.nbstripout in this clone's git config)"
+else
+  echo "not a git clone: no filter installed"
 fi
 
 if [ "${MMSIM_INSTALL_ONLY:-}" = 1 ]; then
