@@ -4,8 +4,9 @@
  *   on stderr, exit 2;
  * - anything else: one line too, exit 1; with MMSIM_DEBUG=1 the stack as well (no user needs one for their input);
  * - a closed stdout (`mmsim experiment ... | head -1`): quietly, exit 0, as `yes | head` does (workers stop with us);
- * - SIGINT or SIGTERM: notebook runs stopped with their kernels and scratch directories, exit 130 or 143. Run through
- *   npx, whose `sh -c` does not pass signals on, mmsim stops when that parent goes away (bin/mmsim.js).
+ * - SIGINT or SIGTERM: `run` and `report` stop their notebook runs, kernels and scratch directories, exit 130 or 143;
+ *   the other commands end at once (the default). Run through npx, whose `sh -c` does not pass signals on, mmsim
+ *   stops when that parent goes away (bin/mmsim.js).
  */
 import { ParamError } from "../experiments/params";
 import { UsageError } from "./args";
@@ -71,28 +72,31 @@ export function isInputError(e: unknown): boolean {
 export function describeError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const debug = process.env.MMSIM_DEBUG === "1";
-  if (isInputError(e) || e.name === "NotebookRunError") return debug && e.stack ? `${e.message}\n${e.stack}` : e.message;
+  // A failed notebook's message already says all there is (its own stack is the message).
+  if (e.name === "NotebookRunError") return e.message;
+  if (isInputError(e)) return debug && e.stack ? `${e.message}\n${e.stack}` : e.message;
   if (debug) return e.stack ?? e.message;
   return `${e.name}: ${e.message} (MMSIM_DEBUG=1 shows where)`;
 }
 
 /**
- * What the process does on SIGINT, SIGTERM and a closed stdout (see the top of this file). Notebook runs are
- * stopped only if that code was loaded (the experiment path never loads it).
+ * What the process does on a closed stdout, and, for the commands that run notebooks (`run`, `report`), on SIGINT
+ * and SIGTERM (see the top of this file). The other commands keep the default: a signal ends them at once, even while
+ * a simulation keeps this thread busy.
  */
-export function installProcessHandlers(): void {
+export function installProcessHandlers(argv: string[] = process.argv.slice(2)): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+  if (argv[0] !== "run" && argv[0] !== "report") return;
   const stop = (signal: NodeJS.Signals, code: number) => {
-    const runs = require.resolve("../notebook/run-notebook");
-    if (require.cache[runs]) (require(runs) as typeof import("../notebook/run-notebook")).abortRuns();
+    (require("../notebook/run-notebook") as typeof import("../notebook/run-notebook")).abortRuns();
     process.stderr.write(`mmsim: stopped by ${signal}\n`);
     process.exit(code);
   };
   process.once("SIGINT", () => stop("SIGINT", 130));
   process.once("SIGTERM", () => stop("SIGTERM", 143));
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
-    throw e;
-  });
 }
 
 if (require.main === module) {

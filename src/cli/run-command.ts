@@ -101,9 +101,14 @@ export async function runCommand(
   const run = parseRunArgs(argv);
   if (run === null) return out(RUN_HELP);
   const result = await asUsageErrors(() =>
-    runNotebook(run.notebook, { params: run.params, out: run.out, html: run.html, cellTimeoutS: run.cellTimeoutS }),
+    runNotebook(run.notebook, {
+      params: run.params,
+      out: run.out,
+      html: run.html,
+      cellTimeoutS: run.cellTimeoutS,
+      log: (note) => log(`mmsim run: note: ${note}\n`),
+    }),
   );
-  for (const note of result.notes) log(`mmsim run: note: ${note}\n`);
   if (!result.ok) {
     const kept = run.html ? `; ${run.html} was not written (an earlier report is left as it was)` : "";
     throw new NotebookRunError(

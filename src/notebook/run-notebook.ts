@@ -40,6 +40,8 @@ export interface RunNotebookOptions {
   html?: string;
   /** Longest any one cell may run, in seconds (default 600). */
   cellTimeoutS?: number;
+  /** The run's log: overrides accepted but changed, before the kernel starts. */
+  log?: (line: string) => void;
 }
 
 export interface RunNotebookResult {
@@ -152,13 +154,14 @@ export function describeFailure(file: string, error: ExecuteResult | undefined):
   const head = `${error.ename ?? "Error"}: ${error.evalue ?? ""}`;
   const debug = process.env.MMSIM_DEBUG === "1";
   // The kernel's own frames (tslab, node:vm) say nothing about the notebook: keep the lines above them.
-  const lines = (error.traceback ?? "").trim().split("\n");
+  const lines = (error.traceback ?? "").trimEnd().split("\n");
   const internal = lines.findIndex((l) => /\(node:|node_modules\/tslab\/|^\s+at sigintHandlersWrap/.test(l));
   const tb = (internal >= 0 ? lines.slice(0, internal) : lines)
     .filter((l) => l.trim() !== head.trim() && l.trim() !== (error.evalue ?? "").trim())
     .filter((l) => debug || !/^\s+at /.test(l))
     .join("\n")
-    .trim();
+    .replace(/^\n+/, "")
+    .trimEnd();
   return `${file} failed${where}: ${head}${tb ? `\n${tb}` : ""}`.trimEnd();
 }
 
@@ -205,6 +208,7 @@ export async function runNotebook(file: string, options: RunNotebookOptions = {}
   const { checked, prepared } = prepareRun(abs, options.params ?? {}, options.out ? path.resolve(options.out) : null);
   if (options.out) checkWritable(options.out, "-o");
   if (options.html) checkWritable(options.html, "--html");
+  for (const note of checked.notes) options.log?.(note);
   const tmp = makeTempRun();
   scratch.add(tmp);
   const start = new Date();
