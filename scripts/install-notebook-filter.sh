@@ -7,13 +7,14 @@
 # so each clone (and each worktree) uses its own .venv.
 #
 # Besides nbstripout's defaults it keeps cell ids (the notebooks' ids are stable names) and drops what a papermill or
-# `mmsim run` copy carries: the injected-parameters cell, papermill's error banners, metadata.papermill (notebook and
-# cells) and metadata.mmsim.run. nbstripout writes nbformat's layout (keys sorted, one-space indent), as JupyterLab
+# `mmsim run` copy carries: the injected-parameters cell, metadata.papermill (notebook and cells) and
+# metadata.mmsim.run. (Only one tag can be dropped: nbstripout 0.9.1's --drop-tagged-cells binds every tag's test to
+# the last tag given, so papermill's error banners, which only a failed run's copy has, are left to the user.) nbstripout writes nbformat's layout (keys sorted, one-space indent), as JupyterLab
 # saves, so a notebook saved in Lab stages as its committed text plus the edits made to it.
 set -euo pipefail
 nbstripout="${1:-.venv/bin/nbstripout}"
 q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
-flags="--keep-id --drop-tagged-cells 'injected-parameters papermill-error-cell-tag'"
+flags="--keep-id --drop-tagged-cells injected-parameters"
 git config filter.nbstripout.clean "$(q "$nbstripout") $flags"
 git config filter.nbstripout.smudge cat
 # A notebook is never committed unfiltered: if the filter cannot run, `git add` fails and says so.

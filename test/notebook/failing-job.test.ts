@@ -80,7 +80,10 @@ test("a failing notebook: named with its error, others still reported, previous 
     previous,
     "the previous report is left in place",
   );
-  assert.equal(fs.existsSync(path.join(reports, "b-bad.ipynb")), false, "no executed copy of a failed run");
+  // papermill's convention: the failed run's notebook is written, its failing cell marked by papermill's banner.
+  const failedNb = JSON.parse(fs.readFileSync(path.join(reports, "b-bad.ipynb"), "utf8"));
+  assert.deepEqual(failedNb.cells[0].metadata.tags, ["papermill-error-cell-tag"]);
+  assert.equal(failedNb.metadata.papermill.exception, true);
   const status = JSON.parse(fs.readFileSync(path.join(reports, "b-bad.status.json"), "utf8")) as NotebookStatus;
   assert.equal(status.status, "failed");
   assert.deepEqual(status.lastGood, lastGood);

@@ -50,6 +50,9 @@ test("-p threads 2 changes the exact and simulated mean wait the notebook prints
   assert.deepEqual(nb.metadata.papermill?.parameters, { threads: 2, seeds: 3 });
   assert.equal(nb.metadata.papermill?.exception, false);
   assert.equal(nb.metadata.mmsim?.run?.parameters.threads, 2);
-  assert.match(joinText(nb.cells[at + 1].source), /void Object\.assign\(params, \{ "threads": 2, "seeds": 3 \}\);/);
+  assert.match(
+    joinText(nb.cells[at + 1].source),
+    /void Object\.assign\(params, require\("mmsim\/notebook"\)\.checkParameters\(params, \{ "threads": 2, "seeds": 3 \}, \{"experiments":\["lock-contention"\]\}\)\);/,
+  );
   assert.deepEqual(nb.cells[at + 1].outputs, [], "the injected cell prints nothing");
 });
