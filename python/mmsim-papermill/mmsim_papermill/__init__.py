@@ -24,9 +24,24 @@ import re
 import sys
 from decimal import Decimal
 
-from papermill.engines import NBClientEngine
-from papermill.models import Parameter
-from papermill.translators import Translator, papermill_translators
+
+def __getattr__(name):
+    """MmsimEngine, made on first use (PEP 562). Imported first, this module imports papermill, which loads its entry
+    points and so asks this module for MmsimEngine while it is still being imported: it must be there already."""
+    if name == "MmsimEngine":
+        from papermill.engines import NBClientEngine
+
+        class MmsimEngine(NBClientEngine):
+            """papermill's nbclient engine, unchanged (`--engine mmsim` is the default engine); the entry point exists
+            so that papermill imports this module, which registers the translator."""
+
+        globals()["MmsimEngine"] = MmsimEngine
+        return MmsimEngine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+from papermill.models import Parameter  # noqa: E402 (after __getattr__, see there)
+from papermill.translators import Translator, papermill_translators  # noqa: E402
 
 __all__ = ["TypeScriptTranslator", "MmsimEngine", "injected_source", "injected_schema", "js_number", "js_json"]
 
@@ -211,11 +226,6 @@ class TypeScriptTranslator(Translator):
         meta = nb.get("metadata", {}).get("mmsim", {}) if nb is not None else {}
         variable = params_variable(nb) if nb is not None else "params"
         return injected_source(variable, parameters, injected_schema(meta, list(parameters)))
-
-
-class MmsimEngine(NBClientEngine):
-    """papermill's nbclient engine, unchanged (`--engine mmsim` is the same as the default); the entry point exists
-    so that papermill imports this module, which registers the translator."""
 
 
 papermill_translators.register("tslab", TypeScriptTranslator)
