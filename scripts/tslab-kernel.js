@@ -48,7 +48,9 @@ function parseArgs(argv) {
     else if (argv[i].startsWith("--config-path=")) args.configPath = argv[i].slice("--config-path=".length);
     else if (argv[i] === "--js") args.jsKernel = true;
     else {
-      process.stderr.write(`mmsim kernel: unknown argument '${argv[i]}'; usage: tslab-kernel.js --config-path FILE [--js]\n`);
+      process.stderr.write(
+        `mmsim kernel: unknown argument '${argv[i]}'; usage: tslab-kernel.js --config-path FILE [--js]\n`,
+      );
       process.exit(2);
     }
   }
@@ -138,7 +140,9 @@ function patchExecute(JupyterHandlerImpl, ZmqServer) {
     };
     const writeStream = (name, text) => send("stream", { name, text }, this.iopub);
     const writeDisplayData = (data, update) => send(update ? "update_display_data" : "display_data", data, this.iopub);
-    inputs.set(msg.content, (count) => send("execute_input", { code: msg.content.code, execution_count: count }, this.iopub));
+    inputs.set(msg.content, (count) =>
+      send("execute_input", { code: msg.content.code, execution_count: count }, this.iopub),
+    );
     const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
     if (content.status === "error") {
       const f = failures.get(msg.content) ?? { ename: "Error", evalue: "the cell failed", traceback: [] };

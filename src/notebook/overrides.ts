@@ -228,7 +228,9 @@ export function checkOverrides(schema: NotebookSchema, input: Record<string, unk
     });
     overrides[name] = entry.isList ? checked : checked[0];
     if (entry.isList && !list)
-      notes.push(`${name} takes a list (its default is ${entry.text}): ${JSON.stringify(raw)} became [${JSON.stringify(checked[0])}]`);
+      notes.push(
+        `${name} takes a list (its default is ${entry.text}): ${JSON.stringify(raw)} became [${JSON.stringify(checked[0])}]`,
+      );
   }
   const effective: Record<string, unknown> = {};
   for (const e of schema.cell.entries)
@@ -260,7 +262,8 @@ export function checkParameters(
   for (const [name, raw] of Object.entries(overrides)) {
     const entry = entries.find((e) => e.name === name || e.name === camel(name));
     const model = entry && (Array.isArray(entry.value) ? entry.value[0] : entry.value);
-    typed[name] = typeof raw === "string" && model !== undefined && typeof model !== "string" ? parseYamlValue(name, raw) : raw;
+    typed[name] =
+      typeof raw === "string" && model !== undefined && typeof model !== "string" ? parseYamlValue(name, raw) : raw;
   }
   const checked = checkOverrides(schemaFromMetadata(schema, where, cell, findExperiment), typed);
   for (const note of checked.notes) console.log(`mmsim: ${note}`);

@@ -245,7 +245,9 @@ export async function runNotebook(file: string, options: RunNotebookOptions = {}
         writeNotebook(options.out, executed);
         wrote.push(options.out);
       }
-      const error = result.ok ? { ok: false, ename: "ExecutorError", evalue: "no executed notebook was written" } : result;
+      const error = result.ok
+        ? { ok: false, ename: "ExecutorError", evalue: "no executed notebook was written" }
+        : result;
       return { ...base, ok: false, wrote, error };
     }
     // The report first: if it cannot be written, neither output moves.

@@ -221,7 +221,10 @@ test("an input problem in a notebook cell: one line in the run's message and in 
   assert.doesNotMatch(plain.stderr, /^\s+at /m, "no stack");
   assert.equal(fs.readFileSync(html, "utf8"), "previous report", "the previous report is kept");
   const failed = readNotebook(out);
-  assert.match(String(failed.cells[0].source), /An Exception was encountered at '<a href="#papermill-error-cell">In \[2\]<\/a>'/);
+  assert.match(
+    String(failed.cells[0].source),
+    /An Exception was encountered at '<a href="#papermill-error-cell">In \[2\]<\/a>'/,
+  );
   assert.deepEqual(failed.cells[0].metadata.tags, ["papermill-error-cell-tag"]);
   assert.match(String(failed.cells[2].source), /id="papermill-error-cell"/);
   const error = failed.cells[3].outputs!.find((o) => o.output_type === "error")!;

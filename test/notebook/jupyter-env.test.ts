@@ -19,7 +19,11 @@ test("mmsim's kernel is registered inside .venv as tslab: the project's tslab th
   const tslab = specs.kernelspecs.tslab;
   assert.ok(tslab, "no tslab kernelspec: run `npm run setup`");
   assert.equal(tslab.resource_dir, path.join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
-  assert.deepEqual(tslab.spec.argv, [path.join(ROOT, "scripts", "tslab-kernel.js"), "--config-path", "{connection_file}"]);
+  assert.deepEqual(tslab.spec.argv, [
+    path.join(ROOT, "scripts", "tslab-kernel.js"),
+    "--config-path",
+    "{connection_file}",
+  ]);
 });
 
 test("the papermill plugin is installed in .venv and registers the TypeScript translator", () => {

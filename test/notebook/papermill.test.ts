@@ -114,11 +114,16 @@ test("papermill runs 00 from another directory with -p and -f, and the result ch
 
   const bad = venv(dir, "papermill", NB, out, "-p", "threads", "0");
   assert.equal(bad.status, 1, "papermill sees the failure");
-  assert.match(bad.stderr, /ParamError: parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]/);
+  assert.match(
+    bad.stderr,
+    /ParamError: parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]/,
+  );
   const failed = readNotebook(out);
   assert.ok(hasTag(failed.cells[0], "papermill-error-cell-tag"), "papermill's banner at the top");
   const error = failed.cells.flatMap((c) => c.outputs ?? []).find((o) => o.output_type === "error")!;
-  assert.deepEqual(error.traceback, ["ParamError: parameter 'threads': 0 is out of range; allowed: an integer count in [1, 4096]"]);
+  assert.deepEqual(error.traceback, [
+    "ParamError: parameter 'threads': 0 is out of range; allowed: an integer count in [1, 4096]",
+  ]);
   assert.match(injected(failed), /checkParameters\(params, \{ "threads": 0 \}/, "the check is the injected cell's");
 });
 
@@ -131,7 +136,12 @@ interface Status {
 test("mmsim's kernel: idle only when no request is left, so Run All shows busy until the last cell ends", () => {
   const r = venv(ROOT, "python", path.join(ROOT, "test", "notebook", "kernel_probe.py"), "tslab", ROOT, "run-all");
   assert.equal(r.status, 0, r.stderr);
-  const run = JSON.parse(r.stdout) as { executes: string[]; complete: string; statuses: Status[]; outputs: Array<{ t: number; parent: string }> };
+  const run = JSON.parse(r.stdout) as {
+    executes: string[];
+    complete: string;
+    statuses: Status[];
+    outputs: Array<{ t: number; parent: string }>;
+  };
   const [first, second, last] = run.executes;
   // The second cell's output comes while it runs: the latest status then must be busy (tslab alone says idle).
   const during = run.outputs.find((o) => o.parent === second)!.t;
@@ -139,7 +149,10 @@ test("mmsim's kernel: idle only when no request is left, so Run All shows busy u
   assert.equal(latest.state, "busy", JSON.stringify(run.statuses));
   // Every request still gets its own idle, and the very last status is idle.
   for (const id of [first, second, last, run.complete])
-    assert.ok(run.statuses.some((s) => s.parent === id && s.state === "idle"), `idle for ${id}`);
+    assert.ok(
+      run.statuses.some((s) => s.parent === id && s.state === "idle"),
+      `idle for ${id}`,
+    );
   assert.equal(run.statuses.at(-1)!.state, "idle");
   // A completion request while the first cell runs leaves the kernel busy.
   const afterComplete = run.statuses.findIndex((s) => s.parent === run.complete && s.state === "idle");
@@ -150,16 +163,22 @@ test("mmsim's kernel: failures are Jupyter errors (input errors one line), it fi
   const dir = scratch();
   const r = venv(ROOT, "python", path.join(ROOT, "test", "notebook", "kernel_probe.py"), "tslab", dir, "errors");
   assert.equal(r.status, 0, r.stderr);
-  const cells = (JSON.parse(r.stdout) as { cells: Array<{ reply: Record<string, unknown>; iopub: Array<{ msg_type: string; content: Record<string, unknown> }> }> }).cells;
+  const cells = (
+    JSON.parse(r.stdout) as {
+      cells: Array<{
+        reply: Record<string, unknown>;
+        iopub: Array<{ msg_type: string; content: Record<string, unknown> }>;
+      }>;
+    }
+  ).cells;
   const [plain, input, compile, where] = cells;
   assert.equal(plain.reply.status, "error");
   assert.equal(plain.reply.ename, "Error");
   assert.equal(plain.reply.evalue, "boom");
   assert.ok((plain.reply.traceback as string[]).length > 1, "a program error keeps its stack");
-  assert.deepEqual(
-    input.iopub.find((m) => m.msg_type === "error")?.content.traceback,
-    ["ParamError: parameter 'threads': 0 is out of range"],
-  );
+  assert.deepEqual(input.iopub.find((m) => m.msg_type === "error")?.content.traceback, [
+    "ParamError: parameter 'threads': 0 is out of range",
+  ]);
   assert.equal(compile.reply.ename, "TypeScriptError");
   assert.match(String(compile.reply.evalue), /Type 'string' is not assignable to type 'number'/);
   const seen = JSON.parse(String(where.iopub.find((m) => m.msg_type === "stream")!.content.text));

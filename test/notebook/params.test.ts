@@ -277,7 +277,10 @@ export const INJECTED_CELLS = JSON.parse(
 test("the injected cell, character for character: the shared vectors", () => {
   assert.ok(INJECTED_CELLS.cases.length >= 4);
   for (const c of INJECTED_CELLS.cases)
-    assert.equal(injectedSource(c.variable, c.parameters, injectedSchema(c.metadata, Object.keys(c.parameters))), c.source);
+    assert.equal(
+      injectedSource(c.variable, c.parameters, injectedSchema(c.metadata, Object.keys(c.parameters))),
+      c.source,
+    );
   for (const [, js] of INJECTED_CELLS.numbers) assert.equal(String(Number(js)), js);
 });
 
@@ -294,11 +297,27 @@ test("checkParameters, the injected cell's check in the kernel: names the parame
     verbose: true,
     label: "y",
   });
-  paramError(() => checkParameters(params, { threads: 0 }, schema), "threads", /^parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]$/);
+  paramError(
+    () => checkParameters(params, { threads: 0 }, schema),
+    "threads",
+    /^parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]$/,
+  );
   paramError(() => checkParameters(params, { threadsSweep: [0] }, schema), "threadsSweep", /0 is out of range/);
   paramError(() => checkParameters(params, { threads: "many" }, schema), "threads", /expected a number, got "many"/);
-  paramError(() => checkParameters(params, { thread: 4 }, schema), "thread", /unknown parameter 'thread' \(did you mean 'threads'\?\)/);
-  paramError(() => checkParameters(params, { thinkNs: 4 }, schema), "thinkNs", /^the notebook does not expose 'thinkNs'/);
+  paramError(
+    () => checkParameters(params, { thread: 4 }, schema),
+    "thread",
+    /unknown parameter 'thread' \(did you mean 'threads'\?\)/,
+  );
+  paramError(
+    () => checkParameters(params, { thinkNs: 4 }, schema),
+    "thinkNs",
+    /^the notebook does not expose 'thinkNs'/,
+  );
   // Without a schema (a caller other than papermill's parameterize_notebook): the defaults' types alone.
-  paramError(() => checkParameters(params, { holdNs: "fast" }), "holdNs", /expected a number like its default 100, got "fast"/);
+  paramError(
+    () => checkParameters(params, { holdNs: "fast" }),
+    "holdNs",
+    /expected a number like its default 100, got "fast"/,
+  );
 });
