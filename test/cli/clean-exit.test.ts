@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { checkJupyter } from "../../src/notebook/jupyter";
 import { sweepTempRuns } from "../../src/notebook/temp-runs";
 import { readNotebook } from "../../src/notebook/ipynb";
+import { codeCell, tinyNotebookJson } from "../notebook/helpers";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const BIN = path.join(ROOT, "bin", "mmsim.js");
@@ -23,22 +24,10 @@ function scratch(): string {
 
 /** A small notebook of the given code cells, the first tagged `parameters` when `params` is given. */
 function tinyNotebook(dir: string, cells: string[], params?: string): string {
-  const cell = (source: string, tags: string[] = []) => ({
-    cell_type: "code",
-    metadata: tags.length ? { tags } : {},
-    source,
-    outputs: [],
-    execution_count: null,
-  });
   const file = path.join(dir, "tiny.ipynb");
   fs.writeFileSync(
     file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-      cells: [...(params ? [cell(params, ["parameters"])] : []), ...cells.map((c) => cell(c))],
-    }),
+    tinyNotebookJson([...(params ? [codeCell(params, ["parameters"])] : []), ...cells.map((c) => codeCell(c))]),
   );
   return file;
 }

@@ -12,7 +12,7 @@ import { finiteSourceMeanWaitNs } from "../../src/experiments/lock-contention/mo
 import { checkJupyter } from "../../src/notebook/jupyter";
 import { hasTag, joinText, readNotebook, type Notebook } from "../../src/notebook/ipynb";
 import { prepareRun } from "../../src/notebook/run-notebook";
-import { ROOT } from "./helpers";
+import { printedLine, ROOT } from "./helpers";
 
 const NB = path.join(ROOT, "notebooks", "00-getting-started.ipynb");
 
@@ -34,13 +34,7 @@ function injected(nb: Notebook): string {
   return joinText(cells[0].source);
 }
 
-function printed(nb: Notebook, pattern: RegExp): string {
-  for (const c of nb.cells)
-    for (const o of c.outputs ?? [])
-      if (o.output_type === "stream")
-        for (const line of joinText(o.text).split("\n")) if (pattern.test(line)) return line;
-  return assert.fail(`no printed line matches ${pattern}`);
-}
+const printed = printedLine;
 
 test("the plugin writes the injected cells of the shared vectors, character for character", () => {
   const r = venv(
