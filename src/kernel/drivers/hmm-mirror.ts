@@ -53,9 +53,8 @@ export class HmmMirror {
     readonly options: HmmMirrorOptions,
   ) {
     this.update = new Rwsem(sim, "driver->update");
-    const self = this;
     this.sub = subscriptions.mmu_interval_notifier_insert("hmm mirror", 0, pages, {
-      invalidate: (sub, task, start, end, curSeq) => self.invalidate(sub, task, start, end, curSeq),
+      invalidate: (sub, task, start, end, curSeq) => this.invalidate(sub, task, start, end, curSeq),
       invalidateNs: () => options.invalidateNs,
     });
   }
