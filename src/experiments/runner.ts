@@ -4,7 +4,7 @@
  * results are assembled in job order, so the output is identical whatever the worker count.
  */
 import type { Experiment } from "./experiment";
-import { replicationFailure, runJobs, type Executor } from "./executor";
+import { replicationFailure, runJobs, RunFailedError, type Executor } from "./executor";
 import { checkInput, sweepPoints, type ParamInput, type ParamSpecs, type ParamValues } from "./params";
 import { ResultSet, type Replication } from "./results";
 
@@ -69,7 +69,7 @@ export async function runExperiment<S extends ParamSpecs, D>(
   const replications: Array<Replication<S, D>> = jobs.map((job, i) => {
     const r = results[i];
     if (r.error !== undefined) {
-      throw new Error(replicationFailure(exp.id, job, r.error));
+      throw new RunFailedError(replicationFailure(exp.id, job, r.error));
     }
     return {
       point: job.point,
