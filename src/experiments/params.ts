@@ -45,8 +45,14 @@ export type ParamValue<P extends ParamSpec> =
 /** A complete, checked set of values: what a scenario runs with. */
 export type ParamValues<S extends ParamSpecs> = { [K in keyof S]: ParamValue<S[K]> };
 
-/** What a user may pass: any subset, each a value or a list of values to sweep. */
-export type ParamInput<S extends ParamSpecs> = { [K in keyof S]?: ParamValue<S[K]> | readonly ParamValue<S[K]>[] };
+/**
+ * What a user may pass: any subset, each a value or a list of values to sweep. For a known experiment a misspelt
+ * name is a compile error; for an experiment of unknown type (looked up by an id known only at run time) any record
+ * is accepted and checked at run time.
+ */
+export type ParamInput<S extends ParamSpecs> = string extends keyof S
+  ? Record<string, unknown>
+  : { [K in keyof S]?: ParamValue<S[K]> | readonly ParamValue<S[K]>[] };
 
 /** A real-valued parameter. */
 export function real(spec: Omit<NumberParam, "type">): NumberParam {
@@ -98,7 +104,8 @@ export function describeAllowed(spec: ParamSpec): string {
   }
 }
 
-function closest(name: string, candidates: string[]): string | undefined {
+/** The candidate closest to a misspelt name, if one is close enough to suggest. */
+export function closest(name: string, candidates: string[]): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;

@@ -124,10 +124,12 @@ test("bench lock --json prints one object with the documented fields", () => {
   assert.equal(o.acquisitions, 20000);
 });
 
-test("claims <id> prints the verdict table", () => {
+test("claims <id> --json (an alias of --format json) prints one report object", () => {
   const r = mmsim("claims", "lock-contention", "--seeds", "3", "--json");
   assert.equal(r.code, 0, r.stderr);
   const v = JSON.parse(r.stdout);
-  assert.equal(v[0].id, "matches-closed-form");
-  assert.ok(["holds", "fails", "depends"].includes(v[0].verdict));
+  assert.equal(v.experiment, "lock-contention");
+  assert.deepEqual(v.seeds, [1, 2, 3]);
+  assert.equal(v.claims[0].id, "matches-closed-form");
+  assert.ok(["holds", "fails", "depends", "undecided"].includes(v.claims[0].verdict));
 });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { lockContention } from "../../src/experiments/lock-contention/experiment";
-import { runExperiment } from "../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../src/experiments/runner";
 import { ParamError } from "../../src/experiments/params";
 import { testClaims } from "../helpers/claims";
 
@@ -43,7 +43,7 @@ test("rows carry every parameter, each observable's mean and its Ci95", async ()
 
 test("bad input is rejected before anything runs, naming the parameter and what is allowed", async () => {
   await assert.rejects(
-    runExperiment(lockContention, { thread: 3 }),
+    runExperiment(lockContention, unchecked({ thread: 3 })),
     (e: unknown) =>
       e instanceof ParamError && /unknown parameter 'thread' \(did you mean 'threads'\?\)/.test(e.message),
   );
@@ -60,7 +60,7 @@ test("bad input is rejected before anything runs, naming the parameter and what 
     /parameter 'holdNs': expected a finite number, got NaN/,
   );
   await assert.rejects(
-    runExperiment(lockContention, { holdNs: "fast" }),
+    runExperiment(lockContention, unchecked({ holdNs: "fast" })),
     /parameter 'holdNs': expected a number, got "fast"/,
   );
   await assert.rejects(

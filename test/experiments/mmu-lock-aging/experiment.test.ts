@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mmuLockAging } from "../../../src/experiments/mmu-lock-aging/experiment";
 import { runMmuLockModel } from "../../../src/experiments/mmu-lock-aging/model";
-import { runExperiment } from "../../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { defaults, ParamError } from "../../../src/experiments/params";
 import { testClaims } from "../../helpers/claims";
 
@@ -33,7 +33,7 @@ test("rows echo agingLock, lockKind, vcpus and reclaimers and carry every observ
 
 test("bad input fails naming the parameter", async () => {
   await assert.rejects(
-    runExperiment(mmuLockAging, { reclaimer: 3 }),
+    runExperiment(mmuLockAging, unchecked({ reclaimer: 3 })),
     (e: unknown) =>
       e instanceof ParamError && /unknown parameter 'reclaimer' \(did you mean 'reclaimers'\?\)/.test(e.message),
   );
@@ -43,15 +43,15 @@ test("bad input fails naming the parameter", async () => {
   );
   await assert.rejects(runExperiment(mmuLockAging, { vcpus: 2.5 }), /parameter 'vcpus': expected an integer, got 2.5/);
   await assert.rejects(
-    runExperiment(mmuLockAging, { faultHoldNs: "long" }),
+    runExperiment(mmuLockAging, unchecked({ faultHoldNs: "long" })),
     /parameter 'faultHoldNs': expected a number, got "long"/,
   );
   await assert.rejects(
-    runExperiment(mmuLockAging, { agingLock: "rcu" }),
+    runExperiment(mmuLockAging, unchecked({ agingLock: "rcu" })),
     /parameter 'agingLock': 'rcu' is not a choice; allowed: one of 'write', 'read', 'lockless', 'faults-only'/,
   );
   await assert.rejects(
-    runExperiment(mmuLockAging, { lockKind: "mutex" }),
+    runExperiment(mmuLockAging, unchecked({ lockKind: "mutex" })),
     (e: unknown) => e instanceof ParamError && e.param === "lockKind",
   );
 });
