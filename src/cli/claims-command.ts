@@ -27,7 +27,9 @@ export const CLAIMS_HELP = `usage: mmsim claims <id> [--seeds N] [--seed-base B]
 
 function experimentOf(id: string | undefined, module: string | undefined): AnyExperiment {
   if (id === undefined)
-    throw new UsageError(`name an experiment; experiments: ${experiments.map((e) => e.id).join(", ")}\n\n${CLAIMS_HELP}`);
+    throw new UsageError(
+      `name an experiment; experiments: ${experiments.map((e) => e.id).join(", ")}\n\n${CLAIMS_HELP}`,
+    );
   if (module !== undefined) {
     try {
       return loadExperiment(module, id);
@@ -36,8 +38,7 @@ function experimentOf(id: string | undefined, module: string | undefined): AnyEx
     }
   }
   const exp = findExperiment(id);
-  if (!exp)
-    throw new UsageError(`unknown experiment '${id}'; experiments: ${experiments.map((e) => e.id).join(", ")}`);
+  if (!exp) throw new UsageError(`unknown experiment '${id}'; experiments: ${experiments.map((e) => e.id).join(", ")}`);
   return exp;
 }
 

@@ -46,13 +46,20 @@ export type ParamValue<P extends ParamSpec> =
 export type ParamValues<S extends ParamSpecs> = { [K in keyof S]: ParamValue<S[K]> };
 
 /**
+ * A value a user may pass for one parameter. A choice takes any string at compile time (a notebook's parameters
+ * cell widens `["inside", "outside"]` to string[]), offering its choices for completion; every value is checked at
+ * run time.
+ */
+export type ParamInputValue<P extends ParamSpec> = P extends ChoiceParam<infer C> ? C | (string & {}) : ParamValue<P>;
+
+/**
  * What a user may pass: any subset, each a value or a list of values to sweep. For a known experiment a misspelt
  * name is a compile error; for an experiment of unknown type (looked up by an id known only at run time) any record
  * is accepted and checked at run time.
  */
 export type ParamInput<S extends ParamSpecs> = string extends keyof S
   ? Record<string, unknown>
-  : { [K in keyof S]?: ParamValue<S[K]> | readonly ParamValue<S[K]>[] };
+  : { [K in keyof S]?: ParamInputValue<S[K]> | readonly ParamInputValue<S[K]>[] };
 
 /** A real-valued parameter. */
 export function real(spec: Omit<NumberParam, "type">): NumberParam {

@@ -39,7 +39,7 @@ export function verdictBundle(list: ReadonlyArray<ClaimVerdict>): MimeBundle {
     const rule = c.rule === "one-rule" ? "" : `<br><small>rule: ${escapeHtml(c.rule)}</small>`;
     const numbers =
       c.numbers.length > 0
-        ? "<ul style=\"margin:0;padding-left:1.2em\">" +
+        ? '<ul style="margin:0;padding-left:1.2em">' +
           c.numbers
             .map(
               (n) =>

@@ -20,7 +20,7 @@ test("same parameters and seeds give identical results whatever the worker count
   );
 });
 
-test("rows carry every parameter, each observable's mean and its Ci95", async () => {
+test("rows carry every parameter, each observable's mean and its Ci95, and the p99's sample count", async () => {
   const rs = await runExperiment(lockContention, { threads: 4, acquisitions: 5_000 }, { seeds: 2, workers: 1 });
   assert.deepEqual(Object.keys(rs.rows[0]), [
     "threads",
@@ -31,6 +31,7 @@ test("rows carry every parameter, each observable's mean and its Ci95", async ()
     "meanWaitNsCi95",
     "waitP99Ns",
     "waitP99NsCi95",
+    "waitP99NsSamples",
     "throughput",
     "throughputCi95",
     "utilization",
@@ -39,6 +40,7 @@ test("rows carry every parameter, each observable's mean and its Ci95", async ()
     "exactMeanWaitNsCi95",
   ]);
   assert.match(rs.toCSV().split("\n")[0], /^threads,thinkNs,holdNs,acquisitions,meanWaitNs,meanWaitNsCi95/);
+  assert.ok((rs.rows[0].waitP99NsSamples as number) > 4000, "about 5,000 waits behind each p99");
 });
 
 test("bad input is rejected before anything runs, naming the parameter and what is allowed", async () => {

@@ -47,11 +47,11 @@ test("bad input fails naming the parameter", async () => {
     /parameter 'faultHoldNs': expected a number, got "long"/,
   );
   await assert.rejects(
-    runExperiment(mmuLockAging, unchecked({ agingLock: "rcu" })),
+    runExperiment(mmuLockAging, { agingLock: "rcu" }),
     /parameter 'agingLock': 'rcu' is not a choice; allowed: one of 'write', 'read', 'lockless', 'faults-only'/,
   );
   await assert.rejects(
-    runExperiment(mmuLockAging, unchecked({ lockKind: "mutex" })),
+    runExperiment(mmuLockAging, { lockKind: "mutex" }),
     (e: unknown) => e instanceof ParamError && e.param === "lockKind",
   );
 });

@@ -99,7 +99,7 @@ test("bad input is rejected naming the parameter", async () => {
       e instanceof ParamError && /unknown parameter 'mappingMib' \(did you mean 'mappingMiB'\?\)/.test(e.message),
   );
   await assert.rejects(
-    runExperiment(notifierCost, unchecked({ scheme: "per-vma" })),
+    runExperiment(notifierCost, { scheme: "per-vma" }),
     (e: unknown) => e instanceof ParamError && /parameter 'scheme': 'per-vma' is not a choice/.test(e.message),
   );
   await assert.rejects(runExperiment(notifierCost, { mappingMiB: 0 }), /parameter 'mappingMiB': 0 is out of range/);

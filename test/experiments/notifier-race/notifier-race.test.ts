@@ -89,7 +89,7 @@ test("bad input is rejected naming the parameter", async () => {
       e instanceof ParamError && /unknown parameter 'protocl' \(did you mean 'protocol'\?\)/.test(e.message),
   );
   await assert.rejects(
-    runExperiment(notifierRace, unchecked({ protocol: "pin-pages" })),
+    runExperiment(notifierRace, { protocol: "pin-pages" }),
     /parameter 'protocol': 'pin-pages' is not a choice/,
   );
   await assert.rejects(

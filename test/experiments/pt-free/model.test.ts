@@ -93,7 +93,7 @@ test("bad input names the parameter and what is allowed", async () => {
     (e: unknown) => e instanceof ParamError && /unknown parameter 'cpu' \(did you mean 'cpus'\?\)/.test(e.message),
   );
   await assert.rejects(
-    runExperiment(ptFree, unchecked({ config: "rcuu" })),
+    runExperiment(ptFree, { config: "rcuu" }),
     /parameter 'config': 'rcuu' is not a choice; allowed: one of 'ipi', 'rcu', 'rcu-ipi-fallback', 'rcu-ptdesc'/,
   );
   await assert.rejects(

@@ -60,7 +60,7 @@ test("determinism and validation", async () => {
     runExperiment(spinlockConvoy, unchecked({ misNs: 5 })),
     (e: unknown) => e instanceof ParamError && /did you mean 'missNs'/.test(e.message),
   );
-  await assert.rejects(runExperiment(spinlockConvoy, unchecked({ missPlacement: "under" })), /'under' is not a choice/);
+  await assert.rejects(runExperiment(spinlockConvoy, { missPlacement: "under" }), /'under' is not a choice/);
   await assert.rejects(runExperiment(spinlockConvoy, { cpus: 0 }), /parameter 'cpus': 0 is out of range/);
   await assert.rejects(runExperiment(spinlockConvoy, { missNs: -1 }), /parameter 'missNs': -1 is out of range/);
 });

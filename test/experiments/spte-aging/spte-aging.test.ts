@@ -27,10 +27,7 @@ test("bad input fails before anything runs, naming the parameter", async () => {
     runExperiment(spteAging, unchecked({ agingInterval: 10 })),
     named("agingInterval", /did you mean 'agingIntervalMs'/),
   );
-  await assert.rejects(
-    runExperiment(spteAging, unchecked({ policy: "fix" })),
-    named("policy", /'fix' is not a choice/),
-  );
+  await assert.rejects(runExperiment(spteAging, { policy: "fix" }), named("policy", /'fix' is not a choice/));
   await assert.rejects(runExperiment(spteAging, { guestShare: 1.5 }), named("guestShare", /1.5 is out of range/));
   await assert.rejects(runExperiment(spteAging, { ramPages: 1000.5 }), named("ramPages", /expected an integer/));
   await assert.rejects(

@@ -35,7 +35,7 @@ test("bad input is rejected before anything runs, naming the parameter", async (
       e instanceof ParamError && /unknown parameter 'schemes' \(did you mean 'scheme'\?\)/.test(e.message),
   );
   await assert.rejects(
-    runExperiment(vmaLock, unchecked({ scheme: "spf" })),
+    runExperiment(vmaLock, { scheme: "spf" }),
     (e: unknown) =>
       e instanceof ParamError &&
       /parameter 'scheme': 'spf' is not a choice; allowed: one of 'mmap-lock', 'per-vma', 'rcu-fault', 'rcu-fault-vma-atomic'/.test(
