@@ -208,7 +208,7 @@ export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string,
         `parameter '${name}': an empty list sweeps nothing; allowed: ${describeAllowed(spec)}`,
       );
     const values = list.map((v) => checkValue(name, spec, v));
-    plan[name] = values.filter((v, i) => values.indexOf(v) === i);
+    plan[name] = [...new Set(values)]; // first occurrences, in order (a Set: linear in the list)
   }
   return plan as SweepPlan<S>;
 }

@@ -56,3 +56,16 @@ test("the verdict table colours each verdict and carries the text and JSON forms
     ["c1", "c2"],
   );
 });
+
+test("a mean over fewer seeds than asked is flagged in the table, with how many seeds stand behind it", async () => {
+  const { toy } = await import("../experiments/claims/toy");
+  const rs = await runExperiment(toy, { level: 3, variant: ["a", "b"] }, { seeds: 3, workers: 1 });
+  const text = tableText(rs, { columns: ["variant", "count", "countCi95", "countN"] });
+  assert.match(text, /b\s+3 \(2 of 3 seeds\)/);
+  assert.doesNotMatch(text.split("\n")[2], /seeds/, "the full row is not flagged");
+  const html = tableHtml(rs, { columns: ["variant", "count", "countCi95"] });
+  assert.match(html, /<td class="mmsim-incomplete"[^>]*>3 \(2 of 3 seeds\)<\/td>/);
+  assert.equal((html.match(/mmsim-incomplete/g) ?? []).length, 1);
+  // Shown as its own column, the count is the flag.
+  assert.match(tableText(rs, { columns: ["variant", "count", "countN"], combineCi: false }), /b\s+3\s+2/);
+});
