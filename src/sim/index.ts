@@ -8,6 +8,7 @@ export * from "./invariant";
 export * from "./random";
 export * from "./distributions";
 export * from "./time";
+export * from "./measurement";
 export * from "./stats/histogram";
 export * from "./stats/time-weighted";
 export * from "./stats/replication";

@@ -7,6 +7,7 @@
 import { EventQueue } from "./event-queue";
 import { condition, SimEvent } from "./events";
 import { InvariantViolation, ProcessFailure } from "./invariant";
+import { MeasurementWindow, type Measured } from "./measurement";
 import { CONTINUE, Interrupt, PARK, Process, ProcessState, type ProcessBody, type Waitable } from "./process";
 import { Trace } from "./trace";
 
@@ -30,6 +31,13 @@ export interface RunOptions {
   maxEvents?: number;
 }
 
+export interface MeasuredRunOptions extends Omit<RunOptions, "until"> {
+  /** Simulated time run before the window opens, ns (integer >= 0); nothing recorded in it is kept. */
+  warmupNs: number;
+  /** The measured span after the warm-up, ns (integer > 0). */
+  durationNs: number;
+}
+
 export interface SimulationOptions {
   /** Record a trace of primitive operations (small runs only). */
   trace?: boolean | Trace;
@@ -44,6 +52,8 @@ export class Simulation {
   current: Process | null = null;
   /** The trace, when enabled; primitives record into it only when it is set. */
   readonly trace: Trace | null;
+  /** The measurement window every registered statistic shares (see measurement.ts and `runMeasured`). */
+  readonly window = new MeasurementWindow();
 
   private readonly queue = new EventQueue();
   private readonly procs: Array<Process<any> | null> = [];
@@ -166,6 +176,37 @@ export class Simulation {
   /** Fires when the first source is done. */
   anyOf(sources: Array<SimEvent<any> | Process<any>>): SimEvent<unknown[]> {
     return condition(this, sources, false, "anyOf");
+  }
+
+  /**
+   * Registers a statistic with the measurement window: it is reset when the window opens, so nothing it recorded
+   * during the warm-up is kept. Returns the statistic: `const waitNs = sim.measure(new Histogram("wait ns"))`.
+   */
+  measure<T extends Measured>(stat: T): T {
+    return this.window.register(stat);
+  }
+
+  /**
+   * Runs the warm-up, opens the measurement window (every registered statistic forgets the warm-up at once, before
+   * any event at the window's start runs), then runs the measured span; returns the window ([startNs, endNs)).
+   * When `stopWhen`, `maxEvents` or `stop()` ends the run during the warm-up, the window stays closed.
+   */
+  runMeasured(options: MeasuredRunOptions): MeasurementWindow {
+    const { warmupNs, durationNs, ...rest } = options;
+    if (!(Number.isInteger(warmupNs) && warmupNs >= 0))
+      throw new RangeError(`runMeasured: warmupNs must be an integer >= 0 (ns), got ${warmupNs}`);
+    if (!(Number.isInteger(durationNs) && durationNs > 0))
+      throw new RangeError(`runMeasured: durationNs must be an integer > 0 (ns), got ${durationNs}`);
+    const startNs = this.now + warmupNs;
+    const endNs = startNs + durationNs;
+    this.window.plan(startNs, endNs);
+    if (warmupNs > 0) {
+      this.run({ ...rest, until: startNs });
+      if (this.now < startNs) return this.window;
+    }
+    this.window.open(this.now);
+    this.run({ ...rest, until: endNs });
+    return this.window;
   }
 
   /** Asks `run` to return after the current event. */

@@ -1,4 +1,6 @@
-/** A named event count with a rate over an observation window. */
+import { perSecond } from "../time";
+
+/** A named event count with a rate over an observation window (register it with `sim.measure`). */
 export class Counter {
   count = 0;
   private startNs = 0;
@@ -11,8 +13,7 @@ export class Counter {
 
   /** Count per second of simulated time, from the last reset (or 0) to `nowNs`. */
   perSecond(nowNs: number): number {
-    const span = nowNs - this.startNs;
-    return span > 0 ? (this.count * 1e9) / span : NaN;
+    return perSecond(this.count, nowNs - this.startNs);
   }
 
   reset(nowNs: number): void {
