@@ -44,8 +44,10 @@ export interface Finding {
   note?: string;
   /** The parts of a conjunction, disjunction or claim over cases. */
   parts?: Finding[];
-  /** The case a part of `overCases` or `crossover` decides. */
+  /** The case a part of `overCases` or `crossover` decides, in words ("cpus=16"). */
   case?: string;
+  /** The same case as values ({ cpus: 16 }): an object case as it is, a swept value under its axis name. */
+  at?: Record<string, unknown>;
   /** `overCases`: "every" case must hold, or "some" case suffices. */
   quantifier?: "every" | "some";
   /** `crossover`: where the verdict switches along the swept axis. */
@@ -212,6 +214,12 @@ export interface CasesOptions<C> {
   quantifier?: "every" | "some";
   /** The case's name in verdict texts (default: its parameters, "cpus=16, missNs=90"). */
   caseName?: (c: C) => string;
+  /** The case as values for `findingRows` (default: an object case itself, else { value: c }). */
+  caseValues?: (c: C) => Record<string, unknown>;
+}
+
+function caseValuesOf(c: unknown): Record<string, unknown> {
+  return typeof c === "object" && c !== null ? { ...(c as Record<string, unknown>) } : { value: c };
 }
 
 function caseNameOf(c: unknown): string {
@@ -236,7 +244,8 @@ export function overCases<C>(
 ): Finding {
   if (cases.length === 0) throw new RangeError(`overCases '${what}': no cases`);
   const name = options.caseName ?? caseNameOf;
-  const parts = cases.map((c) => ({ ...decide(c), case: name(c) }));
+  const at = options.caseValues ?? caseValuesOf;
+  const parts = cases.map((c) => ({ ...decide(c), case: name(c), at: at(c) }));
   const quantifier = options.quantifier ?? "every";
   const verdicts = parts.map((p) => p.verdict);
   return {
@@ -271,9 +280,13 @@ export function crossover(
   axis: string,
   values: readonly number[],
   decide: (x: number) => Finding,
-  options: Omit<CasesOptions<number>, "caseName"> = {},
+  options: Pick<CasesOptions<number>, "quantifier"> = {},
 ): Finding {
-  const f = overCases(`along ${axis}`, values, decide, { ...options, caseName: (x) => `${axis}=${x}` });
+  const f = overCases(`along ${axis}`, values, decide, {
+    ...options,
+    caseName: (x) => `${axis}=${x}`,
+    caseValues: (x) => ({ [axis]: x }),
+  });
   const decided = f.parts!.map((p, i) => ({ x: values[i], p })).filter((d) => d.p.verdict !== "undecided");
   const crossovers: Crossover[] = [];
   for (let i = 1; i < decided.length; i++) {
@@ -326,4 +339,52 @@ export function usesFreeForm(f: Finding): boolean {
     if (x.kind === "free-form") found = true;
   });
   return found;
+}
+
+/** One deciding number of a finding as a row: the case's values, then the measure and the test. */
+export interface FindingRow {
+  [column: string]: unknown;
+  /** The case path in words ("missNs=90 / cpus=8"), "" at the top. */
+  case: string;
+  test: string;
+  verdict: Verdict;
+  /** The measure's mean and 95% CI half-width (the `<y>Ci95` convention the chart builders read). */
+  mean: number;
+  meanCi95: number;
+  n: number;
+  /** The threshold it was compared with, or the range's ends. */
+  threshold?: number;
+  min?: number;
+  max?: number;
+}
+
+/**
+ * The deciding numbers of a finding as rows a chart builder or `table` takes: one per comparison, with the values
+ * of the cases it sits in as columns (a crossover's axis, an overCases object's parameters).
+ *
+ * @example
+ * await show(sweepChart({ rows: findingRows(verdict.finding!), x: "cpus", series: [{ y: "mean", ci: "meanCi95" },
+ *   { y: "threshold", dashed: true }] }));
+ */
+export function findingRows(f: Finding): FindingRow[] {
+  const rows: FindingRow[] = [];
+  const visit = (x: Finding, at: Record<string, unknown>, path: string[]) => {
+    const here = { ...at, ...(x.at ?? {}) };
+    const where = x.case ? [...path, x.case] : path;
+    if (x.measure)
+      rows.push({
+        ...here,
+        case: where.join(" / "),
+        test: x.test,
+        verdict: x.verdict,
+        mean: x.measure.mean,
+        meanCi95: x.measure.ci95,
+        n: x.measure.n,
+        ...(x.threshold === undefined ? {} : { threshold: x.threshold }),
+        ...(x.range === undefined ? {} : { min: x.range[0], max: x.range[1] }),
+      });
+    for (const p of x.parts ?? []) visit(p, here, where);
+  };
+  visit(f, {}, []);
+  return rows;
 }

@@ -4,7 +4,9 @@
  * reply (72 columns), and Markdown for an issue or a pull request. All three carry who made each claim, the verdict,
  * the deciding numbers with their CIs and seeds, the mmsim version and commit, and the command that reproduces it.
  */
-import { buildInfo, type BuildInfo } from "../build-info";
+import * as path from "node:path";
+import { buildInfo, PROJECT_ROOT, type BuildInfo } from "../build-info";
+import { resolveExperimentModule } from "../module-loader";
 import { walkFindings, type Crossover, type Finding } from "./checks";
 import type { ClaimRule } from "./claim";
 import type { ClaimVerdict } from "./evaluate";
@@ -105,12 +107,24 @@ function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The `mmsim claims` command that reproduces the verdicts of one experiment in a list. */
+/** A module path as the command names it: its .ts source if that is the file, relative to the project root. */
+function moduleArgument(module: string): string {
+  let file = module;
+  try {
+    file = resolveExperimentModule(module);
+  } catch {
+    // keep the path as given
+  }
+  const rel = path.relative(PROJECT_ROOT, file);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
+}
+
+/** The `mmsim claims` command that reproduces the verdicts of one experiment in a list (from the project root). */
 export function reproduceCommand(list: readonly ClaimVerdict[], experiment: string): string {
   const mine = list.filter((v) => v.experiment === experiment);
   const first = mine[0];
   const words = ["npx", "mmsim", "claims", experiment];
-  if (first?.module) words.push("--module", first.module);
+  if (first?.module) words.push("--module", moduleArgument(first.module));
   words.push("--seeds", String(first?.seeds.length ?? 5), "--seed-base", String(first?.seeds[0] ?? 1));
   for (const [k, v] of Object.entries(first?.base ?? {}))
     words.push(`--${k}`, Array.isArray(v) ? v.map(String).join(",") : String(v));

@@ -91,7 +91,7 @@ const dramVsCrossSocket = defineClaim(subject, {
         crossover("cpus", v.cpus, (cpus) =>
           atLeast(amplification(r.convoy, "lockWaitMeanNs", cpus, missNs, false), v.pileUp),
         ),
-      { caseName: (missNs) => `missNs=${missNs}` },
+      { caseName: (missNs) => `missNs=${missNs}`, caseValues: (missNs) => ({ missNs }) },
     ),
   expected: "depends",
 });

@@ -10,6 +10,7 @@ import {
   atMost,
   below,
   crossover,
+  findingRows,
   freeForm,
   never,
   observable,
@@ -172,4 +173,27 @@ test("measures from a run: observables, paired ratios and differences per seed, 
   const other = await runExperiment(toy, { level: 1 }, { seeds: 3, workers: 1 });
   assert.throws(() => pairedRatio(v, observable(other, "value", {})), /different seeds/);
   assert.throws(() => observable(rs, "valeu" as "value", { level: 1, variant: "a" }), /unknown observable 'valeu'/);
+});
+
+test("findingRows: one row per deciding number, with the cases' values as columns, for charts and tables", () => {
+  const f = overCases(
+    "each miss",
+    [90, 1000],
+    (missNs) => crossover("cpus", [2, 16], (cpus) => atLeast(m(cpus / 2 + missNs / 1000, 0.01), 2)),
+    { caseName: (missNs) => `missNs=${missNs}`, caseValues: (missNs) => ({ missNs }) },
+  );
+  const rows = findingRows(f);
+  assert.deepEqual(
+    rows.map((r) => [r.missNs, r.cpus, r.case, r.verdict, r.threshold]),
+    [
+      [90, 2, "missNs=90 / cpus=2", "fails", 2],
+      [90, 16, "missNs=90 / cpus=16", "holds", 2],
+      [1000, 2, "missNs=1000 / cpus=2", "undecided", 2], // mean exactly 2: the CI straddles it
+      [1000, 16, "missNs=1000 / cpus=16", "holds", 2],
+    ],
+  );
+  assert.ok(Math.abs(rows[1].mean - 8.09) < 1e-9);
+  assert.ok(rows[1].meanCi95 > 0);
+  const r = findingRows(within(m(1, 0.01), 0.9, 1.1))[0];
+  assert.deepEqual([r.case, r.min, r.max], ["", 0.9, 1.1]);
 });
