@@ -5,9 +5,16 @@
  * application/vnd.mmsim.verdicts+json (the object `mmsim claims <id> --format json` prints, which the report index
  * reads).
  */
-import { claimsReport, claimsText, VERDICTS_MIME, type ClaimVerdict } from "../experiments/claims";
+import {
+  claimsReport,
+  claimsText,
+  groupNumbers,
+  reportNumberText,
+  VERDICTS_MIME,
+  type ClaimVerdict,
+  type ReportNumber,
+} from "../experiments/claims";
 import { crossoverText } from "../experiments/claims/sentences";
-import { num } from "../experiments/claims/numbers";
 import { displayBundle, type MimeBundle } from "./bundle";
 import { escapeHtml } from "./html";
 
@@ -37,16 +44,20 @@ export function verdictBundle(list: ReadonlyArray<ClaimVerdict>): MimeBundle {
     const recorded =
       c.expected && c.expected !== c.verdict ? ` <small>(recorded: ${escapeHtml(c.expected)})</small>` : "";
     const rule = c.rule === "one-rule" ? "" : `<br><small>rule: ${escapeHtml(c.rule)}</small>`;
+    const item = (n: ReportNumber, label: string) =>
+      `${label}<b>${escapeHtml(reportNumberText(n).replace(/ \(.*$/, ""))}</b> ` +
+      `<small>${escapeHtml(reportNumberText(n).replace(/^[^(]*/, ""))}</small> ` +
+      `<span style="color:${COLORS[n.verdict]}">${n.verdict}</span>`;
     const numbers =
       c.numbers.length > 0
         ? '<ul style="margin:0;padding-left:1.2em">' +
-          c.numbers
-            .map(
-              (n) =>
-                `<li>${n.case ? `<i>${escapeHtml(n.case)}</i>: ` : ""}${escapeHtml(n.test)}: ` +
-                `<b>${n.mean === null ? "no value" : `${num(n.mean)} ± ${n.ci95 === null ? "?" : num(n.ci95, 2)}`}</b> ` +
-                `<small>(${n.n === n.seeds ? n.seeds : `${n.n} of ${n.seeds}`} seeds${n.note ? `; ${escapeHtml(n.note)}` : ""})</small> ` +
-                `<span style="color:${COLORS[n.verdict]}">${n.verdict}</span></li>`,
+          groupNumbers(c.numbers)
+            .map((g) =>
+              g.numbers.length === 1
+                ? `<li>${item(g.numbers[0], `${g.numbers[0].case ? `<i>${escapeHtml(g.numbers[0].case)}</i>: ` : ""}${escapeHtml(g.test)}: `)}</li>`
+                : `<li>${escapeHtml(g.test)}:<ul style="margin:0;padding-left:1.2em">` +
+                  g.numbers.map((n) => `<li>${item(n, `<i>${escapeHtml(n.case ?? "")}</i>: `)}</li>`).join("") +
+                  "</ul></li>",
             )
             .concat(c.crossovers.map((x) => `<li>crossover: ${escapeHtml(crossoverText(x))}</li>`))
             .join("") +
@@ -62,7 +73,7 @@ export function verdictBundle(list: ReadonlyArray<ClaimVerdict>): MimeBundle {
   });
   const html =
     `<table class="mmsim-table mmsim-verdicts"><thead><tr><th${left}>claim</th><th${left}>who</th>` +
-    `<th${left}>verdict</th><th${left}>deciding numbers (mean ± 95% CI)</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
+    `<th${left}>verdict</th><th style="text-align:left;vertical-align:top;min-width:22em">deciding numbers (mean ± 95% CI)</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
     `<details class="mmsim-verdicts-text"><summary>As plain text (72 columns, for a mailing-list reply)</summary>` +
     `<pre>${escapeHtml(text)}</pre></details>`;
   return { "text/html": html, "text/plain": text, [VERDICTS_MIME]: report };

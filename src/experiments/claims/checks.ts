@@ -27,6 +27,8 @@ export interface Crossover {
   to: Verdict;
   /** Where the deciding measure's mean meets the threshold, by linear interpolation (single comparisons only). */
   estimate?: number;
+  /** In reports: the case the swept claim sits in ("missNs=90"), when it sits in one. */
+  case?: string;
 }
 
 /** A decided check: what was tested, the verdict, and the numbers it rests on. */

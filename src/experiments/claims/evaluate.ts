@@ -40,7 +40,7 @@ export interface ClaimVerdict {
   note?: string;
   /** The seeds every point was run on. */
   seeds: number[];
-  /** Parameters overridden for every run of the evaluation (`base`). */
+  /** Parameters overridden for every run of the evaluation (`base`), where they differ from the defaults. */
   base?: Record<string, unknown>;
   /** The claim ids the evaluation was limited to (`only`), if it was. */
   only?: string[];
@@ -208,11 +208,15 @@ export async function evaluateClaims<S extends ParamSpecs>(
         throw new RangeError(`${exp.id}: unknown claim '${id}'; claims: ${exp.claims.map((c) => c.id).join(", ")}`);
   const seeds = seedList(options);
   const base = (options.base ?? {}) as Record<string, unknown>;
+  // What the verdicts record (and their reproduce command names): the overrides that differ from the defaults.
+  const changed = Object.fromEntries(
+    Object.entries(base).filter(([k, v]) => (exp.params as Record<string, { default: unknown }>)[k]?.default !== v),
+  );
   const runOptions: RunOptions = { seeds: seeds.length, seedBase: seeds[0], workers: options.workers };
   const common: Common = {
     experiment: exp.id,
     seeds,
-    ...(Object.keys(base).length > 0 ? { base } : {}),
+    ...(Object.keys(changed).length > 0 ? { base: changed } : {}),
     ...(options.only ? { only: [...options.only] } : {}),
     ...(exp.module ? { module: exp.module } : {}),
   };

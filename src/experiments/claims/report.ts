@@ -79,12 +79,13 @@ const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 function numbersOf(f: Finding): { numbers: ReportNumber[]; crossovers: Crossover[] } {
   const numbers: ReportNumber[] = [];
   const crossovers: Crossover[] = [];
-  walkFindings(f, (x, path) => {
-    if (x.crossovers) crossovers.push(...x.crossovers);
+  walkFindings(f, (x, where) => {
+    if (x.crossovers)
+      crossovers.push(...x.crossovers.map((c) => (where.length > 0 ? { ...c, case: where.join(" / ") } : c)));
     if (!x.measure) return;
     const m = x.measure;
     numbers.push({
-      case: path.length > 0 ? path.join(" / ") : null,
+      case: where.length > 0 ? where.join(" / ") : null,
       test: x.test,
       verdict: x.verdict,
       mean: finiteOrNull(m.mean),
@@ -100,6 +101,23 @@ function numbersOf(f: Finding): { numbers: ReportNumber[]; crossovers: Crossover
     });
   });
   return { numbers, crossovers };
+}
+
+/** Numbers grouped by their test, in order: one test over many cases is named once. */
+export function groupNumbers(numbers: readonly ReportNumber[]): Array<{ test: string; numbers: ReportNumber[] }> {
+  const groups: Array<{ test: string; numbers: ReportNumber[] }> = [];
+  for (const n of numbers) {
+    const last = groups[groups.length - 1];
+    if (last && last.test === n.test && n.case !== null) last.numbers.push(n);
+    else groups.push({ test: n.test, numbers: [n] });
+  }
+  return groups;
+}
+
+/** "3.23 ± 0.11 (5 seeds)" of one reported number. */
+export function reportNumberText(n: ReportNumber): string {
+  const value = n.mean === null ? "no value" : `${num(n.mean)} ± ${n.ci95 === null ? "?" : num(n.ci95, 2)}`;
+  return `${value} (${n.n === n.seeds ? n.seeds : `${n.n} of ${n.seeds}`} seeds${n.note ? `; ${n.note}` : ""})`;
 }
 
 /** A shell word, quoted when it needs to be. */
@@ -360,10 +378,11 @@ export function claimsMarkdown(list: readonly ClaimVerdict[], options: ClaimsTex
   const rows = report.claims.map((c) => {
     const numbers =
       c.numbers.length > 0
-        ? c.numbers
-            .map(
-              (n) =>
-                `${n.case ? `${n.case}: ` : ""}${n.test}: ${n.mean === null ? "no value" : `${num(n.mean)} ± ${n.ci95 === null ? "?" : num(n.ci95, 2)}`} (${n.n === n.seeds ? n.seeds : `${n.n} of ${n.seeds}`} seeds): ${n.verdict}`,
+        ? groupNumbers(c.numbers)
+            .map((g) =>
+              g.numbers.length === 1
+                ? `${g.numbers[0].case ? `${g.numbers[0].case}: ` : ""}${g.test}: ${reportNumberText(g.numbers[0])}: ${g.numbers[0].verdict}`
+                : `${g.test}: ${g.numbers.map((n) => `${n.case}: ${reportNumberText(n)} ${n.verdict}`).join("; ")}`,
             )
             .concat(c.crossovers.map((x) => `crossover: ${crossoverText(x)}`))
             .map(mdEscape)

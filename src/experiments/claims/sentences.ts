@@ -5,7 +5,7 @@ import { meanCi, num } from "./numbers";
 /** "between cpus=8 (fails) and cpus=12 (holds), about 10.3". */
 export function crossoverText(c: Crossover): string {
   return (
-    `${c.from} at ${c.axis}=${num(c.after)}, ${c.to} from ${c.axis}=${num(c.before)}` +
+    `${c.case ? `${c.case}: ` : ""}${c.from} at ${c.axis}=${num(c.after)}, ${c.to} from ${c.axis}=${num(c.before)}` +
     (c.estimate === undefined ? "" : ` (crosses near ${num(c.estimate)})`)
   );
 }

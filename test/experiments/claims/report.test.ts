@@ -100,7 +100,7 @@ test("JSON: one object with experiment, version, commit, seeds and each claim's 
 });
 
 test("text: every line at most 72 columns; who, verdict, numbers with CIs and seeds; footer with version, commit, seeds, command", async () => {
-  const list = await evaluateClaims(exp, { seeds: 3, seedBase: 5, workers: 1, base: { gain: 1 } });
+  const list = await evaluateClaims(exp, { seeds: 3, seedBase: 5, workers: 1, base: { noise: 0.5, gain: 1 } });
   const text = claimsText(list, { info });
   for (const line of text.split("\n")) assert.ok(line.length <= 72, `${line.length} columns: ${line}`);
   assert.match(text, /^scales: DEPENDS$/m);
@@ -108,8 +108,10 @@ test("text: every line at most 72 columns; who, verdict, numbers with CIs and se
   assert.match(text, /^never-negative: HOLDS$/m);
   assert.match(text, /7\.99 ± 0\.052 ns, 3 seeds: holds/);
   assert.match(text, /crossover: fails at level=4, holds from level=8/);
+  assert.equal(claimsReport(list, info).claims[0].crossovers[0].case, "1", "a crossover names the case it sits in");
   assert.match(text, /mmsim 9\.9\.9, commit 0123456789ab \(modified\); seeds 5-7/);
-  assert.match(text, /npx mmsim claims toy-report --seeds 3 --seed-base 5 --gain 1/);
+  // Overrides that differ from the defaults are part of the command (gain 1 is the default: left out).
+  assert.match(text, /npx mmsim claims toy-report --seeds 3 --seed-base 5 --noise 0\.5\n/);
   assert.ok(text.replace(/\n\s*/g, "").includes(LONG), "a long word is cut across lines, not dropped");
   const narrow = claimsText(list, { info, width: 40 });
   for (const line of narrow.split("\n")) assert.ok(line.length <= 40, `${line.length} columns: ${line}`);
