@@ -9,7 +9,12 @@ import type { AnyExperiment } from "./experiment";
 
 const loaded = new Map<string, Record<string, unknown>>();
 
-/** The file behind `module`: as given, or its .ts source where tslab named the compiled .js it kept in memory. */
+/**
+ * The file behind `module`: as given, or its .ts source where tslab named the compiled .js it kept in memory.
+ *
+ * @example
+ * resolveExperimentModule("notebooks/05-cross-socket-convoy.js"); // ".../notebooks/05-cross-socket-convoy.ts"
+ */
 export function resolveExperimentModule(module: string): string {
   const file = path.resolve(module);
   if (fs.existsSync(file)) return file;

@@ -40,7 +40,12 @@ export interface JobResult {
   error?: string;
 }
 
-/** The seeds a run uses. */
+/**
+ * The seeds a run uses: `seedBase`, `seedBase + 1`, ... (`seeds` of them).
+ *
+ * @example
+ * seedList({ seeds: 3, seedBase: 10 }); // [10, 11, 12]
+ */
 export function seedList(options: RunOptions): number[] {
   const n = options.seeds ?? 5;
   const base = options.seedBase ?? 1;

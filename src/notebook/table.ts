@@ -38,7 +38,12 @@ function isDataFrame(x: unknown): x is DataFrameLike {
   return !Array.isArray(x) && Array.isArray(d.columns) && Array.isArray(d.values);
 }
 
-/** Rows and column order of any TableSource. */
+/**
+ * Rows and column order of any TableSource.
+ *
+ * @example
+ * tableRows(rs).columns; // ["threads", ..., "meanWaitNs", "meanWaitNsCi95", ...]
+ */
 export function tableRows(source: TableSource): { rows: Array<Record<string, unknown>>; columns: string[] } {
   if (Array.isArray(source)) {
     const rows = source as Array<Record<string, unknown>>;
@@ -133,6 +138,12 @@ export function tableText(source: TableSource, options: TableOptions = {}): stri
   return (options.caption ? options.caption + "\n" : "") + formatTable(rows, header);
 }
 
+/**
+ * The HTML and text forms of a table as one display bundle (what `table` shows).
+ *
+ * @example
+ * displayBundle(tableBundle(rs, { columns: ["threads", "meanWaitNs"] }));
+ */
 export function tableBundle(source: TableSource, options: TableOptions = {}): MimeBundle {
   return { "text/html": tableHtml(source, options), "text/plain": tableText(source, options) };
 }

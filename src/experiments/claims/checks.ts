@@ -328,13 +328,23 @@ export function freeForm(verdict: Verdict, why: string, measures: readonly Measu
   };
 }
 
-/** Every finding in a tree, depth first (the tree itself first). */
+/**
+ * Every finding in a tree, depth first (the tree itself first), with the cases it sits in.
+ *
+ * @example
+ * walkFindings(verdict.finding!, (f, cases) => f.measure && console.log(cases.join(" / "), f.test, f.verdict));
+ */
 export function walkFindings(f: Finding, visit: (f: Finding, path: string[]) => void, path: string[] = []): void {
   visit(f, path);
   for (const p of f.parts ?? []) walkFindings(p, visit, p.case ? [...path, p.case] : path);
 }
 
-/** True when some part of the tree was decided by code instead of the rule. */
+/**
+ * True when some part of the tree was decided by code instead of the rule (`freeForm`).
+ *
+ * @example
+ * usesFreeForm(verdict.finding!); // false for a claim wholly on the one rule
+ */
 export function usesFreeForm(f: Finding): boolean {
   let found = false;
   walkFindings(f, (x) => {

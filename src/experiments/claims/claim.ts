@@ -145,7 +145,12 @@ export interface LegacyClaim<S extends ParamSpecs = ParamSpecs> {
 export type Claim<S extends ParamSpecs = ParamSpecs, O extends string = string> =
   RuleClaim<S, O, any, any> | LegacyClaim<S>;
 
-/** True for a claim still in the legacy form. */
+/**
+ * True for a claim still in the legacy form (an `evaluate(ctx)` function).
+ *
+ * @example
+ * exp.claims.filter(isLegacyClaim).map((c) => c.id); // the claims still to restate
+ */
 export function isLegacyClaim<S extends ParamSpecs>(c: Claim<S, any>): c is LegacyClaim<S> {
   return typeof (c as LegacyClaim<S>).evaluate === "function";
 }

@@ -108,7 +108,12 @@ export function runCached<S extends ParamSpecs, D, O extends string>(
   return run;
 }
 
-/** Forgets the cached runs of one experiment, or of all. */
+/**
+ * Forgets the cached runs of one experiment, or of all (after changing a model in a running kernel, say).
+ *
+ * @example
+ * clearRunCache(exp);
+ */
 export function clearRunCache(exp?: AnyExperiment): void {
   if (exp) runCache.delete(exp);
   else for (const e of cachedExperiments) runCache.delete(e);

@@ -66,7 +66,12 @@ export function summarize(m: Measure): MeasureSummary {
   };
 }
 
-/** "cpus=16, missNs=1000": a sweep point in words. */
+/**
+ * "cpus=16, missNs=1000": a sweep point in words.
+ *
+ * @example
+ * describeMatch({ cpus: 16, missNs: 1000 }); // "cpus=16, missNs=1000"
+ */
 export function describeMatch(match: Record<string, unknown>): string {
   return Object.entries(match)
     .map(([k, v]) => `${k}=${String(v)}`)

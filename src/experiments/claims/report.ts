@@ -103,7 +103,12 @@ function numbersOf(f: Finding): { numbers: ReportNumber[]; crossovers: Crossover
   return { numbers, crossovers };
 }
 
-/** Numbers grouped by their test, in order: one test over many cases is named once. */
+/**
+ * Numbers grouped by their test, in order: one test over many cases is named once.
+ *
+ * @example
+ * groupNumbers(claimsReport(list).claims[0].numbers).map((g) => g.test);
+ */
 export function groupNumbers(numbers: readonly ReportNumber[]): Array<{ test: string; numbers: ReportNumber[] }> {
   const groups: Array<{ test: string; numbers: ReportNumber[] }> = [];
   for (const n of numbers) {
@@ -114,7 +119,12 @@ export function groupNumbers(numbers: readonly ReportNumber[]): Array<{ test: st
   return groups;
 }
 
-/** "3.23 ± 0.11 (5 seeds)" of one reported number. */
+/**
+ * "3.23 ± 0.11 (5 seeds)" of one reported number.
+ *
+ * @example
+ * reportNumberText(claimsReport(list).claims[0].numbers[0]);
+ */
 export function reportNumberText(n: ReportNumber): string {
   const value = n.mean === null ? "no value" : `${num(n.mean)} ± ${n.ci95 === null ? "?" : num(n.ci95, 2)}`;
   return `${value} (${n.n === n.seeds ? n.seeds : `${n.n} of ${n.seeds}`} seeds${n.note ? `; ${n.note}` : ""})`;
@@ -137,7 +147,12 @@ function moduleArgument(module: string): string {
   return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
 }
 
-/** The `mmsim claims` command that reproduces the verdicts of one experiment in a list (from the project root). */
+/**
+ * The `mmsim claims` command that reproduces the verdicts of one experiment in a list (from the project root).
+ *
+ * @example
+ * reproduceCommand(list, "spinlock-convoy"); // "npx mmsim claims spinlock-convoy --seeds 5 --seed-base 1"
+ */
 export function reproduceCommand(list: readonly ClaimVerdict[], experiment: string): string {
   const mine = list.filter((v) => v.experiment === experiment);
   const first = mine[0];
@@ -188,7 +203,12 @@ export function claimsReport(list: readonly ClaimVerdict[], info: BuildInfo = bu
   };
 }
 
-/** "1-5" for consecutive seeds, else the list. */
+/**
+ * "1-5" for consecutive seeds, else the list.
+ *
+ * @example
+ * seedsText([1, 2, 3, 4, 5]); // "1-5"
+ */
 export function seedsText(seeds: readonly number[]): string {
   if (seeds.length === 0) return "none";
   const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
@@ -199,6 +219,9 @@ export function seedsText(seeds: readonly number[]): string {
 /**
  * Wraps text to `width` columns: the first line starts with `first`, the others with `rest`. Words longer than a
  * line are cut.
+ *
+ * @example
+ * wrap("a long statement ...", 72, "  who: ", "       ");
  */
 export function wrap(text: string, width: number, first = "", rest = first): string[] {
   const lines: string[] = [];
