@@ -138,6 +138,11 @@ class ProgressTotal {
   }
 }
 
+/** What every verdict repeats of its claim. */
+function claimFields(claim: Claim<any, any>): Pick<ClaimVerdict, "id" | "who" | "statement" | "expected"> {
+  return { id: claim.id, who: claim.who, statement: claim.statement, expected: claim.expected };
+}
+
 async function decideRuleClaim(
   exp: AnyExperiment,
   claim: RuleClaim<any, any, any, any>,
@@ -149,10 +154,7 @@ async function decideRuleClaim(
     throw new TypeError(`${exp.id} claim '${claim.id}': test() must return a Finding (atLeast, within, allOf, ...)`);
   return {
     ...common,
-    id: claim.id,
-    who: claim.who,
-    statement: claim.statement,
-    expected: claim.expected,
+    ...claimFields(claim),
     verdict: finding.verdict,
     rule: usesFreeForm(finding) ? "free-form" : "one-rule",
     detail: findingSentence(finding) + (claim.note ? ` ${claim.note}` : ""),
@@ -183,10 +185,7 @@ async function decideLegacyClaim(
   if (outcome.evidence) evidence.rows = outcome.evidence;
   return {
     ...common,
-    id: claim.id,
-    who: claim.who,
-    statement: claim.statement,
-    expected: claim.expected,
+    ...claimFields(claim),
     verdict: outcome.verdict,
     rule: "legacy",
     detail: outcome.detail,

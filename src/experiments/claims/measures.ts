@@ -159,30 +159,33 @@ export interface PairOptions {
   label?: string;
 }
 
+/** The two forms of a paired measure: one observable at two points of a run, or two measures of the same seeds. */
+export interface PairedMeasure {
+  <S extends ParamSpecs, O extends string>(
+    rs: ResultSet<S, any, O>,
+    name: O,
+    a: Match<S>,
+    b: Match<S>,
+    options?: PairOptions,
+  ): Measure;
+  (a: Measure, b: Measure, options?: PairOptions): Measure;
+}
+
 /**
  * a / b per seed: how many times one variant's value the other's is, paired on common random numbers.
  *
  * @example
  * pairedRatio(runs.main, "lockWaitMeanNs", { missPlacement: "inside" }, { missPlacement: "outside" });
- * pairedRatio(observable(rs, "guestEvictIdleS"), observable(rs, "hostEvictIdleS")); // two observables, one point
+ * pairedRatio(observable(rs, "guestEvictIdleS", at), observable(rs, "hostEvictIdleS", at)); // two observables
  */
-export function pairedRatio<S extends ParamSpecs, O extends string>(
-  rs: ResultSet<S, any, O>,
-  name: O,
-  a: Match<S>,
-  b: Match<S>,
-  options?: PairOptions,
-): Measure;
-export function pairedRatio(a: Measure, b: Measure, options?: PairOptions): Measure;
-export function pairedRatio(...args: unknown[]): Measure {
-  return paired(
+export const pairedRatio: PairedMeasure = (...args: unknown[]) =>
+  paired(
     "pairedRatio",
     "/",
     (x, y) => x / y,
     args,
     () => undefined,
   );
-}
 
 /**
  * a - b per seed, in the observable's unit, paired on common random numbers.
@@ -190,23 +193,14 @@ export function pairedRatio(...args: unknown[]): Measure {
  * @example
  * pairedDifference(runs.main, "staleTranslations", { faultRatePerSec: 200_000 }, { faultRatePerSec: 20_000 });
  */
-export function pairedDifference<S extends ParamSpecs, O extends string>(
-  rs: ResultSet<S, any, O>,
-  name: O,
-  a: Match<S>,
-  b: Match<S>,
-  options?: PairOptions,
-): Measure;
-export function pairedDifference(a: Measure, b: Measure, options?: PairOptions): Measure;
-export function pairedDifference(...args: unknown[]): Measure {
-  return paired(
+export const pairedDifference: PairedMeasure = (...args: unknown[]) =>
+  paired(
     "pairedDifference",
     "-",
     (x, y) => x - y,
     args,
     (a) => a.unit,
   );
-}
 
 /**
  * Any per-seed function of measures that share their seeds: the measure a claim needs when it is neither a ratio
