@@ -9,8 +9,9 @@ import { describeAllowed, parseCliValue, ParamError, type ParamSpec } from "../e
 import { experiments, findExperiment } from "../experiments/registry";
 import { camel, lastOption, numberOption, parseArgs, UsageError } from "./args";
 import { formatTable } from "./format";
+import { parsePlacement, withExecutor } from "./placement";
 
-const OPTIONS = ["json", "format", "seeds", "seed-base", "workers", "claim", "module"];
+const OPTIONS = ["json", "format", "seeds", "seed-base", "workers", "claim", "module", "executor"];
 const FORMATS = ["table", "text", "markdown", "json"];
 
 export const CLAIMS_HELP = `usage: mmsim claims <id> [--seeds N] [--seed-base B] [--workers W] [--claim C]...
@@ -23,6 +24,7 @@ export const CLAIMS_HELP = `usage: mmsim claims <id> [--seeds N] [--seed-base B]
   --format json      one object {"experiment", "version", "commit", "seeds", "claims": [...]} (--json)
   --<param> value    overrides a parameter for every claim's runs (a claim's own values win)
   --module file      an experiment defined outside mmsim: the .ts or .js file that exports it
+  --executor redis://[user:password@]host[:port]   compute on \`mmsim worker\` processes (rediss:// for TLS)
 `;
 
 function experimentOf(id: string | undefined, module: string | undefined): AnyExperiment {
@@ -88,13 +90,18 @@ export async function claimsCommand(argv: string[], out: (s: string) => void): P
   for (const c of only)
     if (!exp.claims.some((k) => k.id === c))
       throw new UsageError(`unknown claim '${c}'; claims: ${exp.claims.map((k) => k.id).join(", ")}`);
-  const verdicts = await evaluateClaims(exp, {
-    seeds,
-    seedBase,
-    workers: workers || undefined,
-    only: only.length ? only : undefined,
-    base,
-  });
+  // --executor redis://...: every run the claims need goes to `mmsim worker` processes.
+  const verdicts = await withExecutor(parsePlacement(args, false), `${exp.id} claims`, (executor, onProgress) =>
+    evaluateClaims(exp, {
+      seeds,
+      seedBase,
+      workers: workers || undefined,
+      only: only.length ? only : undefined,
+      base,
+      executor,
+      onProgress,
+    }),
+  );
   if (format === "json") out(JSON.stringify(claimsReport(verdicts)) + "\n");
   else if (format === "text") out(claimsText(verdicts));
   else if (format === "markdown") out(claimsMarkdown(verdicts));

@@ -12,6 +12,7 @@ export * from "./locking/lock-stats";
 export * from "./locking/qrwlock";
 export * from "./locking/qspinlock";
 export * from "./locking/rwlock-reader-pref";
+export * from "./locking/rwlock-timed";
 export * from "./locking/rwsem";
 export * from "./locking/seqcount";
 
@@ -23,10 +24,15 @@ export * from "./cpu/topology";
 // RCU: read-side sections, grace periods, call_rcu, synchronize_rcu
 export * from "./rcu/tree";
 
+// the scheduler: cond_resched
+export * from "./sched/cond-resched";
+
 // mm: the zap loop, MMU notifiers, mmu_gather, gup_fast, TLB shootdown, maple tree, mmap_lock, per-VMA locks, faults
 export * from "./mm/anon-address-space";
 export * from "./mm/fault";
 export * from "./mm/gup-fast";
+export * from "./mm/lru-gen-folio";
+export * from "./mm/lru-gen-mm-state";
 export * from "./mm/maple-tree";
 export * from "./mm/mglru-reclaim-lock-traffic";
 export * from "./mm/mmap-lock";
@@ -41,6 +47,7 @@ export * from "./mm/vma-lock";
 export * from "./mm/zap";
 
 // KVM: mmu_lock, stage-2 faults, notifier aging and invalidation, SPTE Accessed bits
+export * from "./kvm/kvm-unmap-gfn-range";
 export * from "./kvm/kvm-vm";
 export * from "./kvm/mmu-invalidate";
 export * from "./kvm/mmu-lock";
@@ -52,6 +59,9 @@ export * from "./kvm/stage2-fault";
 // drivers: the SGI GRU's device TLB
 export * from "./drivers/sgi-gru/grufault";
 export * from "./drivers/sgi-gru/grutlbpurge";
+
+// Names two files export alike (the same value): one of them, explicitly.
+export { PTRS_PER_PTE } from "./mm/anon-address-space";
 
 // MGLRU (mm/vmscan.c lru_gen_*, mm/workingset.c), as one namespace
 export * as mglru from "./faces/mglru";

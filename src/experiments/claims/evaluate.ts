@@ -216,7 +216,12 @@ export async function evaluateClaims<S extends ParamSpecs>(
   const changed = Object.fromEntries(
     Object.entries(base).filter(([k, v]) => (exp.params as Record<string, { default: unknown }>)[k]?.default !== v),
   );
-  const runOptions: RunOptions = { seeds: seeds.length, seedBase: seeds[0], workers: options.workers };
+  const runOptions: RunOptions = {
+    seeds: seeds.length,
+    seedBase: seeds[0],
+    workers: options.workers,
+    ...(options.executor === undefined ? {} : { executor: options.executor }),
+  };
   const common: Common = {
     experiment: exp.id,
     seeds,

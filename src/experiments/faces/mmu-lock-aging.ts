@@ -3,6 +3,7 @@
  * published numbers and the helpers its notebook uses. Every file of src/experiments/mmu-lock-aging/ is re-exported here
  * (test/experiments/faces.test.ts checks it).
  */
+export * from "../mmu-lock-aging/calibration";
 export * from "../mmu-lock-aging/claims";
 export * from "../mmu-lock-aging/experiment";
 export * from "../mmu-lock-aging/model";
