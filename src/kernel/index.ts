@@ -27,7 +27,7 @@ export * from "./rcu/tree";
 // the scheduler: cond_resched
 export * from "./sched/cond-resched";
 
-// mm: the zap loop, MMU notifiers, mmu_gather, gup_fast, TLB shootdown, maple tree, mmap_lock, per-VMA locks, faults
+// mm: the zap loop, MMU notifiers, mmu_gather, gup_fast, TLB shootdown, maple tree, mmap/VMA locks, faults, reclaim
 export * from "./mm/anon-address-space";
 export * from "./mm/fault";
 export * from "./mm/gup-fast";
@@ -39,11 +39,14 @@ export * from "./mm/mmap-lock";
 export * from "./mm/mmu-gather-pages";
 export * from "./mm/mmu-gather-table-free";
 export * from "./mm/mmu-notifier";
+export * from "./mm/page-alloc-slowpath";
+export * from "./mm/page-alloc-watermarks";
 export * from "./mm/pagevec-lru-add";
 export * from "./mm/secondary-fault";
 export * from "./mm/secondary-tlb";
 export * from "./mm/tlb-shootdown";
 export * from "./mm/vma-lock";
+export * from "./mm/vmscan-kswapd";
 export * from "./mm/zap";
 
 // KVM: mmu_lock, stage-2 faults, notifier aging and invalidation, SPTE Accessed bits
