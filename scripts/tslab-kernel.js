@@ -31,12 +31,12 @@ const tslabDist = path.join(root, "node_modules", "tslab", "dist");
 /** The errors that report bad input: shown as one line. */
 const INPUT_ERRORS = new Set(["ParamError", "UsageError", "NotebookFileError", "SetupError"]);
 
+// Walks up from `dir` as Node's node_modules lookup does. (Not require.resolve: from inside this package, Node's
+// self-reference through package.json "exports" would answer yes from any directory.)
 function canImportMmsim(dir) {
-  try {
-    require.resolve("mmsim/package.json", { paths: [dir] });
-    return true;
-  } catch {
-    return false;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, "node_modules", "mmsim", "package.json"))) return true;
+    if (path.dirname(d) === d) return false;
   }
 }
 

@@ -46,7 +46,8 @@ for (const [id, e] of Object.entries(builtinExperiments))
 export function findExperiment<K extends ExperimentId>(id: K): BuiltinExperiments[K];
 export function findExperiment(id: string): AnyExperiment | undefined;
 export function findExperiment(id: string): AnyExperiment | undefined {
-  return Object.prototype.hasOwnProperty.call(builtinExperiments, id)
-    ? (builtinExperiments as Record<string, AnyExperiment>)[id]
-    : undefined;
+  if (Object.prototype.hasOwnProperty.call(builtinExperiments, id))
+    return (builtinExperiments as Record<string, AnyExperiment>)[id];
+  // Experiments registered at run time (pushed onto `experiments`, as the test suite's failing experiment is).
+  return experiments.find((e) => e.id === id);
 }

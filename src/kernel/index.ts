@@ -39,6 +39,7 @@ export * from "./mm/mmap-lock";
 export * from "./mm/mmu-gather-pages";
 export * from "./mm/mmu-gather-table-free";
 export * from "./mm/mmu-notifier";
+export * from "./mm/mmu-interval-notifier";
 export * from "./mm/page-alloc-slowpath";
 export * from "./mm/page-alloc-watermarks";
 export * from "./mm/pagevec-lru-add";
@@ -62,6 +63,7 @@ export * from "./kvm/stage2-fault";
 // drivers: the SGI GRU's device TLB
 export * from "./drivers/sgi-gru/grufault";
 export * from "./drivers/sgi-gru/grutlbpurge";
+export * from "./drivers/hmm-mirror";
 
 // Names two files export alike (the same value): one of them, explicitly.
 export { PTRS_PER_PTE } from "./mm/anon-address-space";

@@ -231,11 +231,11 @@ export class ReplayExecutor implements Executor {
         throw new PartError(
           `the parts do not match this mmsim's plan of the run at replication ${i} (point ${job.point}, seed ${job.seed})`,
         );
-      const values: Record<string, number> = {};
-      for (const name of Object.keys(exp.observables)) {
+      for (const name of Object.keys(exp.observables))
         if (!(name in r.values)) throw new PartError(`replication ${i} has no value of observable '${name}'`);
-        values[name] = decodeNumber(r.values[name]);
-      }
+      // Every value the replication reported, not only the observables: sample counts (`samples: "waits"`) too.
+      const values: Record<string, number> = {};
+      for (const [name, v] of Object.entries(r.values)) values[name] = decodeNumber(v);
       onProgress?.(i + 1, jobs.length);
       return { index: i, values };
     });
