@@ -10,6 +10,7 @@
  * Numbers keep the hot path monomorphic and allocation-free; kernel primitives return CONTINUE or PARK from their
  * lock functions, so `yield lock.read_lock(task)` costs no event when the lock is free.
  */
+import type { SettleListener, Source } from "./events";
 import type { Simulation } from "./simulation";
 
 /** Yielded by a primitive whose fast path succeeded: resume immediately, no event. */
@@ -48,7 +49,7 @@ export const enum ProcessState {
   Done = 4,
 }
 
-export class Process<R = unknown> implements Waitable {
+export class Process<R = unknown> implements Waitable, Source {
   /** Index in the simulation's process table; reused after the process ends. */
   readonly slot: number;
   state: ProcessState = ProcessState.Scheduled;
@@ -62,7 +63,19 @@ export class Process<R = unknown> implements Waitable {
   waitStartNs = 0;
   /** The body's return value, once done. */
   result: R | undefined = undefined;
+  /** What the body threw, when it failed (see `failed`). */
+  error: unknown = undefined;
+  /** True when the body ended by throwing: its joiners get the error thrown into them. */
+  failed = false;
+  /** Set when this process's failure was handled (a joiner, a condition) or declared harmless; see events.ts. */
+  defused = false;
+  /**
+   * Locks this process holds now, counted by the primitives (one increment per grant, one decrement per release)
+   * so that the engine can refuse a process that finishes holding one without asking every lock at every exit.
+   */
+  locksHeld = 0;
   private joiners: Process[] | null = null;
+  private listeners: SettleListener[] | null = null;
 
   /** The generator; set by Simulation.spawn. */
   body!: ProcessBody<R>;
@@ -84,9 +97,26 @@ export class Process<R = unknown> implements Waitable {
     this.sim.interrupt(this, cause);
   }
 
+  get settled(): boolean {
+    return this.state === ProcessState.Done;
+  }
+
+  get settledValue(): unknown {
+    return this.state === ProcessState.Done && !this.failed ? this.result : undefined;
+  }
+
+  /** Calls `fn(ok, resultOrError)` when the process ends (at once if it has). */
+  listen(fn: SettleListener): void {
+    if (this.state !== ProcessState.Done) (this.listeners ??= []).push(fn);
+    else if (fn(!this.failed, this.failed ? this.error : this.result) && this.failed) this.defused = true;
+  }
+
   subscribe(waiter: Process): boolean {
     if (this.state === ProcessState.Done) {
-      waiter.resumeValue = this.result;
+      if (this.failed) {
+        waiter.pendingThrow = this.error;
+        this.defused = true;
+      } else waiter.resumeValue = this.result;
       return true;
     }
     (this.joiners ??= []).push(waiter);
@@ -106,5 +136,33 @@ export class Process<R = unknown> implements Waitable {
     const joiners = this.joiners;
     this.joiners = null;
     if (joiners) for (const j of joiners) this.sim.wake(j, value);
+    const listeners = this.listeners;
+    this.listeners = null;
+    if (listeners) for (const fn of listeners) fn(true, value);
+  }
+
+  /**
+   * @internal called by the simulation when the body throws: the error goes to every joiner and listener. Returns
+   * true when one of them handled it (a joiner always does: it must catch it or fail in turn).
+   */
+  fail(error: unknown): boolean {
+    this.state = ProcessState.Done;
+    this.failed = true;
+    this.error = error;
+    const joiners = this.joiners;
+    this.joiners = null;
+    let handled = false;
+    if (joiners) {
+      for (const j of joiners) {
+        j.pendingThrow = error;
+        this.sim.wake(j);
+      }
+      handled = joiners.length > 0;
+    }
+    const listeners = this.listeners;
+    this.listeners = null;
+    if (listeners) for (const fn of listeners) if (fn(false, error)) handled = true;
+    if (handled) this.defused = true;
+    return handled;
   }
 }

@@ -6,8 +6,9 @@
  */
 import { EventQueue } from "./event-queue";
 import { condition, SimEvent } from "./events";
-import { InvariantViolation, ProcessFailure } from "./invariant";
+import { EventFailure, InvariantViolation, LockMisuse, ProcessFailure } from "./invariant";
 import { MeasurementWindow, type Measured } from "./measurement";
+import { describeLock, heldAtExit, type Holdable } from "./ownership";
 import { CONTINUE, Interrupt, PARK, Process, ProcessState, type ProcessBody, type Waitable } from "./process";
 import { Trace } from "./trace";
 
@@ -67,6 +68,10 @@ export class Simulation {
   private readonly callbackKeys: number[] = [];
   private readonly freeCallbacks: number[] = [];
   private stopRequested = false;
+  /** Failed events and processes that nothing handled yet, with when they failed; checked after the current event. */
+  private unhandled: Array<{ source: SimEvent<any> | Process<any>; atNs: number }> = [];
+  /** Locks registered for the held-at-exit check (asked only when a process ends with locksHeld != 0). */
+  private readonly locks: Holdable[] = [];
 
   constructor(options: SimulationOptions = {}) {
     this.trace = options.trace === true ? new Trace() : options.trace ? options.trace : null;
@@ -168,14 +173,41 @@ export class Simulation {
     return ev;
   }
 
-  /** Fires when every source is done; the value lists their values. */
+  /** Fires when every source is done (the value lists their values); fails as soon as one fails. */
   allOf(sources: Array<SimEvent<any> | Process<any>>): SimEvent<unknown[]> {
     return condition(this, sources, true, "allOf");
   }
 
-  /** Fires when the first source is done. */
+  /** Fires when the first source is done; fails if a source fails first. */
   anyOf(sources: Array<SimEvent<any> | Process<any>>): SimEvent<unknown[]> {
     return condition(this, sources, false, "anyOf");
+  }
+
+  /**
+   * Registers a lock: its statistics join the measurement window, and a process that ends holding it is named with
+   * it. Primitives call this once, in their constructor.
+   */
+  registerLock(lock: Holdable): void {
+    this.locks.push(lock);
+    if (lock.stats) this.measure(lock.stats);
+  }
+
+  /**
+   * @internal A failure nothing has handled yet: after the current event, it fails the run unless it was defused
+   * meanwhile (a process began waiting on it, or the model set `defused`).
+   */
+  checkHandled(source: SimEvent<any> | Process<any>): void {
+    if (this.unhandled.push({ source, atNs: this.now }) === 1) this.schedule(0, () => this.throwUnhandled(), URGENT);
+  }
+
+  private throwUnhandled(): void {
+    const list = this.unhandled;
+    this.unhandled = [];
+    for (const { source, atNs } of list) {
+      if (source.defused) continue;
+      if (source instanceof Process) throw new ProcessFailure(source.name, atNs, source.error);
+      throw new EventFailure(source.name, atNs, source.error);
+    }
   }
 
   /**
@@ -224,20 +256,42 @@ export class Simulation {
     return this.queue.capacity;
   }
 
-  /** Processes events until the queue empties, `until` is reached, `stopWhen` holds, or `stop()` is called. */
+  /**
+   * Processes events until the queue empties, `until` is reached, `stopWhen` holds, or `stop()` is called.
+   *
+   * A process whose body throws fails: the error is thrown into every process joined to it and passed to the
+   * conditions over it; when nothing handles it, the run stops with a ProcessFailure naming the process and the time.
+   * Model bugs the engine or a primitive detects (InvariantViolation, LockMisuse, a bad yield) always stop the run.
+   */
   run(options: RunOptions = {}): void {
     const until = options.until ?? Infinity;
+    const stopWhen = options.stopWhen;
+    const lastEvent = this.eventCount + (options.maxEvents ?? Infinity);
     this.stopRequested = false;
-    let reachedUntil: boolean;
-    try {
-      reachedUntil = this.loop(until, options.stopWhen, options.maxEvents ?? Infinity);
-    } catch (e) {
-      const p = this.current;
-      this.current = null;
-      if (e instanceof InvariantViolation || e instanceof ProcessFailure) throw e;
-      throw new ProcessFailure(p ? p.name : "(scheduled callback)", this.now, e);
+    let reachedUntil = false;
+    for (;;) {
+      try {
+        reachedUntil = this.loop(until, stopWhen, lastEvent);
+        break;
+      } catch (e) {
+        const p = this.current;
+        this.current = null;
+        if (
+          e instanceof InvariantViolation ||
+          e instanceof ProcessFailure ||
+          e instanceof LockMisuse ||
+          e instanceof EventFailure
+        )
+          throw e;
+        if (p === null || p.state !== ProcessState.Running) {
+          throw new ProcessFailure(p ? p.name : "(scheduled callback)", this.now, e);
+        }
+        this.failProcess(p, e);
+        if (this.stopRequested || (stopWhen !== undefined && stopWhen()) || this.eventCount >= lastEvent) break;
+      }
     }
     this.current = null;
+    if (this.unhandled.length > 0) this.throwUnhandled();
     if (reachedUntil && until !== Infinity && this.now < until) this.now = until;
   }
 
@@ -245,10 +299,9 @@ export class Simulation {
    * The event loop. The common case (a process yields a delay) is inlined; everything else goes to `resumeSlow`.
    * Returns true when it ran out of events before `until`, false when stopped early.
    */
-  private loop(until: number, stopWhen: (() => boolean) | undefined, maxEvents: number): boolean {
+  private loop(until: number, stopWhen: (() => boolean) | undefined, lastEvent: number): boolean {
     const queue = this.queue;
     const procs = this.procs;
-    const lastEvent = this.eventCount + maxEvents;
     while (queue.size > 0) {
       const t = queue.peekTime();
       if (t >= until) break;
@@ -278,7 +331,8 @@ export class Simulation {
             break;
           }
           const y = r.value;
-          if (typeof y === "number" && y >= 0) {
+          // Time is integer ns: a fractional delay is refused (in resumeSlow), not rounded silently.
+          if (typeof y === "number" && y >= 0 && Math.floor(y) === y) {
             const wake = now + y;
             // Direct continuation: when this wake-up would be the very next event (strictly earlier than anything
             // queued, so no tie-break is involved), run it now instead of pushing and popping it. Same order, same
@@ -338,11 +392,26 @@ export class Simulation {
         if (p.state === ProcessState.Running) p.state = ProcessState.Parked;
         return null;
       }
-      throw new RangeError(`yielded ${y}: a delay must be >= 0 ns (or CONTINUE/PARK from a primitive)`);
+      if (y > 0 && Number.isFinite(y)) {
+        throw new ProcessFailure(
+          p.name,
+          this.now,
+          new RangeError(`yielded ${y}: time is integer nanoseconds; round the delay (Math.round, roundNs)`),
+        );
+      }
+      throw new ProcessFailure(
+        p.name,
+        this.now,
+        new RangeError(`yielded ${y}: a delay must be an integer >= 0 ns (or CONTINUE/PARK from a primitive)`),
+      );
     }
     const w = y as Waitable;
     if (w === null || typeof w !== "object" || typeof w.subscribe !== "function") {
-      throw new TypeError(`yielded ${String(y)}: expected a delay in ns, CONTINUE, PARK, an event or a process`);
+      throw new ProcessFailure(
+        p.name,
+        this.now,
+        new TypeError(`yielded ${String(y)}: expected a delay in ns, CONTINUE, PARK, an event or a process`),
+      );
     }
     if (w.subscribe(p)) {
       if (p.pendingThrow !== undefined) return this.throwInto(p);
@@ -356,8 +425,25 @@ export class Simulation {
   }
 
   private retire(p: Process<any>, value: unknown): void {
+    if (p.locksHeld !== 0) throw this.heldAtExit(p);
     this.liveKeys[p.slot] = -1;
     p.finish(value);
     this.freeSlots.push(p.slot);
+  }
+
+  /** A body threw: the process ends failed, its joiners and conditions get the error (see run). */
+  private failProcess(p: Process<any>, error: unknown): void {
+    if (p.locksHeld !== 0) throw this.heldAtExit(p, error);
+    this.liveKeys[p.slot] = -1;
+    if (this.trace) this.record(p.name, "failed");
+    const handled = p.fail(error);
+    this.freeSlots.push(p.slot);
+    if (!handled) this.checkHandled(p);
+  }
+
+  private heldAtExit(p: Process<any>, failure?: unknown): LockMisuse {
+    const held: string[] = [];
+    for (const l of this.locks) if (l.isHeldBy(p)) held.push(describeLock(l));
+    return heldAtExit(p, held, failure);
   }
 }

@@ -22,6 +22,7 @@ import { CONTINUE, PARK, type Process, type Waitable } from "../../sim/process";
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
+import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
 import { LockStats, type RwLock } from "./lock-stats";
 
 export const _QW_LOCKED = 0x0ff;
@@ -67,6 +68,11 @@ export class Qrwlock implements RwLock, Waitable {
   ) {
     this.stats = new LockStats(name);
     this.handoffNs = options.handoffNs ?? 0;
+    sim.registerLock(this);
+  }
+
+  isHeldBy(task: Process<any>): boolean {
+    return this.writer === task || this.readerSinceNs.has(task);
   }
 
   /** The lock word as the kernel would hold it. */
@@ -106,6 +112,7 @@ export class Qrwlock implements RwLock, Waitable {
   }
 
   private queued_read_lock_slowpath(task: Process<any>, inInterrupt: boolean): number {
+    if (this.writer === task) throw selfDeadlock(task, this, "queued_read_lock", "holds for write");
     task.waitStartNs = this.sim.now;
     if (inInterrupt) {
       // Keep the bias; spin only while a writer holds the lock (a waiting writer is passed).
@@ -137,6 +144,7 @@ export class Qrwlock implements RwLock, Waitable {
       );
     }
     this.readerSinceNs.delete(task);
+    task.locksHeld--;
     this.stats.read.holdNs.record(this.sim.now - since);
     this.inside--;
     this.readerBias--;
@@ -156,6 +164,7 @@ export class Qrwlock implements RwLock, Waitable {
   }
 
   private queued_write_lock_slowpath(task: Process<any>): number {
+    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "queued_write_lock");
     task.waitStartNs = this.sim.now;
     task.waitingOn = this;
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
@@ -174,6 +183,7 @@ export class Qrwlock implements RwLock, Waitable {
     }
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
+    task.locksHeld--;
     this.wlocked = false;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
     // Interrupt-context spinners already hold their bias: they are in as soon as _QW_LOCKED clears.
@@ -270,7 +280,10 @@ export class Qrwlock implements RwLock, Waitable {
       );
     }
     this.inside++;
+    const readers = this.readerSinceNs.size;
     this.readerSinceNs.set(task, atNs);
+    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "queued_read_lock", RECURSIVE_READ);
+    task.locksHeld++;
     this.stats.read.granted(atNs - arrivedNs);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-read", this.name);
   }
@@ -285,6 +298,7 @@ export class Qrwlock implements RwLock, Waitable {
     }
     this.wlocked = true;
     this.writer = task;
+    task.locksHeld++;
     this.writerSinceNs = atNs;
     this.stats.write.granted(atNs - arrivedNs);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-write", this.name);

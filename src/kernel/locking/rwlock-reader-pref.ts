@@ -8,6 +8,7 @@ import { CONTINUE, PARK, type Process, type Waitable } from "../../sim/process";
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
+import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
 import { LockStats, type RwLock } from "./lock-stats";
 
 export class ReaderPreferringRwlock implements RwLock, Waitable {
@@ -27,6 +28,11 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
     private readonly handoffNs = 0,
   ) {
     this.stats = new LockStats(name);
+    sim.registerLock(this);
+  }
+
+  isHeldBy(task: Process<any>): boolean {
+    return this.writer === task || this.readerSinceNs.has(task);
   }
 
   get readersInside(): number {
@@ -42,6 +48,7 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
       this.enterRead(task, this.sim.now, this.sim.now);
       return CONTINUE;
     }
+    if (this.writer === task) throw selfDeadlock(task, this, "readLock", "holds for write");
     task.waitStartNs = this.sim.now;
     task.waitingOn = this;
     this.spinningReaders.push(task);
@@ -58,6 +65,7 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
         `'${task.name}' read-unlocked without holding it`,
       );
     this.readerSinceNs.delete(task);
+    task.locksHeld--;
     this.stats.read.holdNs.record(this.sim.now - since);
     this.inside--;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
@@ -69,6 +77,7 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
       this.enterWrite(task, this.sim.now, this.sim.now);
       return CONTINUE;
     }
+    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "writeLock");
     task.waitStartNs = this.sim.now;
     task.waitingOn = this;
     this.spinningWriters.push(task);
@@ -85,6 +94,7 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
       );
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
+    task.locksHeld--;
     this.wlocked = false;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
     // Spinning readers win the race for the lock word: that is the preference.
@@ -115,7 +125,10 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
         `reader '${task.name}' entered while a writer holds the lock`,
       );
     this.inside++;
+    const readers = this.readerSinceNs.size;
     this.readerSinceNs.set(task, atNs);
+    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "readLock", RECURSIVE_READ);
+    task.locksHeld++;
     this.stats.read.granted(atNs - arrivedNs);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-read", this.name);
   }
@@ -130,6 +143,7 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
     }
     this.wlocked = true;
     this.writer = task;
+    task.locksHeld++;
     this.writerSinceNs = atNs;
     this.stats.write.granted(atNs - arrivedNs);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-write", this.name);
