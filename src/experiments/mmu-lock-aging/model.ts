@@ -7,6 +7,7 @@
  * lockKind variants see the same guest behaviour and the same hold draws: their differences are not noise.
  */
 import { Simulation } from "../../sim/simulation";
+import { msToNs, roundNs } from "../../sim/time";
 import { RandomStreams, type RandomStream } from "../../sim/random";
 import { Histogram } from "../../sim/stats/histogram";
 import type { Trace } from "../../sim/trace";
@@ -101,18 +102,17 @@ export function runMmuLockModel(p: Params, seed: number, options: { trace?: bool
     sim.spawn(name, (self) => try_to_shrink_lruvec(kvm, self, p.vcpus + r, cfg, reclaim));
   }
 
-  const warmupNs = Math.round(p.warmupMs * 1e6);
-  const endNs = warmupNs + Math.max(1, Math.round(p.durationMs * 1e6));
-  if (warmupNs > 0) {
-    sim.run({ until: warmupNs });
-    mmuLock.resetStats();
-    vcpu.reset();
-    reclaim.reset();
-  }
-  sim.run({ until: endNs });
+  // One measurement window for every statistic (the rwlock's own statistics register themselves).
+  sim.measure({ reset: () => mmuLock.resetStats() });
+  sim.measure(vcpu);
+  sim.measure(reclaim);
+  const window = sim.runMeasured({
+    warmupNs: roundNs(msToNs(p.warmupMs)),
+    durationNs: Math.max(1, roundNs(msToNs(p.durationMs))),
+  });
 
   const writerWaitNs = new Histogram("unmap writer wait ns");
   writerWaitNs.merge(mmuLock.sites.unmap.waitNs);
   for (const w of mmuLock.pendingWaits("unmap")) writerWaitNs.record(w);
-  return { measuredNs: endNs - warmupNs, mmuLock, vcpu, reclaim, writerWaitNs, cpus, sim };
+  return { measuredNs: window.durationNs, mmuLock, vcpu, reclaim, writerWaitNs, cpus, sim };
 }

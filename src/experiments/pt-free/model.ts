@@ -12,6 +12,7 @@
  */
 import { RandomStreams } from "../../sim/random";
 import { Simulation } from "../../sim/simulation";
+import { msToNs, roundNs } from "../../sim/time";
 import { Histogram } from "../../sim/stats/histogram";
 import type { Trace } from "../../sim/trace";
 import type { Yielded } from "../../sim/process";
@@ -116,22 +117,23 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     }
   });
 
-  // Statistics start after the warm-up; the bytes series is sampled at fixed intervals.
-  const warmupNs = Math.round(p.warmupMs * 1e6);
-  const measuredNs = Math.round(p.durationMs * 1e6);
-  let walksAtWarmup = 0;
-  const resetAll = () => {
-    munmapLatencyNs.reset();
-    munmaps = 0;
-    shootdown.remoteWaitNs.reset();
-    shootdown.ipisSent = 0;
-    for (const c of all) c.ipiDelayNs.reset();
-    rcu.gpDurationNs.reset();
-    tableFree.resetStats(sim.now);
-    walkers.unsafeFrees = 0;
-    walksAtWarmup = walkers.walks;
-  };
-  if (warmupNs > 0) sim.schedule(warmupNs, resetAll);
+  // Statistics start after the warm-up, in one measurement window; the bytes series is sampled at fixed intervals.
+  const warmupNs = roundNs(msToNs(p.warmupMs));
+  const measuredNs = roundNs(msToNs(p.durationMs));
+  sim.measure(munmapLatencyNs);
+  sim.measure(shootdown.remoteWaitNs);
+  for (const c of all) sim.measure(c.ipiDelayNs);
+  sim.measure(rcu.gpDurationNs);
+  sim.measure({ reset: (nowNs) => tableFree.resetStats(nowNs) });
+  // Plain counts, the model's and those of kernel objects that have no statistic of their own.
+  sim.measure({
+    reset: () => {
+      munmaps = 0;
+      shootdown.ipisSent = 0;
+      walkers.unsafeFrees = 0;
+    },
+  });
+  const walks = sim.window.since(() => walkers.walks);
   const series = { tMs: [] as number[], bytes: [] as number[], tables: [] as number[] };
   const points = options.seriesPoints ?? 0;
   if (points > 0) {
@@ -145,7 +147,7 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     sim.schedule(warmupNs, sample);
   }
   const endNs = warmupNs + measuredNs;
-  sim.run({ until: endNs });
+  sim.runMeasured({ warmupNs, durationNs: measuredNs });
 
   const ipiDelayNs = new Histogram("ipi delay ns");
   for (const c of all) ipiDelayNs.merge(c.ipiDelayNs);
@@ -164,7 +166,7 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     tableWaitMeanNs: tableFree.tableWaitNs.count > 0 ? tableFree.tableWaitNs.mean : 0,
     allocFailures: tableFree.allocFailures,
     unsafeFrees: walkers.unsafeFrees,
-    walks: walkers.walks - walksAtWarmup,
+    walks: walks.value,
     measuredNs,
     series,
     liveProcesses: sim.liveProcesses,

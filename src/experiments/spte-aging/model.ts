@@ -152,11 +152,14 @@ export function buildModel(p: ModelParams, seed: number, options: { trace?: bool
       }
     });
   }
-  sim.schedule(Math.round(p.warmupS * S), () => {
-    measuring = true;
-    metrics = new Metrics(p.durationS);
-    m.resetStats();
-    spte?.resetCounters();
+  // One measurement window: when it opens, the scenario's metrics start afresh with MGLRU's and KVM's counters.
+  sim.measure({
+    reset: () => {
+      measuring = true;
+      metrics = new Metrics(p.durationS);
+      m.resetStats();
+      spte?.resetCounters();
+    },
   });
   sim.spawn("sampler", function* sampler() {
     yield Math.round(p.warmupS * S);
@@ -172,7 +175,8 @@ export function buildModel(p: ModelParams, seed: number, options: { trace?: bool
     mglru: m,
     layout,
     run(): ModelResult {
-      sim.run({ until: durationNs });
+      const warmupNs = Math.round(p.warmupS * S);
+      sim.runMeasured({ warmupNs, durationNs: durationNs - warmupNs });
       if (free < 0 || free + lruvec.totalPages !== p.ramPages) {
         throw new Error(`memory accounting broken: free ${free} + LRU ${lruvec.totalPages} != RAM ${p.ramPages}`);
       }

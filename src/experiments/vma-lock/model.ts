@@ -5,6 +5,7 @@
  * VMA (src/kernel/mm/fault.ts); everything else is shared: the fault's work, the per-node lru_lock, the machine.
  */
 import { Simulation } from "../../sim/simulation";
+import { msToNs, nsToS, roundNs } from "../../sim/time";
 import { RandomStreams } from "../../sim/random";
 import { Histogram } from "../../sim/stats/histogram";
 import type { Process } from "../../sim/process";
@@ -136,8 +137,8 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
   };
 
   const lru = new LruAddBatches(sim, topology, costs, { batchPages: p.lruBatchPages, perPageNs: p.lruPageNs });
-  const warmupNs = Math.round(p.warmupMs * 1e6);
-  const endNs = warmupNs + Math.round(p.durationMs * 1e6);
+  const warmupNs = roundNs(msToNs(p.warmupMs));
+  const durationNs = Math.max(1, roundNs(msToNs(p.durationMs)));
   const outcomes = [0, 0, 0, 0, 0];
   const faultLatencyNs = new Histogram("fault latency ns");
   const writerLatencyNs = new Histogram("writer latency ns");
@@ -162,7 +163,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       for (;;) {
         const t0 = sim.now;
         const outcome = yield* do_user_addr_fault(env, self, cpu, vma, s);
-        if (t0 >= warmupNs) {
+        if (sim.window.contains(t0)) {
           outcomes[outcome]++;
           faultLatencyNs.record(sim.now - t0);
         }
@@ -185,7 +186,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       yield tree.mas_store(writerCpu);
       if (p.writerHoldNs > 0) yield Math.round(p.writerHoldNs);
       yield* mmap_write_unlock(mm, self, writerCpu);
-      if (arrived >= warmupNs) {
+      if (sim.window.contains(arrived)) {
         writerOps++;
         writerLatencyNs.record(sim.now - arrived);
       }
@@ -198,16 +199,13 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     });
   }
 
-  let lineBusyAtWarmup = 0;
-  let transfersAtWarmup = 0;
-  sim.schedule(warmupNs, () => {
-    lineBusyAtWarmup = mm.mmapLockLine.busyNsTotal;
-    transfersAtWarmup = mm.mmapLockLine.transfers;
-  });
-  sim.run({ until: endNs });
+  // One measurement window: faults and writes count by when they began in it; the line's counters by their growth.
+  const lineBusyNs = sim.window.since(() => mm.mmapLockLine.busyNsTotal);
+  const lineTransfers = sim.window.since(() => mm.mmapLockLine.transfers);
+  sim.runMeasured({ warmupNs, durationNs });
 
   const faults = outcomes.reduce((a, b) => a + b, 0);
-  const measuredS = (endNs - warmupNs) / 1e9;
+  const measuredS = nsToS(durationNs);
   const fallbacks = outcomes[FaultOutcome.VmaLockFallback] + outcomes[FaultOutcome.SpeculativeRetry];
   return {
     faults,
@@ -219,8 +217,8 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     writerOpsPerSec: writerOps / measuredS,
     writerLatencyNs,
     faultLatencyNs,
-    mmapLockLineUtilization: (mm.mmapLockLine.busyNsTotal - lineBusyAtWarmup) / (endNs - warmupNs),
-    mmapLockTransfersPerFault: faults > 0 ? (mm.mmapLockLine.transfers - transfersAtWarmup) / faults : 0,
+    mmapLockLineUtilization: lineBusyNs.value / durationNs,
+    mmapLockTransfersPerFault: faults > 0 ? lineTransfers.value / faults : 0,
     events: sim.eventCount,
     sim,
   };
