@@ -12,6 +12,7 @@ usage:
   mmsim experiment <id> [--<param> v]...    run it (a comma list sweeps); --seeds N --format table|json|csv
   mmsim claims <id> [--seeds N]             decide the experiment's claims on fresh seeds
   mmsim run <notebook> [-p name value]... [-f params.yaml] [-o out.ipynb] [--html out.html]
+  mmsim published <id> [--seeds N]          every published number beside the model's, row by row
   mmsim report [notebook]...                every notebook at its defaults -> reports/*.html and reports/index.html
   mmsim bench lock [--threads K] [--think-ns T] [--hold-ns H] [--acquisitions N] [--seed S] [--json]
   mmsim bench compare                       this engine vs SimPy vs a C loop, as ratios
@@ -25,6 +26,7 @@ const commands: Record<string, () => Command> = {
   claims: () => require("./claims-command").claimsCommand as Command,
   run: () => require("./run-command").runCommand as Command,
   report: () => require("./report-command").reportCommand as Command,
+  published: () => require("./published-command").publishedCommand as Command,
 };
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
