@@ -17,6 +17,8 @@ import type { Simulation } from "./simulation";
 export const CONTINUE = -1;
 /** Yielded after queueing on a primitive: sleep until that primitive calls `sim.wake(process)`. */
 export const PARK = -2;
+/** Returned by a state machine's step when the process is finished (its result is `self.result`). */
+export const DONE = -3;
 
 /** Something a process can wait on besides time. */
 export interface Waitable {
@@ -32,6 +34,24 @@ export interface Waitable {
 /** What a process body may yield. */
 export type Yielded = number | Waitable;
 export type ProcessBody<R = unknown> = Generator<Yielded, R, any>;
+
+/**
+ * The second way to write a process: a state machine the engine steps without a generator. `step(self, value)` is
+ * called at each resumption (with what the wait gave: an event's value, a joined process's result); it does the work
+ * up to the next wait and returns what it waits for, exactly as a generator would yield it (a delay in ns, CONTINUE,
+ * PARK, an event or a process), or DONE. The machine keeps its own state (usually a phase number in a closure).
+ */
+export type StepFn<R = unknown> = (self: Process<R>, value: unknown) => Yielded;
+
+export interface Machine<R = unknown> {
+  /** Called as a method (`machine.step(self, value)`), so a class's instances make a monomorphic call site. */
+  step(self: Process<R>, value: unknown): Yielded;
+  /**
+   * Called instead of `step` when an error is thrown into the process (an Interrupt, a failed event or process it
+   * waited on); returns like `step`. Without it the process fails with the error.
+   */
+  fail?(self: Process<R>, error: unknown): Yielded;
+}
 
 /** Thrown into a process by `Process.interrupt`. */
 export class Interrupt extends Error {
@@ -77,8 +97,10 @@ export class Process<R = unknown> implements Waitable, Source {
   private joiners: Process[] | null = null;
   private listeners: SettleListener[] | null = null;
 
-  /** The generator; set by Simulation.spawn. */
+  /** The generator; set by Simulation.spawn (unset for a state machine). */
   body!: ProcessBody<R>;
+  /** The state machine, for a process made by Simulation.spawnMachine; null for a generator. */
+  machine: Machine<any> | null = null;
 
   constructor(
     readonly sim: Simulation,
