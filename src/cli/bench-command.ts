@@ -151,17 +151,30 @@ function python312Candidates(): string[] {
   });
 }
 
-/** The Cimba venv's python, making the venv (pip install cimba) if asked and needed; or why Cimba is skipped. */
+/** SimPy's version as requirements.txt pins it (the Jupyter venv's), so the bench venv's SimPy is the same. */
+function simpyPin(): string {
+  const req = path.join(ROOT, "requirements.txt");
+  const m = fs.existsSync(req) ? /^simpy==([\w.]+)/m.exec(fs.readFileSync(req, "utf8")) : null;
+  return m ? `simpy==${m[1]}` : "simpy";
+}
+
+/**
+ * The bench venv's python (Cimba, and SimPy at the project's pinned version), making the venv if asked and needed;
+ * or why Cimba is skipped.
+ */
 export function cimbaPython(setup: boolean, say: (s: string) => void): { python: string } | { skipped: string } {
   const py = path.join(CIMBA_VENV, "bin", "python");
-  if (fs.existsSync(py) && pythonWith("cimba", [py])) return { python: py };
+  if (fs.existsSync(py) && pythonWith("cimba", [py]) && pythonWith("simpy", [py])) return { python: py };
   if (!setup) return { skipped: `no ${path.relative(ROOT, CIMBA_VENV)} with cimba (run \`mmsim bench setup\`)` };
   const base = python312Candidates()[0];
   if (base === undefined) return { skipped: "no Python 3.12 or newer (pyenv or python3.12 on PATH); cimba needs one" };
-  say(`setting up Cimba: ${path.relative(ROOT, CIMBA_VENV)} from ${base}, pip install cimba (a few minutes, once)`);
-  const mk = spawnSync(base, ["-m", "venv", CIMBA_VENV], { encoding: "utf8" });
-  if (mk.status !== 0) return { skipped: `python -m venv failed: ${(mk.stderr || "").trim().split("\n").pop()}` };
-  const pip = spawnSync(py, ["-m", "pip", "install", "--quiet", "cimba"], { encoding: "utf8", timeout: 900_000 });
+  const pkgs = ["cimba", simpyPin()];
+  say(`setting up the bench venv: ${path.relative(ROOT, CIMBA_VENV)} from ${base}, pip install ${pkgs.join(" ")}`);
+  if (!fs.existsSync(py)) {
+    const mk = spawnSync(base, ["-m", "venv", CIMBA_VENV], { encoding: "utf8" });
+    if (mk.status !== 0) return { skipped: `python -m venv failed: ${(mk.stderr || "").trim().split("\n").pop()}` };
+  }
+  const pip = spawnSync(py, ["-m", "pip", "install", "--quiet", ...pkgs], { encoding: "utf8", timeout: 900_000 });
   if (pip.status !== 0) {
     const why = (pip.stderr || pip.error?.message || "").trim().split("\n").pop();
     return { skipped: `pip install cimba failed (offline?): ${why}` };
@@ -257,13 +270,20 @@ async function compare(argv: string[], out: (s: string) => void): Promise<void> 
   }
 
   const pysrc = path.join(BENCH_DIR, "lock_simpy.py");
-  const simpyPy = pythonWith("simpy", [path.join(ROOT, ".venv/bin/python"), "python3"]);
+  const simpyPy = pythonWith("simpy", [
+    path.join(ROOT, ".venv/bin/python"),
+    path.join(CIMBA_VENV, "bin/python"),
+    "python3",
+  ]);
   if (simpyPy && fs.existsSync(pysrc)) {
     const m = Math.max(1, Math.round(n / 10));
     add(`SimPy ${versionOf(simpyPy, "simpy")}`, m, () =>
       parseRefLine(execFileSync(simpyPy, [pysrc, String(m)], { encoding: "utf8" })),
     );
-  } else skipped.push("SimPy: no python with simpy (npm run setup installs it into .venv)");
+  } else
+    skipped.push(
+      "SimPy: no python with simpy (npm run setup installs it into .venv; mmsim bench setup into the bench venv)",
+    );
 
   say(
     `reference model: 8 threads, one FIFO mutex, think Exp(1000 ns), hold Exp(100 ns); ${o.runs} rounds, every peer once per round (interleaved); best round of each`,

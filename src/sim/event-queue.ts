@@ -25,6 +25,8 @@ export class EventQueue {
   private hole = false;
   /** Key of the entry popped last. */
   lastKey = 0;
+  /** Key of the entry added last (by insert or push). */
+  insertedKey = 0;
 
   constructor(initialCapacity = 64) {
     this.times = new Float64Array(initialCapacity);
@@ -43,11 +45,24 @@ export class EventQueue {
 
   /** Adds an entry and returns its key (unique within this queue). */
   push(time: number, priority: number, target: number): number {
+    this.insert(time, priority, target);
+    return this.insertedKey;
+  }
+
+  /**
+   * Adds an entry and leaves its key in `insertedKey`: what the simulation calls, because a double returned by a
+   * function the JIT does not inline (a primitive's wake-up) is boxed, an allocation per call.
+   */
+  insert(time: number, priority: number, target: number): void {
     const key = priority * 17592186044416 + this.seq++; // 2^44
+    this.insertedKey = key;
     if (this.hole) {
       this.hole = false;
-      this.siftDown(time, key, target, this.n);
-      return key;
+      this.times[0] = time;
+      this.keys[0] = key;
+      this.targets[0] = target;
+      this.siftDown(this.n);
+      return;
     }
     if (this.n === this.times.length) this.grow();
     const times = this.times;
@@ -67,7 +82,6 @@ export class EventQueue {
     times[i] = time;
     keys[i] = key;
     targets[i] = target;
-    return key;
   }
 
   /** Time of the earliest entry; Infinity when empty. Never settles the hole: the earliest is then a root's child. */
@@ -119,14 +133,23 @@ export class EventQueue {
     this.hole = false;
     const n = --this.n;
     if (n === 0) return;
-    this.siftDown(this.times[n], this.keys[n], this.targets[n], n);
+    this.times[0] = this.times[n];
+    this.keys[0] = this.keys[n];
+    this.targets[0] = this.targets[n];
+    this.siftDown(n);
   }
 
-  /** Places (t, k, tg) at the root of the first `n` entries and sifts it down. */
-  private siftDown(t: number, k: number, tg: number, n: number): void {
+  /**
+   * Sifts the root of the first `n` entries down. It takes no time or key argument: a double passed to a function
+   * the JIT does not inline is boxed, an allocation per call.
+   */
+  private siftDown(n: number): void {
     const times = this.times;
     const keys = this.keys;
     const targets = this.targets;
+    const t = times[0];
+    const k = keys[0];
+    const tg = targets[0];
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;

@@ -10,10 +10,10 @@ import { EventFailure, InvariantViolation, LockMisuse, ProcessFailure } from "./
 import { MeasurementWindow, type Measured } from "./measurement";
 import { describeLock, heldAtExit, type Holdable } from "./ownership";
 import {
-  CONTINUE,
-  DONE,
+  CONTINUE as CONTINUE_EXPORT,
+  DONE as DONE_EXPORT,
   Interrupt,
-  PARK,
+  PARK as PARK_EXPORT,
   Process,
   ProcessState,
   type Machine,
@@ -31,9 +31,13 @@ export const Priority = {
   /** Timeouts, wake-ups. */
   Normal: 1,
 } as const;
-// Local copies: `Priority.Normal` compiles to a property chain through `exports` on every use.
+// Local copies: `Priority.Normal` (or an imported constant) compiles to a property load through `exports` on every
+// use, in the hot loop too.
 const URGENT = 0;
 const NORMAL = 1;
+const CONTINUE = CONTINUE_EXPORT;
+const PARK = PARK_EXPORT;
+const DONE = DONE_EXPORT;
 
 export interface RunOptions {
   /** Stop before processing any event at or after this time (ns); the clock is then set to it. */
@@ -126,7 +130,8 @@ export class Simulation {
       grown.set(this.liveKeys);
       this.liveKeys = grown;
     }
-    this.liveKeys[slot] = this.queue.push(this.now, URGENT, slot);
+    this.queue.insert(this.now, URGENT, slot);
+    this.liveKeys[slot] = this.queue.insertedKey;
     return p;
   }
 
@@ -140,7 +145,8 @@ export class Simulation {
     process.resumeValue = value;
     process.waitingOn = null;
     process.state = ProcessState.Scheduled;
-    this.liveKeys[process.slot] = this.queue.push(this.now, NORMAL, process.slot);
+    this.queue.insert(this.now, NORMAL, process.slot);
+    this.liveKeys[process.slot] = this.queue.insertedKey;
   }
 
   /** Like `wake`, but the process resumes `delayNs` later (a lock hand-off that takes a cache-line transfer). */
@@ -154,7 +160,8 @@ export class Simulation {
     process.resumeValue = value;
     process.waitingOn = null;
     process.state = ProcessState.Scheduled;
-    this.liveKeys[process.slot] = this.queue.push(this.now + delayNs, NORMAL, process.slot);
+    this.queue.insert(this.now + delayNs, NORMAL, process.slot);
+    this.liveKeys[process.slot] = this.queue.insertedKey;
   }
 
   /** Throws Interrupt(cause) into `process` now, withdrawing any sleep or subscription it has. */
@@ -169,7 +176,8 @@ export class Simulation {
     process.waitingOn = null;
     process.pendingThrow = new Interrupt(cause);
     process.state = ProcessState.Scheduled;
-    this.liveKeys[process.slot] = this.queue.push(this.now, URGENT, process.slot);
+    this.queue.insert(this.now, URGENT, process.slot);
+    this.liveKeys[process.slot] = this.queue.insertedKey;
   }
 
   /** Runs `fn` after `delayNs`; returns a handle for `cancel`. */
@@ -177,7 +185,8 @@ export class Simulation {
     if (!(delayNs >= 0)) throw new RangeError(`schedule: delay must be >= 0 ns, got ${delayNs}`);
     const id = this.freeCallbacks.length > 0 ? this.freeCallbacks.pop()! : this.callbacks.length;
     this.callbacks[id] = fn;
-    this.callbackKeys[id] = this.queue.push(this.now + delayNs, priority, ~id);
+    this.queue.insert(this.now + delayNs, priority, ~id);
+    this.callbackKeys[id] = this.queue.insertedKey;
     return id;
   }
 
@@ -373,7 +382,8 @@ export class Simulation {
                 continue;
               }
               p.state = ProcessState.Sleeping;
-              this.liveKeys[target] = queue.push(wake, NORMAL, target);
+              queue.insert(wake, NORMAL, target);
+              this.liveKeys[target] = queue.insertedKey;
               break;
             }
             if (y === CONTINUE) {
@@ -425,7 +435,8 @@ export class Simulation {
                 continue;
               }
               p.state = ProcessState.Sleeping;
-              this.liveKeys[target] = queue.push(wake, NORMAL, target);
+              queue.insert(wake, NORMAL, target);
+              this.liveKeys[target] = queue.insertedKey;
               break;
             }
             r = this.resumeSlow(p, y);

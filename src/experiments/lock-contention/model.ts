@@ -56,11 +56,11 @@ export function runLockModel(
     }
     sim.spawn(`thread${i}`, function* worker(self: Process) {
       for (;;) {
-        yield Math.round(think.exponential(thinkNs));
+        yield think.exponentialRounded(thinkNs);
         const t0 = sim.now;
         if (!mutex.tryLock(self)) yield mutex.lockSlow(self);
         wait.record(sim.now - t0);
-        yield Math.round(hold.exponential(holdNs));
+        yield hold.exponentialRounded(holdNs);
         mutex.unlock(self);
         if (++done >= target) sim.stop();
       }
@@ -113,7 +113,7 @@ class LockThread {
       switch (this.phase) {
         case THINK:
           this.phase = ACQUIRE;
-          return Math.round(this.think.exponential(w.thinkNs));
+          return this.think.exponentialRounded(w.thinkNs);
         case ACQUIRE:
           this.t0 = w.sim.now;
           this.phase = ACQUIRED;
@@ -122,7 +122,7 @@ class LockThread {
         case ACQUIRED:
           w.wait.record(w.sim.now - this.t0);
           this.phase = RELEASE;
-          return Math.round(this.hold.exponential(w.holdNs));
+          return this.hold.exponentialRounded(w.holdNs);
         case RELEASE:
           w.mutex.unlock(self);
           if (++w.done >= w.target) w.sim.stop();
