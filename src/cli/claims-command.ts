@@ -3,6 +3,7 @@ import { evaluateClaims } from "../experiments/claims";
 import { experiments, findExperiment } from "../experiments/registry";
 import { numberOption, parseArgs, lastOption, UsageError } from "./args";
 import { formatTable } from "./format";
+import { parsePlacement, withExecutor } from "./placement";
 
 export async function claimsCommand(argv: string[], out: (s: string) => void): Promise<void> {
   const args = parseArgs(argv, ["json"]);
@@ -13,8 +14,10 @@ export async function claimsCommand(argv: string[], out: (s: string) => void): P
       `${id ? `unknown experiment '${id}'` : "name an experiment"}; experiments: ${experiments.map((e) => e.id).join(", ")}`,
     );
   for (const o of args.options)
-    if (!["json", "seeds", "seed-base", "workers", "claim"].includes(o.name))
-      throw new UsageError(`unknown option --${o.name}; options: --seeds, --seed-base, --workers, --claim, --json`);
+    if (!["json", "seeds", "seed-base", "workers", "claim", "executor"].includes(o.name))
+      throw new UsageError(
+        `unknown option --${o.name}; options: --seeds, --seed-base, --workers, --claim, --json, --executor`,
+      );
   const seeds = numberOption(
     args,
     "seeds",
@@ -34,12 +37,17 @@ export async function claimsCommand(argv: string[], out: (s: string) => void): P
   for (const c of only)
     if (!exp.claims.some((k) => k.id === c))
       throw new UsageError(`unknown claim '${c}'; claims: ${exp.claims.map((k) => k.id).join(", ")}`);
-  const verdicts = await evaluateClaims(exp, {
-    seeds,
-    seedBase,
-    workers: workers || undefined,
-    only: only.length ? only : undefined,
-  });
+  // --executor redis://...: every run the claims need goes to `mmsim worker` processes.
+  const verdicts = await withExecutor(parsePlacement(args, false), `${exp.id} claims`, (executor, onProgress) =>
+    evaluateClaims(exp, {
+      seeds,
+      seedBase,
+      workers: workers || undefined,
+      only: only.length ? only : undefined,
+      executor,
+      onProgress,
+    }),
+  );
   if (lastOption(args, "json")) out(JSON.stringify(verdicts.map(({ evidence: _evidence, ...v }) => v)) + "\n");
   else
     out(

@@ -2,17 +2,19 @@
 import { describeAllowed, parseCliValue, ParamError, type ParamSpec } from "../experiments/params";
 import { experiments, findExperiment } from "../experiments/registry";
 import { runExperiment } from "../experiments/runner";
+import type { ResultSet } from "../experiments/results";
 import type { Experiment } from "../experiments/experiment";
 import { camel, numberOption, parseArgs, lastOption, UsageError } from "./args";
 import { formatNumber, formatTable } from "./format";
+import { parsePlacement, PLACEMENT_HELP, PLACEMENT_OPTIONS, runShard, withExecutor, writeOutput } from "./placement";
 
-const RUN_OPTIONS = ["seeds", "seed-base", "workers", "format"];
+const RUN_OPTIONS = ["seeds", "seed-base", "workers", "format", ...PLACEMENT_OPTIONS];
 
 export function experimentListHelp(): string {
   const w = Math.max(...experiments.map((e) => e.id.length));
   return [
     "usage: mmsim experiment <id> [--<param> <value | a,b,c | lo:hi:xF | lo:hi:+S>]... [--seeds N] [--seed-base B]",
-    "                             [--workers W] [--format table|json|csv]",
+    "                             [--workers W] [--format table|json|csv] [--executor URL] [--shard K/N] [--out FILE]",
     "       mmsim experiment <id> --help     parameters with unit, default, range and description",
     "",
     "experiments:",
@@ -42,6 +44,7 @@ export function experimentHelp(exp: Experiment<any, any>): string {
   lines.push(
     "",
     "run options: --seeds N (default 5), --seed-base B (default 1), --workers W (default: all cores), --format table|json|csv",
+    PLACEMENT_HELP,
     "",
   );
   return lines.join("\n");
@@ -96,33 +99,47 @@ export async function experimentCommand(argv: string[], out: (s: string) => void
   if (format !== "table" && format !== "json" && format !== "csv")
     throw new UsageError(`option --format: '${String(format)}' is not allowed; expected table, json or csv`);
 
-  const rs = await runExperiment(exp, input, { seeds, seedBase, workers: workers || undefined });
+  const placement = parsePlacement(args);
+  const run = { seeds, seedBase, workers: workers || undefined };
+  if (placement.shard) return runShard(exp, input, run, format, placement, out);
+  const rs = await withExecutor(placement, exp.id, (executor, onProgress) =>
+    runExperiment(exp, input, { ...run, executor, onProgress }),
+  );
   // Output is written once, whole, after every replication succeeded.
-  if (format === "json") out(JSON.stringify(rs.toJSON()) + "\n");
-  else if (format === "csv") out(rs.toCSV());
-  else {
-    // For people: parameters that were not swept go on one line above the table, so the table stays readable.
-    const plan = rs.plan as Record<string, unknown[]>;
-    const fixed = Object.keys(plan).filter((k) => plan[k].length === 1);
-    if (fixed.length > 0)
-      out(
-        `${exp.id}, ${seeds} seeds from ${seedBase}; ${fixed.map((k) => `${k}=${String(plan[k][0])}`).join(" ")}\n\n`,
-      );
-    // Each observable as "mean ±ci95" in one column.
-    const swept = Object.keys(plan).filter((k) => !fixed.includes(k));
-    const observables = Object.keys(exp.observables);
-    const rows = rs.rows.map((r) => {
-      const row: Record<string, string | number | boolean> = {};
-      for (const k of swept) row[k] = r[k];
-      for (const o of observables) {
-        const ci = r[`${o}Ci95`] as number;
-        row[o] =
-          Number.isFinite(ci) && ci > 0
-            ? `${formatNumber(r[o] as number)} ±${formatNumber(ci)}`
-            : formatNumber(r[o] as number);
-      }
-      return row;
-    });
-    out(formatTable(rows, [...swept, ...observables]));
-  }
+  writeOutput(formatResults(exp, rs, format, seeds, seedBase), placement, out);
+}
+
+/** A run's output as `mmsim experiment` prints it (and `mmsim merge`, from the parts of a sharded run). */
+export function formatResults(
+  exp: Experiment<any, any>,
+  rs: ResultSet<any, any>,
+  format: "table" | "json" | "csv",
+  seeds: number,
+  seedBase: number,
+): string {
+  if (format === "json") return JSON.stringify(rs.toJSON()) + "\n";
+  if (format === "csv") return rs.toCSV();
+  // For people: parameters that were not swept go on one line above the table, so the table stays readable.
+  const plan = rs.plan as Record<string, unknown[]>;
+  const fixed = Object.keys(plan).filter((k) => plan[k].length === 1);
+  const head =
+    fixed.length > 0
+      ? `${exp.id}, ${seeds} seeds from ${seedBase}; ${fixed.map((k) => `${k}=${String(plan[k][0])}`).join(" ")}\n\n`
+      : "";
+  // Each observable as "mean ±ci95" in one column.
+  const swept = Object.keys(plan).filter((k) => !fixed.includes(k));
+  const observables = Object.keys(exp.observables);
+  const rows = rs.rows.map((r) => {
+    const row: Record<string, string | number | boolean> = {};
+    for (const k of swept) row[k] = r[k];
+    for (const o of observables) {
+      const ci = r[`${o}Ci95`] as number;
+      row[o] =
+        Number.isFinite(ci) && ci > 0
+          ? `${formatNumber(r[o] as number)} ±${formatNumber(ci)}`
+          : formatNumber(r[o] as number);
+    }
+    return row;
+  });
+  return head + formatTable(rows, [...swept, ...observables]);
 }

@@ -1,4 +1,5 @@
 /** The `mmsim` command line. */
+import { RunFailedError } from "../experiments/executor";
 import { ParamError } from "../experiments/params";
 import { UsageError } from "./args";
 import { benchCommand } from "./bench-command";
@@ -16,6 +17,13 @@ usage:
   mmsim report [notebook]...                every notebook at its defaults -> reports/*.html and reports/index.html
   mmsim bench lock [--threads K] [--think-ns T] [--hold-ns H] [--acquisitions N] [--seed S] [--json]
   mmsim bench compare                       this engine vs SimPy vs a C loop, as ratios
+  mmsim bench queue                         2 queue workers vs 1, and the queue's cost per replication
+
+sweeps on other machines (see the README):
+  mmsim worker --redis redis://host:port    compute replications for runs submitted with --executor
+  mmsim experiment <id> ... --executor redis://host:port     (also mmsim claims <id> --executor ...)
+  mmsim experiment <id> ... --shard K/N --out part-K.json    one share of the run, K = 1..N
+  mmsim merge part-*.json [--out FILE]      the shards' output, byte for byte the one run's
 `;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<void>;
@@ -27,6 +35,8 @@ const commands: Record<string, () => Command> = {
   run: () => require("./run-command").runCommand as Command,
   report: () => require("./report-command").reportCommand as Command,
   published: () => require("./published-command").publishedCommand as Command,
+  worker: () => require("./worker-command").workerCommand as Command,
+  merge: () => require("./merge-command").mergeCommand as Command,
 };
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
@@ -47,6 +57,10 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (e instanceof UsageError || e instanceof ParamError || e instanceof RangeError) {
       process.stderr.write(`mmsim ${cmd}: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof RunFailedError) {
+      process.stderr.write(`mmsim ${cmd}: ${e.message}\n`);
+      return 1;
     }
     process.stderr.write(`mmsim ${cmd}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

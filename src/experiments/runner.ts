@@ -3,12 +3,10 @@
  * worker threads, and collects a ResultSet. Replications are independent and deterministic in (params, seed), and
  * results are assembled in job order, so the output is identical whatever the worker count.
  */
-import * as os from "node:os";
 import type { Experiment } from "./experiment";
+import { replicationFailure, runJobs, type Executor } from "./executor";
 import { checkInput, sweepPoints, type ParamInput, type ParamSpecs, type ParamValues } from "./params";
 import { ResultSet, type Replication } from "./results";
-import { findExperiment } from "./registry";
-import { runOnWorkers } from "./worker-pool";
 
 export interface RunOptions {
   /** Replications per sweep point (default 5). */
@@ -21,6 +19,11 @@ export interface RunOptions {
   detail?: boolean;
   /** Called after each replication with (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Where the replications run (never changes a result): the local pool by default, an Executor, or
+   * "redis://[user:password@]host:port" / "rediss://..." for workers started with `mmsim worker` (see executor.ts).
+   */
+  executor?: Executor | string;
 }
 
 export interface Job {
@@ -62,20 +65,11 @@ export async function runExperiment<S extends ParamSpecs, D>(
     for (const seed of seeds) jobs.push({ experiment: exp.id, point, params, seed, detail: options.detail ?? false });
   });
   const t0 = Date.now();
-  const maxWorkers = options.workers ?? os.availableParallelism();
-  if (!Number.isInteger(maxWorkers) || maxWorkers < 1)
-    throw new RangeError(`workers must be an integer >= 1, got ${maxWorkers}`);
-  // Experiments defined outside the registry (in a notebook cell, say) cannot be loaded by a worker: run inline.
-  const inline = maxWorkers === 1 || jobs.length === 1 || findExperiment(exp.id) !== exp;
-  const results = inline
-    ? runInline(exp, jobs, options.onProgress)
-    : await runOnWorkers(jobs, Math.min(maxWorkers, jobs.length), options.onProgress);
+  const results = await runJobs(exp, jobs, options);
   const replications: Array<Replication<S, D>> = jobs.map((job, i) => {
     const r = results[i];
     if (r.error !== undefined) {
-      throw new Error(
-        `${exp.id}: replication with seed ${job.seed} at ${JSON.stringify(job.params)} failed: ${r.error}`,
-      );
+      throw new Error(replicationFailure(exp.id, job, r.error));
     }
     return {
       point: job.point,
@@ -99,12 +93,4 @@ export function runJob(exp: Experiment<any, any>, job: Job, index: number): JobR
   } catch (e) {
     return { index, error: e instanceof Error ? e.message : String(e) };
   }
-}
-
-function runInline(exp: Experiment<any, any>, jobs: Job[], onProgress?: (d: number, t: number) => void): JobResult[] {
-  return jobs.map((job, i) => {
-    const r = runJob(exp, job, i);
-    onProgress?.(i + 1, jobs.length);
-    return r;
-  });
 }

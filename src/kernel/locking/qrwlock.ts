@@ -1,65 +1,79 @@
 /**
- * The queued reader-writer lock, following kernel/locking/qrwlock.c and include/asm-generic/qrwlock.h (Linux 6.6;
- * arm64 and x86 select ARCH_USE_QUEUED_RWLOCKS).
+ * The queued reader-writer lock, following kernel/locking/qrwlock.c (queued_read_lock_slowpath,
+ * queued_write_lock_slowpath; torvalds/linux @0d3001e2690a), include/asm-generic/qrwlock.h (queued_read_lock,
+ * queued_write_lock, the unlocks, queued_rwlock_is_contended; @019bc1f65e91) and qrwlock_types.h (@10a558374f37:
+ * `cnts` and `wait_lock` are one 8-byte struct, so one cache line), with wait_lock a queued spinlock after
+ * kernel/locking/qspinlock.c (queued_spin_lock_slowpath; @0200fbdd4315). The model follows Linux 6.6; the stored
+ * copies are newer (qspinlock.c has the post-6.15 file layout), with the same algorithm and the same atomics.
  *
- * State, as in `lock->cnts`: _QW_LOCKED (a writer holds it), _QW_WAITING (a writer at the head of the queue waits
- * for readers to drain), and the reader bias count (_QR_BIAS per reader). Beside it, `wait_lock`, a FIFO queued
- * spinlock that orders the slow paths of readers and writers.
+ * Every step is an operation on the lock's line and takes effect when it lands (`yield` the line's ns first):
+ * - queued_read_lock: atomic_add_return_acquire(_QR_BIAS). In if no writer bit is set. Otherwise the bias *stays
+ *   in cnts* until queued_read_lock_slowpath's atomic_sub lands: a transient bias. In interrupt context the reader
+ *   keeps it and spins only while _QW_LOCKED is set. In process context it queues on wait_lock, re-adds the bias
+ *   (atomic_add) at the head, waits for !_QW_LOCKED (atomic_cond_read_acquire: a read of the line) and releases
+ *   wait_lock (a store on the same line).
+ * - queued_write_lock: atomic_try_cmpxchg_acquire(0 -> _QW_LOCKED); else the slow path: wait_lock, atomic_read,
+ *   (if 0: cmpxchg), atomic_add(_QW_WAITING) -- fast-path readers that land before it get in (the hand-off
+ *   window) --, then loop { atomic_cond_read_relaxed(VAL == _QW_WAITING); atomic_try_cmpxchg_acquire(_QW_LOCKED) }:
+ *   the cmpxchg fails, and the writer retries, when a transient bias lands between its read and its cmpxchg.
+ * - wait_lock: queued_spin_lock's cmpxchg; contended, one more atomic sets the waiter's FIFO place (fetch_or of
+ *   _Q_PENDING or xchg_tail), then at the head it reads the word and claims it (clear_pending_set_locked, set_locked
+ *   or the tail cmpxchg). Unlock is a store. The MCS hand-off (next->locked) is on the next waiter's own node line and
+ *   overlaps its spin on the lock word, so it is not charged.
+ * - The unlocks: atomic_sub_return_release(_QR_BIAS); smp_store_release(&wlocked, 0). The releasing CPU spends the
+ *   line time (on x86 a store need not stall it; the difference is one transfer).
  *
- * - queued_read_lock(): add _QR_BIAS; the reader is in if neither writer bit is set.
- * - queued_read_lock_slowpath(): in interrupt context the reader keeps its bias and spins only while _QW_LOCKED is
- *   set, so it passes a writer that is merely waiting. In process context it drops the bias, queues on wait_lock,
- *   and at the head re-adds the bias, waits for !_QW_LOCKED, and releases wait_lock: queued readers enter one after
- *   another, as a batch.
- * - queued_write_lock(): cmpxchg 0 -> _QW_LOCKED; otherwise queued_write_lock_slowpath(): take wait_lock, set
- *   _QW_WAITING, spin until cnts == _QW_WAITING (every reader bias gone), then take _QW_LOCKED and release wait_lock.
- *
- * A writer therefore waits for (1) the queue ahead of it and (2) the longest remaining hold of the readers already
- * inside; readers arriving later cannot add to (2). All waiting spins. Hand-offs of wait_lock and of a release to a
- * spinner can cost a cache-line transfer (`handoffNs`); state changes are atomic at the instant they happen.
+ * A writer therefore waits for (1) the queue ahead on wait_lock, (2) readers that slipped in before its _QW_WAITING
+ * landed, (3) the longest remaining hold of the readers inside, (4) transient biases (retries) and (5) the line
+ * time of its own operations. Readers that arrive after _QW_WAITING cannot add to (3): no starvation, but the
+ * "queue ahead + longest remaining hold" bound is exceeded by (2), (4) and (5).
  */
-import { CONTINUE, PARK, type Process, type Waitable } from "../../sim/process";
+import { CONTINUE, PARK, type Process, type Waitable, type Yielded } from "../../sim/process";
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
 import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
-import { LockStats, type RwLock } from "./lock-stats";
+import { LockStats } from "./lock-stats";
+import { NO_LINE, type LockWordLine, type RwLockObserver, type TimedRwLock } from "./rwlock-timed";
 
 export const _QW_LOCKED = 0x0ff;
 export const _QW_WAITING = 0x100;
+export const _QW_WMASK = 0x1ff;
 export const _QR_BIAS = 1 << 9;
 
-interface QueueEntry {
-  task: Process<any>;
-  write: boolean;
-}
-
 export interface QrwlockOptions {
-  /** Time for a spinner to observe a release or for wait_lock to pass to the next queued task, ns. */
-  handoffNs?: number;
+  /** The line `cnts` and `wait_lock` share; NO_LINE (the default) makes every operation free. */
+  line?: LockWordLine;
 }
 
-export class Qrwlock implements RwLock, Waitable {
+export class Qrwlock implements TimedRwLock, Waitable {
   /** _QW_LOCKED: a writer holds the lock. */
   protected wlocked = false;
-  /** _QW_WAITING: the writer at the head of wait_lock waits for readers to leave. */
+  /** _QW_WAITING: the writer at the head of wait_lock waits for the readers to leave. */
   protected waiting = false;
-  /** Reader biases that are in cnts: readers inside, the head reader spinning for !_QW_LOCKED, interrupt spinners. */
+  /** _QR_BIAS units in cnts: readers inside, the head reader spinning on _QW_LOCKED, irq spinners, transient biases. */
   protected readerBias = 0;
+  /** Of readerBias: biases of process-context readers that saw a writer bit and have not yet landed their atomic_sub. */
+  private transient = 0;
+  private transientSinceNs = 0;
+  private transientTotalNs = 0;
   private inside = 0;
   private writer: Process<any> | null = null;
   private writerSinceNs = 0;
   private readonly readerSinceNs = new Map<Process<any>, number>();
-  /** wait_lock: its holder (the head) and the FIFO behind it. */
-  private head: QueueEntry | null = null;
-  private readonly queue = new RingQueue<QueueEntry>();
-  /** Interrupt-context readers holding a bias while they spin for !_QW_LOCKED. */
+  /** wait_lock: its holder, and the tasks whose enqueue atomic has landed, in FIFO order (the front claims next). */
+  private waitLockHolder: Process<any> | null = null;
+  private readonly waitQueue = new RingQueue<Process<any>>();
+  /** The head writer parked in atomic_cond_read_relaxed(VAL == _QW_WAITING). */
+  private headWriterSpinner: Process<any> | null = null;
+  /** The head reader parked in atomic_cond_read_acquire(!(VAL & _QW_LOCKED)). */
+  private headReaderSpinner: Process<any> | null = null;
+  /** Interrupt-context readers keeping their bias while they spin for !_QW_LOCKED. */
   private readonly irqSpinners: Array<Process<any>> = [];
   readonly stats: LockStats;
-  private readonly handoffNs: number;
-  /** Grants made at the current instant, so successive hand-offs in one batch are spaced by handoffNs. */
-  private batchAtNs = -1;
-  private batchCount = 0;
+  readonly line: LockWordLine;
+  observer: RwLockObserver | null = null;
+  writerCmpxchgRetries = 0;
 
   constructor(
     readonly sim: Simulation,
@@ -67,8 +81,8 @@ export class Qrwlock implements RwLock, Waitable {
     options: QrwlockOptions = {},
   ) {
     this.stats = new LockStats(name);
-    this.handoffNs = options.handoffNs ?? 0;
     sim.registerLock(this);
+    this.line = options.line ?? NO_LINE;
   }
 
   isHeldBy(task: Process<any>): boolean {
@@ -88,53 +102,99 @@ export class Qrwlock implements RwLock, Waitable {
     return this.wlocked;
   }
 
-  /** queued_rwlock_is_contended(): wait_lock is held, so someone is queued. */
-  queued_rwlock_is_contended(): boolean {
-    return this.head !== null;
+  /** Failed readers' biases in cnts right now. */
+  get transientBiases(): number {
+    return this.transient;
   }
 
-  /** Tasks queued on wait_lock, the head included. */
+  /** queued_rwlock_is_contended(): arch_spin_is_locked(&wait_lock), i.e. the qspinlock word is non-zero. */
+  queued_rwlock_is_contended(): boolean {
+    return this.waitLockHolder !== null || this.waitQueue.length > 0;
+  }
+
+  is_contended(): boolean {
+    return this.queued_rwlock_is_contended();
+  }
+
+  /** Tasks holding or queued on wait_lock. */
   get queued(): number {
-    return (this.head ? 1 : 0) + this.queue.length;
+    return (this.waitLockHolder ? 1 : 0) + this.waitQueue.length;
+  }
+
+  transientBiasNs(): number {
+    return this.transientTotalNs + (this.transient > 0 ? this.sim.now - this.transientSinceNs : 0);
+  }
+
+  resetCounters(): void {
+    this.writerCmpxchgRetries = 0;
+    this.transientTotalNs = 0;
+    this.transientSinceNs = this.sim.now;
   }
 
   // ---- readers ---------------------------------------------------------------------------------------------------
 
-  /** queued_read_lock(): CONTINUE when the fast path gets in, PARK otherwise. */
-  queued_read_lock(task: Process<any>, inInterrupt = false): number {
+  /** read_lock() = queued_read_lock(): returns once the reader is inside. */
+  *read_lock(task: Process<any>, cpu: number, inInterrupt = false): Generator<Yielded, void, unknown> {
+    const askNs = this.sim.now;
+    // atomic_add_return_acquire(_QR_BIAS, &lock->cnts)
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
+    this.readerBias++;
+    this.observer?.firstAtomicLanded(task, false);
     if (!this.wlocked && !this.waiting) {
-      // atomic_add_return_acquire(_QR_BIAS) saw no writer bits.
-      this.readerBias++;
-      this.enterRead(task, this.sim.now, this.sim.now, "fast");
-      return CONTINUE;
+      this.enterRead(task, askNs, true);
+      return;
     }
-    return this.queued_read_lock_slowpath(task, inInterrupt);
+    yield* this.queued_read_lock_slowpath(task, cpu, inInterrupt, askNs);
   }
 
-  private queued_read_lock_slowpath(task: Process<any>, inInterrupt: boolean): number {
-    if (this.writer === task) throw selfDeadlock(task, this, "queued_read_lock", "holds for write");
-    task.waitStartNs = this.sim.now;
-    if (inInterrupt) {
-      // Keep the bias; spin only while a writer holds the lock (a waiting writer is passed).
-      this.readerBias++;
-      if (!this.wlocked) {
-        this.enterRead(task, this.sim.now, this.sim.now, "irq");
-        return CONTINUE;
-      }
-      this.irqSpinners.push(task);
-      task.waitingOn = this;
-      if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
-      return PARK;
-    }
-    // Drop the bias (atomic_sub) and queue on wait_lock.
-    task.waitingOn = this;
+  private *queued_read_lock_slowpath(
+    task: Process<any>,
+    cpu: number,
+    inInterrupt: boolean,
+    askNs: number,
+  ): Generator<Yielded, void, unknown> {
+    if (this.writer === task) throw selfDeadlock(task, this, "read_lock", "holds for write");
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
-    this.arch_spin_lock_wait_lock({ task, write: false });
-    return PARK;
+    if (inInterrupt) {
+      // atomic_cond_read_acquire(&lock->cnts, !(VAL & _QW_LOCKED)), keeping the bias: passes a waiting writer.
+      while (this.wlocked) {
+        this.irqSpinners.push(task);
+        task.waitingOn = this;
+        yield PARK;
+      }
+      const rd = this.line.read(cpu);
+      if (rd > 0) yield rd;
+      this.enterRead(task, askNs, false);
+      return;
+    }
+    // The bias added by the fast path is still in cnts: it holds off the head writer until the atomic_sub lands.
+    this.biasIn();
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
+    this.readerBias--;
+    this.biasOut();
+    this.cntsChanged();
+    yield* this.arch_spin_lock(task, cpu);
+    // At the head: atomic_add(_QR_BIAS), then atomic_cond_read_acquire(!(VAL & _QW_LOCKED)).
+    const a = this.line.atomic(cpu);
+    if (a > 0) yield a;
+    this.readerBias++;
+    while (this.wlocked) {
+      if (this.sim.trace) this.sim.record(task.name, "head-spinning", this.name);
+      this.headReaderSpinner = task;
+      task.waitingOn = this;
+      yield PARK;
+    }
+    const rd = this.line.read(cpu);
+    if (rd > 0) yield rd;
+    this.enterRead(task, askNs, false);
+    // Signal the next one in queue to become queue head.
+    yield* this.arch_spin_unlock(task, cpu);
   }
 
-  /** queued_read_unlock(): atomic_sub_return_release(_QR_BIAS). */
-  queued_read_unlock(task: Process<any>): void {
+  /** read_unlock() = queued_read_unlock(): atomic_sub_return_release(_QR_BIAS). */
+  *read_unlock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
     const since = this.readerSinceNs.get(task);
     if (since === undefined) {
       throw new InvariantViolation(
@@ -146,34 +206,81 @@ export class Qrwlock implements RwLock, Waitable {
     this.readerSinceNs.delete(task);
     task.locksHeld--;
     this.stats.read.holdNs.record(this.sim.now - since);
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
     this.inside--;
     this.readerBias--;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
-    this.headMayProceed();
+    this.cntsChanged();
   }
 
   // ---- writers ---------------------------------------------------------------------------------------------------
 
-  /** queued_write_lock(): CONTINUE when cmpxchg(0 -> _QW_LOCKED) succeeds, PARK otherwise. */
-  queued_write_lock(task: Process<any>): number {
+  /** write_lock() = queued_write_lock(): returns once the writer holds the lock. */
+  *write_lock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
+    const askNs = this.sim.now;
+    // atomic_try_cmpxchg_acquire(&lock->cnts, &cnts, _QW_LOCKED) with cnts = 0
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
+    this.observer?.firstAtomicLanded(task, true);
     if (this.cnts === 0) {
-      this.enterWrite(task, this.sim.now, this.sim.now);
-      return CONTINUE;
+      this.enterWrite(task, askNs);
+      return;
     }
-    return this.queued_write_lock_slowpath(task);
+    yield* this.queued_write_lock_slowpath(task, cpu, askNs);
   }
 
-  private queued_write_lock_slowpath(task: Process<any>): number {
-    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "queued_write_lock");
-    task.waitStartNs = this.sim.now;
-    task.waitingOn = this;
+  private *queued_write_lock_slowpath(
+    task: Process<any>,
+    cpu: number,
+    askNs: number,
+  ): Generator<Yielded, void, unknown> {
+    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "write_lock");
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
-    this.arch_spin_lock_wait_lock({ task, write: true });
-    return PARK;
+    this.observer?.writerSlowPath(task);
+    yield* this.arch_spin_lock(task, cpu);
+    // Try to acquire the lock directly if no reader is present: atomic_read, then atomic_cmpxchg_acquire.
+    const rd = this.line.read(cpu);
+    if (rd > 0) yield rd;
+    if (this.cnts === 0) {
+      const c = this.line.atomic(cpu);
+      if (c > 0) yield c;
+      if (this.cnts === 0) {
+        this.enterWrite(task, askNs);
+        yield* this.arch_spin_unlock(task, cpu);
+        return;
+      }
+      this.cmpxchgFailed(task);
+    }
+    // Set the waiting flag to notify readers that a writer is pending: until this lands, fast-path readers get in.
+    const a = this.line.atomic(cpu);
+    if (a > 0) yield a;
+    this.waiting = true;
+    if (this.sim.trace) this.sim.record(task.name, "head-waiting", this.name);
+    this.observer?.writerWaiting(task);
+    // When no more readers or writers, set the locked flag.
+    for (;;) {
+      while (this.cnts !== _QW_WAITING) {
+        this.headWriterSpinner = task;
+        task.waitingOn = this;
+        yield PARK;
+      }
+      // atomic_cond_read_relaxed's read of the changed line, then the cmpxchg.
+      const rd = this.line.read(cpu);
+      if (rd > 0) yield rd;
+      if (this.cnts !== _QW_WAITING) continue;
+      const c = this.line.atomic(cpu);
+      if (c > 0) yield c;
+      if (this.cnts === _QW_WAITING) break;
+      this.cmpxchgFailed(task);
+    }
+    this.waiting = false;
+    this.enterWrite(task, askNs);
+    yield* this.arch_spin_unlock(task, cpu);
   }
 
-  /** queued_write_unlock(): smp_store_release(&lock->wlocked, 0). */
-  queued_write_unlock(task: Process<any>): void {
+  /** write_unlock() = queued_write_unlock(): smp_store_release(&lock->wlocked, 0). */
+  *write_unlock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
     if (this.writer !== task) {
       throw new InvariantViolation(
         `qrwlock ${this.name}`,
@@ -182,89 +289,105 @@ export class Qrwlock implements RwLock, Waitable {
       );
     }
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
     this.writer = null;
     task.locksHeld--;
     this.wlocked = false;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
-    // Interrupt-context spinners already hold their bias: they are in as soon as _QW_LOCKED clears.
-    if (this.irqSpinners.length > 0) {
-      for (const t of this.irqSpinners.splice(0)) this.admit(t, false);
+    this.cntsChanged();
+  }
+
+  // ---- wait_lock: a queued spinlock on the same line -------------------------------------------------------------
+
+  /** arch_spin_lock(&lock->wait_lock): queued_spin_lock, then queued_spin_lock_slowpath when it is taken. */
+  private *arch_spin_lock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
+    // atomic_try_cmpxchg_acquire(&lock->val, 0, _Q_LOCKED_VAL)
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
+    if (this.waitLockHolder === null && this.waitQueue.length === 0) {
+      this.waitLockHolder = task;
+      return;
     }
-    this.headMayProceed();
+    // Contended: fetch_or(_Q_PENDING_VAL) or xchg_tail lands and fixes the FIFO place.
+    const q = this.line.atomic(cpu);
+    if (q > 0) yield q;
+    this.waitQueue.push(task);
+    // Parked until the holder's unlock lands with this task at the front (arch_spin_unlock wakes only the front).
+    if (this.waitLockHolder !== null || this.waitQueue.peek() !== task) {
+      task.waitingOn = this;
+      yield PARK;
+    }
+    // At the front and the word's locked byte clear: atomic_cond_read_acquire(!(VAL & _Q_LOCKED_PENDING_MASK)),
+    // then the claim (clear_pending_set_locked / set_locked / the tail cmpxchg).
+    const rd = this.line.read(cpu);
+    if (rd > 0) yield rd;
+    const c = this.line.atomic(cpu);
+    if (c > 0) yield c;
+    if (this.waitQueue.shift() !== task || this.waitLockHolder !== null) {
+      throw new InvariantViolation(
+        `qrwlock ${this.name} wait_lock`,
+        this.sim.now,
+        `'${task.name}' claimed out of turn`,
+      );
+    }
+    this.waitLockHolder = task;
   }
 
-  // ---- wait_lock and the head of the queue ---------------------------------------------------------------------------
-
-  /** arch_spin_lock(&lock->wait_lock): FIFO; the new holder acts at once. */
-  private arch_spin_lock_wait_lock(entry: QueueEntry): void {
-    if (this.head === null) this.becomeHead(entry);
-    else this.queue.push(entry);
+  /** arch_spin_unlock(&lock->wait_lock): smp_store_release(&lock->locked, 0); the next queued task claims it. */
+  private *arch_spin_unlock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
+    if (this.waitLockHolder !== task) {
+      throw new InvariantViolation(
+        `qrwlock ${this.name} wait_lock`,
+        this.sim.now,
+        `'${task.name}' released wait_lock held by '${this.waitLockHolder?.name ?? "nobody"}'`,
+      );
+    }
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
+    this.waitLockHolder = null;
+    const next = this.waitQueue.peek();
+    // The front waiter, parked behind the holder, now sees the word free (one that is not parked is already
+    // claiming: it found the word free when its enqueue atomic landed).
+    if (next !== undefined && next.waitingOn === this) this.resume(next);
   }
 
-  /** arch_spin_unlock(&lock->wait_lock): the next queued task takes it. */
-  private arch_spin_unlock_wait_lock(): void {
-    this.head = null;
-    const next = this.queue.shift();
-    if (next !== undefined) this.becomeHead(next);
-  }
+  // ---- waiting ---------------------------------------------------------------------------------------------------
 
-  private becomeHead(entry: QueueEntry): void {
-    this.head = entry;
-    if (entry.write) {
-      // queued_write_lock_slowpath() with wait_lock held: take it if free, else set _QW_WAITING.
-      if (this.cnts === 0) {
-        this.arch_spin_unlock_after(() => this.admit(entry.task, true));
-        return;
+  /** Wakes whoever spins on a condition that now holds. */
+  private cntsChanged(): void {
+    const w = this.headWriterSpinner;
+    if (w !== null && this.cnts === _QW_WAITING) {
+      this.headWriterSpinner = null;
+      this.resume(w);
+    }
+    if (!this.wlocked) {
+      const r = this.headReaderSpinner;
+      if (r !== null) {
+        this.headReaderSpinner = null;
+        this.resume(r);
       }
-      this.waiting = true;
-    } else {
-      // queued_read_lock_slowpath() with wait_lock held: re-add the bias, wait for !_QW_LOCKED.
-      this.readerBias++;
-      if (!this.wlocked) {
-        this.arch_spin_unlock_after(() => this.admit(entry.task, false));
-        return;
-      }
-    }
-    if (this.sim.trace) this.sim.record(entry.task.name, entry.write ? "head-waiting" : "head-spinning", this.name);
-  }
-
-  /** Re-checks the head's condition after a release. */
-  private headMayProceed(): void {
-    const h = this.head;
-    if (h === null) return;
-    if (h.write) {
-      // atomic_cond_read_relaxed(&lock->cnts, VAL == _QW_WAITING), then cmpxchg to _QW_LOCKED.
-      if (!this.wlocked && this.readerBias === 0) {
-        this.waiting = false;
-        this.arch_spin_unlock_after(() => this.admit(h.task, true));
-      }
-    } else if (!this.wlocked) {
-      this.arch_spin_unlock_after(() => this.admit(h.task, false));
+      if (this.irqSpinners.length > 0) for (const t of this.irqSpinners.splice(0)) this.resume(t);
     }
   }
 
-  /** Grants the head, then passes wait_lock on (the next head acts at once; its grant is spaced by a hand-off). */
-  private arch_spin_unlock_after(grant: () => void): void {
-    grant();
-    this.arch_spin_unlock_wait_lock();
+  private cmpxchgFailed(task: Process<any>): void {
+    this.writerCmpxchgRetries++;
+    if (this.sim.trace) this.sim.record(task.name, "cmpxchg-failed", this.name);
+    this.observer?.writerCmpxchgFailed(task);
   }
 
-  /** Lets a waiting task in; its wake-up is delayed by the hand-offs already made at this instant. */
-  private admit(task: Process<any>, write: boolean): void {
-    const now = this.sim.now;
-    if (this.batchAtNs !== now) {
-      this.batchAtNs = now;
-      this.batchCount = 0;
-    }
-    const at = now + this.handoffNs * ++this.batchCount;
-    if (write) this.enterWrite(task, task.waitStartNs, at);
-    else this.enterRead(task, task.waitStartNs, at, "queued");
-    this.sim.wakeAfter(task, at - now);
+  private biasIn(): void {
+    if (this.transient++ === 0) this.transientSinceNs = this.sim.now;
+  }
+
+  private biasOut(): void {
+    if (--this.transient === 0) this.transientTotalNs += this.sim.now - this.transientSinceNs;
   }
 
   // ---- entry, with the invariants --------------------------------------------------------------------------------
 
-  private enterRead(task: Process<any>, arrivedNs: number, atNs: number, how: "fast" | "irq" | "queued"): void {
+  private enterRead(task: Process<any>, askNs: number, fast: boolean): void {
     if (this.wlocked) {
       throw new InvariantViolation(
         `qrwlock ${this.name}`,
@@ -272,7 +395,7 @@ export class Qrwlock implements RwLock, Waitable {
         `reader '${task.name}' entered while writer '${this.writer?.name}' holds the lock`,
       );
     }
-    if (how === "fast" && this.waiting) {
+    if (fast && this.waiting) {
       throw new InvariantViolation(
         `qrwlock ${this.name}`,
         this.sim.now,
@@ -281,15 +404,16 @@ export class Qrwlock implements RwLock, Waitable {
     }
     this.inside++;
     const readers = this.readerSinceNs.size;
-    this.readerSinceNs.set(task, atNs);
-    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "queued_read_lock", RECURSIVE_READ);
+    this.readerSinceNs.set(task, this.sim.now);
+    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "read_lock", RECURSIVE_READ);
     task.locksHeld++;
-    this.stats.read.granted(atNs - arrivedNs);
-    if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-read", this.name);
+    this.stats.read.granted(this.sim.now - askNs);
+    if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
+    this.observer?.readerEntered(task, fast);
   }
 
-  private enterWrite(task: Process<any>, arrivedNs: number, atNs: number): void {
-    if (this.wlocked || this.inside > 0) {
+  private enterWrite(task: Process<any>, askNs: number): void {
+    if (this.wlocked || this.inside > 0 || this.readerBias > 0) {
       throw new InvariantViolation(
         `qrwlock ${this.name}`,
         this.sim.now,
@@ -299,31 +423,70 @@ export class Qrwlock implements RwLock, Waitable {
     this.wlocked = true;
     this.writer = task;
     task.locksHeld++;
-    this.writerSinceNs = atNs;
-    this.stats.write.granted(atNs - arrivedNs);
-    if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-write", this.name);
+    this.writerSinceNs = this.sim.now;
+    this.stats.write.granted(this.sim.now - askNs);
+    if (this.sim.trace) this.sim.record(task.name, "acquired-write", this.name);
   }
 
-  // ---- the generic RwLock face -----------------------------------------------------------------------------------
+  // ---- the first model's instantaneous face ----------------------------------------------------------------------
 
-  readLock(task: Process<any>, inInterrupt = false): number {
-    return this.queued_read_lock(task, inInterrupt);
+  /**
+   * queued_read_lock(task) as the first model had it, for callers that `yield` its result (src/kernel/kvm/
+   * mmu-invalidate.ts): CONTINUE when the reader is in at once, PARK when it must wait (the lock then finishes the
+   * acquisition and wakes it). Only without a line (every operation free), where the steps never take time.
+   */
+  queued_read_lock(task: Process<any>, inInterrupt = false): number {
+    return this.drive(task, this.read_lock(task, 0, inInterrupt));
   }
 
-  readUnlock(task: Process<any>): void {
-    this.queued_read_unlock(task);
+  queued_read_unlock(task: Process<any>): void {
+    this.driveToEnd(task, this.read_unlock(task, 0));
   }
 
-  writeLock(task: Process<any>): number {
-    return this.queued_write_lock(task);
+  queued_write_lock(task: Process<any>): number {
+    return this.drive(task, this.write_lock(task, 0));
   }
 
-  writeUnlock(task: Process<any>): void {
-    this.queued_write_unlock(task);
+  queued_write_unlock(task: Process<any>): void {
+    this.driveToEnd(task, this.write_unlock(task, 0));
+  }
+
+  /** Tasks on the instantaneous face that are parked inside an acquisition, with the acquisition to resume. */
+  private readonly driven = new Map<Process<any>, Generator<Yielded, void, unknown>>();
+
+  private drive(task: Process<any>, g: Generator<Yielded, void, unknown>): number {
+    if (this.line !== NO_LINE)
+      throw new Error(`qrwlock ${this.name}: the instantaneous face needs a lock without a line; yield* read_lock()`);
+    const r = g.next();
+    if (r.done) return CONTINUE;
+    if (r.value !== PARK) throw new Error(`qrwlock ${this.name}: a step took time on the instantaneous face`);
+    this.driven.set(task, g);
+    return PARK;
+  }
+
+  private driveToEnd(task: Process<any>, g: Generator<Yielded, void, unknown>): void {
+    if (this.drive(task, g) !== CONTINUE) throw new Error(`qrwlock ${this.name}: an unlock waited`);
+  }
+
+  /** Wakes a parked task: one on the instantaneous face has its acquisition resumed here, and is woken once in. */
+  private resume(task: Process<any>): void {
+    const g = this.driven.get(task);
+    if (g === undefined) {
+      this.sim.wake(task);
+      return;
+    }
+    task.waitingOn = null;
+    const r = g.next();
+    if (!r.done) {
+      if (r.value !== PARK) throw new Error(`qrwlock ${this.name}: a step took time on the instantaneous face`);
+      return;
+    }
+    this.driven.delete(task);
+    this.sim.wake(task);
   }
 
   subscribe(): boolean {
-    throw new Error(`yield ${this.name}.queued_read_lock(task) or queued_write_lock(task), not the lock itself`);
+    throw new Error(`yield* ${this.name}.read_lock(task, cpu) or write_lock(task, cpu), not the lock itself`);
   }
 
   unsubscribe(task: Process<any>): void {

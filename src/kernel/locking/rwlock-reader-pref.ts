@@ -1,38 +1,46 @@
 /**
- * A reader-preferring spinning rwlock, for contrast with qrwlock: the classic rwlock_t before queued rwlocks
- * (e.g. x86's arch_rwlock of Linux 3.x, arch/x86/include/asm/spinlock.h), in which a reader gets in whenever no
- * writer holds the lock, and a writer spins until the reader count drops to zero. Under a steady stream of
- * overlapping readers a writer can wait forever: writer starvation.
+ * A reader-preferring spinning rwlock, for contrast with qrwlock: the classic rwlock_t before queued rwlocks (e.g.
+ * x86's arch_rwlock of Linux 3.x, arch/x86/include/asm/spinlock.h, which the stored torvalds/linux no longer has:
+ * this is the textbook shape, not a line-by-line port), in which a reader gets in whenever no writer holds the lock
+ * and a writer spins until the reader count drops to zero. Under a steady stream of overlapping readers a writer can
+ * wait forever: writer starvation.
+ *
+ * Its operations cost the same line atomics as qrwlock's fast paths (rwlock-timed.ts): a reader's atomic increment
+ * (and, after spinning behind a writer, one more to retry), a writer's cmpxchg (and one per retry), one per unlock.
+ * A released writer lets every spinning reader in at once (their retries queue on the line after it), which is the
+ * preference; spinning writers are served in FIFO order so reruns are reproducible.
  */
-import { CONTINUE, PARK, type Process, type Waitable } from "../../sim/process";
+import { PARK, type Process, type Waitable, type Yielded } from "../../sim/process";
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
 import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
-import { LockStats, type RwLock } from "./lock-stats";
+import { LockStats } from "./lock-stats";
+import { NO_LINE, type LockWordLine, type RwLockObserver, type TimedRwLock } from "./rwlock-timed";
 
-export class ReaderPreferringRwlock implements RwLock, Waitable {
+export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
   private wlocked = false;
   private inside = 0;
   private writer: Process<any> | null = null;
   private writerSinceNs = 0;
   private readonly readerSinceNs = new Map<Process<any>, number>();
   private readonly spinningReaders: Array<Process<any>> = [];
-  /** Spinning writers; the one that wins the cmpxchg is taken in FIFO order so reruns are reproducible. */
   private readonly spinningWriters = new RingQueue<Process<any>>();
+  /** The first spinning writer: the one that retries its cmpxchg whenever the lock looks free. */
+  private headWriter: Process<any> | null = null;
   readonly stats: LockStats;
+  readonly line: LockWordLine;
+  observer: RwLockObserver | null = null;
+  writerCmpxchgRetries = 0;
 
   constructor(
     readonly sim: Simulation,
     readonly name: string,
-    private readonly handoffNs = 0,
+    options: { line?: LockWordLine } = {},
   ) {
     this.stats = new LockStats(name);
     sim.registerLock(this);
-  }
-
-  isHeldBy(task: Process<any>): boolean {
-    return this.writer === task || this.readerSinceNs.has(task);
+    this.line = options.line ?? NO_LINE;
   }
 
   get readersInside(): number {
@@ -43,20 +51,47 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
     return this.wlocked;
   }
 
-  readLock(task: Process<any>): number {
-    if (!this.wlocked) {
-      this.enterRead(task, this.sim.now, this.sim.now);
-      return CONTINUE;
-    }
-    if (this.writer === task) throw selfDeadlock(task, this, "readLock", "holds for write");
-    task.waitStartNs = this.sim.now;
-    task.waitingOn = this;
-    this.spinningReaders.push(task);
-    if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
-    return PARK;
+  is_contended(): boolean {
+    return this.spinningReaders.length > 0 || this.spinningWriters.length > 0 || this.headWriter !== null;
   }
 
-  readUnlock(task: Process<any>): void {
+  transientBiasNs(): number {
+    return 0;
+  }
+
+  resetCounters(): void {
+    this.writerCmpxchgRetries = 0;
+  }
+
+  isHeldBy(task: Process<any>): boolean {
+    return this.writer === task || this.readerSinceNs.has(task);
+  }
+
+  *read_lock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
+    const askNs = this.sim.now;
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
+    this.observer?.firstAtomicLanded(task, false);
+    if (!this.wlocked) {
+      this.enterRead(task, askNs, true);
+      return;
+    }
+    if (this.writer === task) throw selfDeadlock(task, this, "read_lock", "holds for write");
+    if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
+    this.spinningReaders.push(task);
+    task.waitingOn = this;
+    // Let in at the writer's release (see write_unlock); the retry atomic follows.
+    yield PARK;
+    const r = this.line.atomic(cpu);
+    if (r > 0) yield r;
+    this.stats.read.granted(this.sim.now - askNs);
+    this.readerSinceNs.set(task, this.sim.now);
+    task.locksHeld++;
+    if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
+    this.observer?.readerEntered(task, false);
+  }
+
+  *read_unlock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
     const since = this.readerSinceNs.get(task);
     if (since === undefined)
       throw new InvariantViolation(
@@ -67,25 +102,44 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
     this.readerSinceNs.delete(task);
     task.locksHeld--;
     this.stats.read.holdNs.record(this.sim.now - since);
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
     this.inside--;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
-    if (this.inside === 0) this.admitWriter();
+    if (this.inside === 0) this.wakeWriter();
   }
 
-  writeLock(task: Process<any>): number {
-    if (!this.wlocked && this.inside === 0 && this.spinningWriters.length === 0) {
-      this.enterWrite(task, this.sim.now, this.sim.now);
-      return CONTINUE;
+  *write_lock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
+    const askNs = this.sim.now;
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
+    this.observer?.firstAtomicLanded(task, true);
+    if (!this.wlocked && this.inside === 0 && this.spinningWriters.length === 0 && this.headWriter === null) {
+      this.enterWrite(task, askNs);
+      return;
     }
-    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "writeLock");
-    task.waitStartNs = this.sim.now;
-    task.waitingOn = this;
-    this.spinningWriters.push(task);
+    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "write_lock");
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
-    return PARK;
+    this.observer?.writerSlowPath(task);
+    this.spinningWriters.push(task);
+    this.wakeWriter();
+    for (;;) {
+      if (this.headWriter !== task || this.wlocked || this.inside > 0) {
+        task.waitingOn = this;
+        yield PARK;
+      }
+      // Woken when the lock looked free: the cmpxchg retry, which a reader landing first defeats.
+      const r = this.line.atomic(cpu);
+      if (r > 0) yield r;
+      if (!this.wlocked && this.inside === 0) break;
+      this.writerCmpxchgRetries++;
+      this.observer?.writerCmpxchgFailed(task);
+    }
+    this.headWriter = null;
+    this.enterWrite(task, askNs);
   }
 
-  writeUnlock(task: Process<any>): void {
+  *write_unlock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
     if (this.writer !== task)
       throw new InvariantViolation(
         `rwlock ${this.name}`,
@@ -93,31 +147,32 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
         `'${task.name}' write-unlocked a lock held by '${this.writer?.name ?? "nobody"}'`,
       );
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
+    const d = this.line.atomic(cpu);
+    if (d > 0) yield d;
     this.writer = null;
     task.locksHeld--;
     this.wlocked = false;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
     // Spinning readers win the race for the lock word: that is the preference.
     if (this.spinningReaders.length > 0) {
-      const at = this.sim.now + this.handoffNs;
       for (const t of this.spinningReaders.splice(0)) {
-        this.enterRead(t, t.waitStartNs, at);
-        this.sim.wakeAfter(t, this.handoffNs);
+        this.inside++;
+        this.sim.wake(t);
       }
       return;
     }
-    this.admitWriter();
+    this.wakeWriter();
   }
 
-  private admitWriter(): void {
-    const next = this.spinningWriters.shift();
-    if (next === undefined) return;
-    const at = this.sim.now + this.handoffNs;
-    this.enterWrite(next, next.waitStartNs, at);
-    this.sim.wakeAfter(next, this.handoffNs);
+  /** The lock looks free to the first spinning writer: it retries its cmpxchg. */
+  private wakeWriter(): void {
+    if (this.headWriter === null) this.headWriter = this.spinningWriters.shift() ?? null;
+    const w = this.headWriter;
+    if (w === null || this.wlocked || this.inside > 0) return;
+    if (w.waitingOn === this) this.sim.wake(w);
   }
 
-  private enterRead(task: Process<any>, arrivedNs: number, atNs: number): void {
+  private enterRead(task: Process<any>, askNs: number, fast: boolean): void {
     if (this.wlocked)
       throw new InvariantViolation(
         `rwlock ${this.name}`,
@@ -126,14 +181,15 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
       );
     this.inside++;
     const readers = this.readerSinceNs.size;
-    this.readerSinceNs.set(task, atNs);
-    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "readLock", RECURSIVE_READ);
+    this.readerSinceNs.set(task, this.sim.now);
+    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "read_lock", RECURSIVE_READ);
     task.locksHeld++;
-    this.stats.read.granted(atNs - arrivedNs);
-    if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-read", this.name);
+    this.stats.read.granted(this.sim.now - askNs);
+    if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
+    this.observer?.readerEntered(task, fast);
   }
 
-  private enterWrite(task: Process<any>, arrivedNs: number, atNs: number): void {
+  private enterWrite(task: Process<any>, askNs: number): void {
     if (this.wlocked || this.inside > 0) {
       throw new InvariantViolation(
         `rwlock ${this.name}`,
@@ -144,13 +200,13 @@ export class ReaderPreferringRwlock implements RwLock, Waitable {
     this.wlocked = true;
     this.writer = task;
     task.locksHeld++;
-    this.writerSinceNs = atNs;
-    this.stats.write.granted(atNs - arrivedNs);
-    if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-write", this.name);
+    this.writerSinceNs = this.sim.now;
+    this.stats.write.granted(this.sim.now - askNs);
+    if (this.sim.trace) this.sim.record(task.name, "acquired-write", this.name);
   }
 
   subscribe(): boolean {
-    throw new Error(`yield ${this.name}.readLock(task) or writeLock(task), not the lock itself`);
+    throw new Error(`yield* ${this.name}.read_lock(task, cpu) or write_lock(task, cpu), not the lock itself`);
   }
 
   unsubscribe(task: Process<any>): void {

@@ -42,6 +42,11 @@ test("data/published/mmu-lock-aging.csv holds the anchors the claims and charts 
     "arch",
     "agingLock",
     "vcpus",
+    "role",
+    "params",
+    "model",
+    "match",
+    "matchWhy",
   ]);
   const rows = text.slice(1);
   assert.ok(rows.length >= 20);

@@ -6,13 +6,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Simulation } from "../../../src/sim/simulation";
 import { LockMisuse } from "../../../src/sim/invariant";
-import type { Process } from "../../../src/sim/process";
+import { CONTINUE, type Process, type Yielded } from "../../../src/sim/process";
 import { QueuedSpinlock } from "../../../src/kernel/locking/qspinlock";
 import { Qrwlock } from "../../../src/kernel/locking/qrwlock";
 import { ReaderPreferringRwlock } from "../../../src/kernel/locking/rwlock-reader-pref";
 import { Rwsem } from "../../../src/kernel/locking/rwsem";
 
-type Op = (self: Process<any>) => number;
+/** A lock operation as a generator (the timed locks' API); a CONTINUE/PARK call is wrapped by `call`. */
+type Op = (self: Process<any>) => Generator<Yielded, void, unknown>;
+const call = (f: (self: Process<any>) => number): Op =>
+  function* (self) {
+    const y = f(self);
+    if (y !== CONTINUE) yield y;
+  };
 interface Case {
   name: string;
   make: (sim: Simulation) => { primitive: string; first: Op; second: Op; operation: string; how: RegExp };
@@ -25,8 +31,8 @@ const cases: Case[] = [
       const l = new QueuedSpinlock(sim, "zone->lock");
       return {
         primitive: "QueuedSpinlock 'zone->lock'",
-        first: (t) => l.queued_spin_lock(t),
-        second: (t) => l.queued_spin_lock(t),
+        first: call((t) => l.queued_spin_lock(t)),
+        second: call((t) => l.queued_spin_lock(t)),
         operation: "queued_spin_lock",
         how: /which it already holds /,
       };
@@ -38,9 +44,9 @@ const cases: Case[] = [
       const l = new Qrwlock(sim, "mmu_lock");
       return {
         primitive: "Qrwlock 'mmu_lock'",
-        first: (t) => l.queued_write_lock(t),
-        second: (t) => l.queued_write_lock(t),
-        operation: "queued_write_lock",
+        first: (t) => l.write_lock(t, 0),
+        second: (t) => l.write_lock(t, 0),
+        operation: "write_lock",
         how: /which it already holds /,
       };
     },
@@ -51,9 +57,9 @@ const cases: Case[] = [
       const l = new Qrwlock(sim, "mmu_lock");
       return {
         primitive: "Qrwlock 'mmu_lock'",
-        first: (t) => l.queued_write_lock(t),
-        second: (t) => l.queued_read_lock(t),
-        operation: "queued_read_lock",
+        first: (t) => l.write_lock(t, 0),
+        second: (t) => l.read_lock(t, 0),
+        operation: "read_lock",
         how: /holds for write/,
       };
     },
@@ -64,9 +70,9 @@ const cases: Case[] = [
       const l = new Qrwlock(sim, "mmu_lock");
       return {
         primitive: "Qrwlock 'mmu_lock'",
-        first: (t) => l.queued_read_lock(t),
-        second: (t) => l.queued_write_lock(t),
-        operation: "queued_write_lock",
+        first: (t) => l.read_lock(t, 0),
+        second: (t) => l.write_lock(t, 0),
+        operation: "write_lock",
         how: /which it already holds /,
       };
     },
@@ -77,9 +83,9 @@ const cases: Case[] = [
       const l = new Qrwlock(sim, "mmu_lock");
       return {
         primitive: "Qrwlock 'mmu_lock'",
-        first: (t) => l.queued_read_lock(t),
-        second: (t) => l.queued_read_lock(t),
-        operation: "queued_read_lock",
+        first: (t) => l.read_lock(t, 0),
+        second: (t) => l.read_lock(t, 0),
+        operation: "read_lock",
         how: /holds for read/,
       };
     },
@@ -90,9 +96,9 @@ const cases: Case[] = [
       const l = new ReaderPreferringRwlock(sim, "rwlock");
       return {
         primitive: "ReaderPreferringRwlock 'rwlock'",
-        first: (t) => l.readLock(t),
-        second: (t) => l.writeLock(t),
-        operation: "writeLock",
+        first: (t) => l.read_lock(t, 0),
+        second: (t) => l.write_lock(t, 0),
+        operation: "write_lock",
         how: /which it already holds /,
       };
     },
@@ -103,9 +109,9 @@ const cases: Case[] = [
       const l = new ReaderPreferringRwlock(sim, "rwlock");
       return {
         primitive: "ReaderPreferringRwlock 'rwlock'",
-        first: (t) => l.writeLock(t),
-        second: (t) => l.readLock(t),
-        operation: "readLock",
+        first: (t) => l.write_lock(t, 0),
+        second: (t) => l.read_lock(t, 0),
+        operation: "read_lock",
         how: /holds for write/,
       };
     },
@@ -116,8 +122,8 @@ const cases: Case[] = [
       const l = new Rwsem(sim, "mmap_lock");
       return {
         primitive: "Rwsem 'mmap_lock'",
-        first: (t) => l.down_write(t),
-        second: (t) => l.down_write(t),
+        first: call((t) => l.down_write(t)),
+        second: call((t) => l.down_write(t)),
         operation: "down_write",
         how: /which it already holds /,
       };
@@ -129,8 +135,8 @@ const cases: Case[] = [
       const l = new Rwsem(sim, "mmap_lock");
       return {
         primitive: "Rwsem 'mmap_lock'",
-        first: (t) => l.down_write(t),
-        second: (t) => l.down_read(t),
+        first: call((t) => l.down_write(t)),
+        second: call((t) => l.down_read(t)),
         operation: "down_read",
         how: /holds for write/,
       };
@@ -142,8 +148,8 @@ const cases: Case[] = [
       const l = new Rwsem(sim, "mmap_lock");
       return {
         primitive: "Rwsem 'mmap_lock'",
-        first: (t) => l.down_read(t),
-        second: (t) => l.down_read(t),
+        first: call((t) => l.down_read(t)),
+        second: call((t) => l.down_read(t)),
         operation: "down_read",
         how: /holds for read/,
       };
@@ -157,9 +163,9 @@ for (const c of cases) {
     const k = c.make(sim);
     sim.spawn("task", function* (self) {
       yield 2;
-      yield k.first(self);
+      yield* k.first(self);
       yield 3;
-      yield k.second(self);
+      yield* k.second(self);
     });
     assert.throws(
       () => sim.run(),
@@ -178,7 +184,7 @@ for (const c of cases) {
     const k = c.make(sim);
     sim.spawn("task", function* (self) {
       yield 4;
-      yield k.first(self);
+      yield* k.first(self);
       yield 6;
     });
     assert.throws(
@@ -196,16 +202,20 @@ for (const c of cases) {
 test("a lock handed over while the new owner is parked counts as the new owner's (no false alarm)", () => {
   const sim = new Simulation();
   const spin = new QueuedSpinlock(sim, "l", { handoffNs: 5 });
-  const rw = new Qrwlock(sim, "rw", { handoffNs: 3 });
+  // Every atomic on the qrwlock's line takes 3 ns and a read 1 ns, so grants land after a delay.
+  const rw = new Qrwlock(sim, "rw", { line: { atomic: () => 3, read: () => 1 } });
   const sem = new Rwsem(sim, "sem", { wakeupNs: 7 });
   for (const name of ["a", "b", "c"]) {
     sim.spawn(name, function* (self) {
       yield spin.queued_spin_lock(self);
       yield 10;
       spin.queued_spin_unlock(self);
-      yield rw.queued_write_lock(self);
+      yield* rw.write_lock(self, 0);
       yield 4;
-      rw.queued_write_unlock(self);
+      yield* rw.write_unlock(self, 0);
+      yield* rw.read_lock(self, 0);
+      yield 2;
+      yield* rw.read_unlock(self, 0);
       yield sem.down_read(self);
       yield 2;
       yield sem.up_read(self);

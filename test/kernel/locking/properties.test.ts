@@ -1,7 +1,8 @@
 /**
  * The locks' rules as properties over random scenarios (fast-check), written against each lock's public API
- * (lock/unlock returning CONTINUE or PARK, writeLocked, the qrwlock's cnts word) so that they keep holding while
- * the models' insides change:
+ * (lock operations that return at once or wait, writeLocked, the qrwlock's cnts word) so that they keep holding while
+ * the models' insides change. The timed locks (qrwlock, reader-preferring) run with NO_LINE, their default: every
+ * atomic lands at once, so the lock's ordering rules are seen alone.
  * - safety: a writer never holds with a reader or another writer (all locks);
  * - FIFO hand-off: tasks that had to wait get the lock in the order they asked (qspinlock, qrwlock's wait_lock);
  * - a process-context reader that finds a writer waiting or holding (writer bits in cnts) gets in only after every
@@ -13,7 +14,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Simulation } from "../../../src/sim/simulation";
-import { PARK, type Process } from "../../../src/sim/process";
+import { CONTINUE, type Process, type Yielded } from "../../../src/sim/process";
 import { QueuedSpinlock } from "../../../src/kernel/locking/qspinlock";
 import { Qrwlock, _QW_LOCKED, _QW_WAITING } from "../../../src/kernel/locking/qrwlock";
 import { ReaderPreferringRwlock } from "../../../src/kernel/locking/rwlock-reader-pref";
@@ -41,11 +42,18 @@ interface Req {
   writeLocked: boolean;
 }
 
+type LockOp = Generator<Yielded, void, unknown>;
+/** A CONTINUE/PARK lock call (made now) as an operation. */
+function* call(y: number): LockOp {
+  if (y !== CONTINUE) yield y;
+}
+function* done(): LockOp {}
+
 interface LockFace {
-  read(self: Process<any>, irq: boolean): number;
-  readUnlock(self: Process<any>): void;
-  write(self: Process<any>): number;
-  writeUnlock(self: Process<any>): void;
+  read(self: Process<any>, irq: boolean): LockOp;
+  readUnlock(self: Process<any>): LockOp;
+  write(self: Process<any>): LockOp;
+  writeUnlock(self: Process<any>): LockOp;
   writeLocked(): boolean;
   writerBits(): number;
 }
@@ -71,14 +79,15 @@ function runScenario(make: (sim: Simulation) => LockFace, tasks: Op[][]): Req[] 
           writeLocked: lock.writeLocked(),
         };
         reqs.push(r);
-        const y = op.kind === "write" ? lock.write(self) : lock.read(self, op.kind === "irq-read");
-        r.parked = y === PARK;
-        yield y;
+        const g = op.kind === "write" ? lock.write(self) : lock.read(self, op.kind === "irq-read");
+        // Without line costs, an operation that yields at all has waited.
+        let st = g.next();
+        r.parked = !st.done;
+        while (!st.done) st = g.next(yield st.value);
         r.acqNs = sim.now;
         yield op.holdNs;
         r.relNs = sim.now;
-        if (op.kind === "write") lock.writeUnlock(self);
-        else lock.readUnlock(self);
+        yield* op.kind === "write" ? lock.writeUnlock(self) : lock.readUnlock(self);
       }
     });
   });
@@ -129,8 +138,8 @@ test("qspinlock: one owner at a time, FIFO hand-off, and nobody passes a waiter"
         return {
           read: () => assert.fail("no readers"),
           readUnlock: () => assert.fail("no readers"),
-          write: (t) => l.queued_spin_lock(t),
-          writeUnlock: (t) => l.queued_spin_unlock(t),
+          write: (t) => call(l.queued_spin_lock(t)),
+          writeUnlock: (t) => (l.queued_spin_unlock(t), done()),
           writeLocked: () => l.holder !== null,
           writerBits: () => 0,
         };
@@ -149,14 +158,14 @@ test("qspinlock: one owner at a time, FIFO hand-off, and nobody passes a waiter"
 test("qrwlock: exclusion, FIFO wait_lock, readers queue behind a writer, interrupt readers pass a waiting one", () => {
   const seen = { readerBehindWriter: 0, irqPassedWaitingWriter: 0 };
   fc.assert(
-    fc.property(scenario(["read", "read", "irq-read", "write"]), handoff, (tasks, handoffNs) => {
+    fc.property(scenario(["read", "read", "irq-read", "write"]), (tasks) => {
       const reqs = runScenario((sim) => {
-        const l = new Qrwlock(sim, "mmu_lock", { handoffNs });
+        const l = new Qrwlock(sim, "mmu_lock");
         return {
-          read: (t, irq) => l.queued_read_lock(t, irq),
-          readUnlock: (t) => l.queued_read_unlock(t),
-          write: (t) => l.queued_write_lock(t),
-          writeUnlock: (t) => l.queued_write_unlock(t),
+          read: (t, irq) => l.read_lock(t, 0, irq),
+          readUnlock: (t) => l.read_unlock(t, 0),
+          write: (t) => l.write_lock(t, 0),
+          writeUnlock: (t) => l.write_unlock(t, 0),
           writeLocked: () => l.writeLocked,
           writerBits: () => l.cnts & (_QW_LOCKED | _QW_WAITING),
         };
@@ -191,16 +200,43 @@ test("qrwlock: exclusion, FIFO wait_lock, readers queue behind a writer, interru
   assert.ok(seen.irqPassedWaitingWriter > 5, `only ${seen.irqPassedWaitingWriter} interrupt readers passed one`);
 });
 
+test("qrwlock and the reader-preferring lock with line costs: still one writer alone, and every task gets through", () => {
+  fc.assert(
+    fc.property(
+      scenario(["read", "irq-read", "write"]),
+      fc.integer({ min: 0, max: 6 }),
+      fc.integer({ min: 0, max: 3 }),
+      fc.boolean(),
+      (tasks, atomicNs, readNs, queued) => {
+        const line = { atomic: () => atomicNs, read: () => readNs };
+        const reqs = runScenario((sim) => {
+          const l = queued ? new Qrwlock(sim, "mmu_lock", { line }) : new ReaderPreferringRwlock(sim, "rw", { line });
+          return {
+            read: (t, irq) => (queued ? (l as Qrwlock).read_lock(t, 0, irq) : l.read_lock(t, 0)),
+            readUnlock: (t) => l.read_unlock(t, 0),
+            write: (t) => l.write_lock(t, 0),
+            writeUnlock: (t) => l.write_unlock(t, 0),
+            writeLocked: () => l.writeLocked,
+            writerBits: () => 0,
+          };
+        }, tasks);
+        assertExclusion(reqs);
+      },
+    ),
+    { seed: SEED, numRuns: 150 },
+  );
+});
+
 test("reader-preferring rwlock: exclusion, and a reader gets in at once whenever no writer holds it", () => {
   fc.assert(
-    fc.property(scenario(["read", "write"]), handoff, (tasks, handoffNs) => {
+    fc.property(scenario(["read", "write"]), (tasks) => {
       const reqs = runScenario((sim) => {
-        const l = new ReaderPreferringRwlock(sim, "rwlock", handoffNs);
+        const l = new ReaderPreferringRwlock(sim, "rwlock");
         return {
-          read: (t) => l.readLock(t),
-          readUnlock: (t) => l.readUnlock(t),
-          write: (t) => l.writeLock(t),
-          writeUnlock: (t) => l.writeUnlock(t),
+          read: (t) => l.read_lock(t, 0),
+          readUnlock: (t) => l.read_unlock(t, 0),
+          write: (t) => l.write_lock(t, 0),
+          writeUnlock: (t) => l.write_unlock(t, 0),
           writeLocked: () => l.writeLocked,
           writerBits: () => 0,
         };
@@ -219,10 +255,10 @@ test("rwsem: a writer never shares the semaphore", () => {
       const reqs = runScenario((sim) => {
         const s = new Rwsem(sim, "mmap_lock", { wakeupNs });
         return {
-          read: (t) => s.down_read(t),
-          readUnlock: (t) => void s.up_read(t),
-          write: (t) => s.down_write(t),
-          writeUnlock: (t) => void s.up_write(t),
+          read: (t) => call(s.down_read(t)),
+          readUnlock: (t) => call(s.up_read(t)),
+          write: (t) => call(s.down_write(t)),
+          writeUnlock: (t) => call(s.up_write(t)),
           writeLocked: () => s.writeLocked,
           writerBits: () => 0,
         };
