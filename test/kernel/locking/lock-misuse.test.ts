@@ -19,153 +19,145 @@ const call = (f: (self: Process<any>) => number): Op =>
     const y = f(self);
     if (y !== CONTINUE) yield y;
   };
+
+type Locks = {
+  spin: QueuedSpinlock;
+  qrw: Qrwlock;
+  pref: ReaderPreferringRwlock;
+  sem: Rwsem;
+};
+const primitives: Record<keyof Locks, string> = {
+  spin: "QueuedSpinlock 'zone->lock'",
+  qrw: "Qrwlock 'mmu_lock'",
+  pref: "ReaderPreferringRwlock 'rwlock'",
+  sem: "Rwsem 'mmap_lock'",
+};
+const ops = {
+  spin: { lock: (l: Locks) => call((t) => l.spin.queued_spin_lock(t)) },
+  qrw: {
+    read: (l: Locks) => (t: Process<any>) => l.qrw.read_lock(t, 0),
+    write: (l: Locks) => (t: Process<any>) => l.qrw.write_lock(t, 0),
+  },
+  pref: {
+    read: (l: Locks) => (t: Process<any>) => l.pref.read_lock(t, 0),
+    write: (l: Locks) => (t: Process<any>) => l.pref.write_lock(t, 0),
+  },
+  sem: { read: (l: Locks) => call((t) => l.sem.down_read(t)), write: (l: Locks) => call((t) => l.sem.down_write(t)) },
+};
+
 interface Case {
   name: string;
-  make: (sim: Simulation) => { primitive: string; first: Op; second: Op; operation: string; how: RegExp };
+  lock: keyof Locks;
+  first: (l: Locks) => Op;
+  second: (l: Locks) => Op;
+  /** The operation the error names, and what it says the task already holds. */
+  operation: string;
+  how: RegExp;
 }
 
+const HOLDS = /which it already holds /;
 const cases: Case[] = [
   {
     name: "qspinlock: lock twice",
-    make: (sim) => {
-      const l = new QueuedSpinlock(sim, "zone->lock");
-      return {
-        primitive: "QueuedSpinlock 'zone->lock'",
-        first: call((t) => l.queued_spin_lock(t)),
-        second: call((t) => l.queued_spin_lock(t)),
-        operation: "queued_spin_lock",
-        how: /which it already holds /,
-      };
-    },
+    lock: "spin",
+    first: ops.spin.lock,
+    second: ops.spin.lock,
+    operation: "queued_spin_lock",
+    how: HOLDS,
   },
   {
     name: "qrwlock: write lock twice",
-    make: (sim) => {
-      const l = new Qrwlock(sim, "mmu_lock");
-      return {
-        primitive: "Qrwlock 'mmu_lock'",
-        first: (t) => l.write_lock(t, 0),
-        second: (t) => l.write_lock(t, 0),
-        operation: "write_lock",
-        how: /which it already holds /,
-      };
-    },
+    lock: "qrw",
+    first: ops.qrw.write,
+    second: ops.qrw.write,
+    operation: "write_lock",
+    how: HOLDS,
   },
   {
     name: "qrwlock: read lock while holding it for write",
-    make: (sim) => {
-      const l = new Qrwlock(sim, "mmu_lock");
-      return {
-        primitive: "Qrwlock 'mmu_lock'",
-        first: (t) => l.write_lock(t, 0),
-        second: (t) => l.read_lock(t, 0),
-        operation: "read_lock",
-        how: /holds for write/,
-      };
-    },
+    lock: "qrw",
+    first: ops.qrw.write,
+    second: ops.qrw.read,
+    operation: "read_lock",
+    how: /holds for write/,
   },
   {
     name: "qrwlock: write lock while holding it for read",
-    make: (sim) => {
-      const l = new Qrwlock(sim, "mmu_lock");
-      return {
-        primitive: "Qrwlock 'mmu_lock'",
-        first: (t) => l.read_lock(t, 0),
-        second: (t) => l.write_lock(t, 0),
-        operation: "write_lock",
-        how: /which it already holds /,
-      };
-    },
+    lock: "qrw",
+    first: ops.qrw.read,
+    second: ops.qrw.write,
+    operation: "write_lock",
+    how: HOLDS,
   },
   {
     name: "qrwlock: recursive read lock",
-    make: (sim) => {
-      const l = new Qrwlock(sim, "mmu_lock");
-      return {
-        primitive: "Qrwlock 'mmu_lock'",
-        first: (t) => l.read_lock(t, 0),
-        second: (t) => l.read_lock(t, 0),
-        operation: "read_lock",
-        how: /holds for read/,
-      };
-    },
+    lock: "qrw",
+    first: ops.qrw.read,
+    second: ops.qrw.read,
+    operation: "read_lock",
+    how: /holds for read/,
   },
   {
     name: "reader-preferring rwlock: write lock while holding it for read",
-    make: (sim) => {
-      const l = new ReaderPreferringRwlock(sim, "rwlock");
-      return {
-        primitive: "ReaderPreferringRwlock 'rwlock'",
-        first: (t) => l.read_lock(t, 0),
-        second: (t) => l.write_lock(t, 0),
-        operation: "write_lock",
-        how: /which it already holds /,
-      };
-    },
+    lock: "pref",
+    first: ops.pref.read,
+    second: ops.pref.write,
+    operation: "write_lock",
+    how: HOLDS,
   },
   {
     name: "reader-preferring rwlock: read lock while holding it for write",
-    make: (sim) => {
-      const l = new ReaderPreferringRwlock(sim, "rwlock");
-      return {
-        primitive: "ReaderPreferringRwlock 'rwlock'",
-        first: (t) => l.write_lock(t, 0),
-        second: (t) => l.read_lock(t, 0),
-        operation: "read_lock",
-        how: /holds for write/,
-      };
-    },
+    lock: "pref",
+    first: ops.pref.write,
+    second: ops.pref.read,
+    operation: "read_lock",
+    how: /holds for write/,
   },
   {
     name: "rwsem: down_write twice",
-    make: (sim) => {
-      const l = new Rwsem(sim, "mmap_lock");
-      return {
-        primitive: "Rwsem 'mmap_lock'",
-        first: call((t) => l.down_write(t)),
-        second: call((t) => l.down_write(t)),
-        operation: "down_write",
-        how: /which it already holds /,
-      };
-    },
+    lock: "sem",
+    first: ops.sem.write,
+    second: ops.sem.write,
+    operation: "down_write",
+    how: HOLDS,
   },
   {
     name: "rwsem: down_read while holding it for write",
-    make: (sim) => {
-      const l = new Rwsem(sim, "mmap_lock");
-      return {
-        primitive: "Rwsem 'mmap_lock'",
-        first: call((t) => l.down_write(t)),
-        second: call((t) => l.down_read(t)),
-        operation: "down_read",
-        how: /holds for write/,
-      };
-    },
+    lock: "sem",
+    first: ops.sem.write,
+    second: ops.sem.read,
+    operation: "down_read",
+    how: /holds for write/,
   },
   {
     name: "rwsem: recursive down_read",
-    make: (sim) => {
-      const l = new Rwsem(sim, "mmap_lock");
-      return {
-        primitive: "Rwsem 'mmap_lock'",
-        first: call((t) => l.down_read(t)),
-        second: call((t) => l.down_read(t)),
-        operation: "down_read",
-        how: /holds for read/,
-      };
-    },
+    lock: "sem",
+    first: ops.sem.read,
+    second: ops.sem.read,
+    operation: "down_read",
+    how: /holds for read/,
   },
 ];
+
+function locks(sim: Simulation): Locks {
+  return {
+    spin: new QueuedSpinlock(sim, "zone->lock"),
+    qrw: new Qrwlock(sim, "mmu_lock"),
+    pref: new ReaderPreferringRwlock(sim, "rwlock"),
+    sem: new Rwsem(sim, "mmap_lock"),
+  };
+}
 
 for (const c of cases) {
   test(`self-deadlock is an error: ${c.name}`, () => {
     const sim = new Simulation();
-    const k = c.make(sim);
+    const l = locks(sim);
+    const k = { primitive: primitives[c.lock], operation: c.operation, how: c.how };
     sim.spawn("task", function* (self) {
       yield 2;
-      yield* k.first(self);
+      yield* c.first(l)(self);
       yield 3;
-      yield* k.second(self);
+      yield* c.second(l)(self);
     });
     assert.throws(
       () => sim.run(),
@@ -179,12 +171,13 @@ for (const c of cases) {
     );
   });
 
-  test(`finishing while holding is an error: ${c.name.split(":")[0]}`, () => {
+  test(`finishing while holding is an error: ${c.name}, after its first lock`, () => {
     const sim = new Simulation();
-    const k = c.make(sim);
+    const l = locks(sim);
+    const k = { primitive: primitives[c.lock] };
     sim.spawn("task", function* (self) {
       yield 4;
-      yield* k.first(self);
+      yield* c.first(l)(self);
       yield 6;
     });
     assert.throws(
