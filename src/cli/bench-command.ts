@@ -210,13 +210,15 @@ export async function benchCommand(argv: string[], out: (s: string) => void): Pr
     out("python" in c ? `Cimba ready: ${versionOf(c.python, "cimba")} (${c.python})\n` : `Cimba: ${c.skipped}\n`);
     return;
   }
+  if (sub === "results") return require("./bench-results").benchResultsCommand(argv.slice(1), out);
   if (sub === "queue")
     return (require("./queue-bench") as typeof import("./queue-bench")).queueBench(argv.slice(1), out);
   throw new UsageError(
     "usage: mmsim bench lock [--style generator|machine] [--threads K] [--think-ns T] [--hold-ns H] [--acquisitions N] [--seed S] [--warmup N] [--json]\n" +
       "       mmsim bench compare [--acquisitions N] [--runs R] [--no-setup]\n" +
       "       mmsim bench setup\n" +
-      "       mmsim bench queue [--replications N] [--acquisitions A] [--runs R] [--redis URL]",
+      "       mmsim bench queue [--replications N] [--acquisitions A] [--runs R] [--redis URL]\n" +
+      "       mmsim bench results [--points 1000,10000,100000] [--json]",
   );
 }
 
