@@ -154,6 +154,18 @@ export class RandomStream {
     return mean * this.exponentialTail(iz, jz);
   }
 
+  /**
+   * Math.round(exponential(mean)), a delay in whole units (ns) for the clock: the same draw, returned as an integer
+   * so that a caller the JIT does not inline it into gets it unboxed (no allocation per draw).
+   */
+  exponentialRounded(mean: number): number {
+    const u = this.nextUint32();
+    const iz = u & 255;
+    const jz = u >>> 8;
+    if (jz < zigK[iz]) return Math.round(mean * jz * zigW[iz]);
+    return Math.round(mean * this.exponentialTail(iz, jz));
+  }
+
   private exponentialTail(iz: number, jz: number): number {
     for (;;) {
       if (iz === 0) return ZIG_R - Math.log(1 - this.uniform());

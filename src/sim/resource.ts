@@ -6,20 +6,29 @@ import { CONTINUE, PARK, type Process, type Waitable } from "./process";
 import { RingQueue } from "./ring-queue";
 import type { Simulation } from "./simulation";
 import { InvariantViolation } from "./invariant";
+import { selfDeadlock, type Holdable } from "./ownership";
 import type { Trace } from "./trace";
 
-export class FifoMutex implements Waitable {
+export class FifoMutex implements Waitable, Holdable {
   private owner: Process<any> | null = null;
   private readonly waiters = new RingQueue<Process<any>>();
+  /** Grants in the measurement window. */
   acquisitions = 0;
   /** The simulation's trace, looked up once: it is fixed when the simulation is made. */
   private readonly trace: Trace | null;
+  /** Its statistic for the measurement window: the acquisition count. */
+  readonly stats = { reset: () => (this.acquisitions = 0) };
 
   constructor(
     readonly sim: Simulation,
     readonly name = "mutex",
   ) {
     this.trace = sim.trace;
+    sim.registerLock(this);
+  }
+
+  isHeldBy(p: Process<any>): boolean {
+    return this.owner === p;
   }
 
   get holder(): Process<any> | null {
@@ -42,6 +51,7 @@ export class FifoMutex implements Waitable {
   tryLock(p: Process<any>): boolean {
     if (this.owner !== null) return false;
     this.owner = p;
+    p.locksHeld++;
     this.acquisitions++;
     if (this.trace) this.sim.record(p.name, "acquired", this.name);
     return true;
@@ -49,6 +59,7 @@ export class FifoMutex implements Waitable {
 
   /** The slow path: queue FIFO and PARK until unlock hands the mutex over. */
   lockSlow(p: Process<any>): number {
+    if (this.owner === p) throw selfDeadlock(p, this, "lock");
     if (this.trace) this.sim.record(p.name, "wait", this.name);
     this.waiters.push(p);
     p.waitingOn = this;
@@ -65,12 +76,14 @@ export class FifoMutex implements Waitable {
       );
     }
     if (this.trace) this.sim.record(p.name, "release", this.name);
+    p.locksHeld--;
     const next = this.waiters.shift();
     if (next === undefined) {
       this.owner = null;
       return;
     }
     this.owner = next;
+    next.locksHeld++;
     this.acquisitions++;
     if (this.trace) this.sim.record(next.name, "acquired", this.name);
     this.sim.wake(next);

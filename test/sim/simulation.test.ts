@@ -195,7 +195,7 @@ test("yielding nonsense is rejected with a clear message", () => {
   sim.spawn("confused", function* () {
     yield -7;
   });
-  assert.throws(() => sim.run(), /yielded -7: a delay must be >= 0/);
+  assert.throws(() => sim.run(), /process .confused. failed at t=0 ns: yielded -7: a delay must be an integer >= 0/);
 });
 
 test("scheduled callbacks run in order and can be cancelled", () => {

@@ -5,9 +5,9 @@
  */
 import { FifoMutex } from "../../sim/resource";
 import { Histogram } from "../../sim/stats/histogram";
-import { RandomStreams } from "../../sim/random";
+import { RandomStreams, type RandomStream } from "../../sim/random";
 import { Simulation } from "../../sim/simulation";
-import type { Process } from "../../sim/process";
+import { DONE, type Process, type Yielded } from "../../sim/process";
 import type { Trace } from "../../sim/trace";
 
 export interface LockModelParams {
@@ -29,7 +29,14 @@ export interface LockModelResult {
   liveProcesses: number;
 }
 
-export function runLockModel(p: LockModelParams, seed: number, options: { trace?: boolean } = {}): LockModelResult {
+/** How the threads are written: generators (the readable style) or state machines (no generator per resumption). */
+export type ProcessStyle = "generator" | "machine";
+
+export function runLockModel(
+  p: LockModelParams,
+  seed: number,
+  options: { trace?: boolean; style?: ProcessStyle } = {},
+): LockModelResult {
   const sim = new Simulation({ trace: options.trace });
   const mutex = new FifoMutex(sim, "mutex");
   const streams = new RandomStreams(seed);
@@ -38,22 +45,29 @@ export function runLockModel(p: LockModelParams, seed: number, options: { trace?
   const thinkNs = p.thinkNs;
   const holdNs = p.holdNs;
   let done = 0;
+  const machine = options.style === "machine";
+  const world: LockWorld = { sim, mutex, wait, thinkNs, holdNs, target, done: 0 };
   for (let i = 0; i < p.threads; i++) {
     const think = streams.stream("thread", i, "think");
     const hold = streams.stream("thread", i, "hold");
+    if (machine) {
+      sim.spawnMachine(`thread${i}`, () => new LockThread(world, think, hold));
+      continue;
+    }
     sim.spawn(`thread${i}`, function* worker(self: Process) {
       for (;;) {
-        yield Math.round(think.exponential(thinkNs));
+        yield think.exponentialRounded(thinkNs);
         const t0 = sim.now;
         if (!mutex.tryLock(self)) yield mutex.lockSlow(self);
         wait.record(sim.now - t0);
-        yield Math.round(hold.exponential(holdNs));
+        yield hold.exponentialRounded(holdNs);
         mutex.unlock(self);
         if (++done >= target) sim.stop();
       }
     });
   }
   sim.run();
+  if (machine) done = world.done;
   return {
     acquisitions: done,
     simNs: sim.now,
@@ -64,6 +78,61 @@ export function runLockModel(p: LockModelParams, seed: number, options: { trace?
     queueCapacity: sim.queueCapacity,
     liveProcesses: sim.liveProcesses,
   };
+}
+
+/** What the threads share. */
+interface LockWorld {
+  sim: Simulation;
+  mutex: FifoMutex;
+  wait: Histogram;
+  thinkNs: number;
+  holdNs: number;
+  target: number;
+  done: number;
+}
+
+const THINK = 0;
+const ACQUIRE = 1;
+const ACQUIRED = 2;
+const RELEASE = 3;
+
+/** One thread of the model as a state machine: the same loop as the generator, `phase` saying where it resumes. */
+class LockThread {
+  private phase = THINK;
+  private t0 = 0;
+
+  constructor(
+    private readonly w: LockWorld,
+    private readonly think: RandomStream,
+    private readonly hold: RandomStream,
+  ) {}
+
+  step(self: Process): Yielded {
+    const w = this.w;
+    for (;;) {
+      switch (this.phase) {
+        case THINK:
+          this.phase = ACQUIRE;
+          return this.think.exponentialRounded(w.thinkNs);
+        case ACQUIRE:
+          this.t0 = w.sim.now;
+          this.phase = ACQUIRED;
+          if (!w.mutex.tryLock(self)) return w.mutex.lockSlow(self);
+          continue;
+        case ACQUIRED:
+          w.wait.record(w.sim.now - this.t0);
+          this.phase = RELEASE;
+          return this.hold.exponentialRounded(w.holdNs);
+        case RELEASE:
+          w.mutex.unlock(self);
+          if (++w.done >= w.target) w.sim.stop();
+          this.phase = THINK;
+          continue;
+        default:
+          return DONE;
+      }
+    }
+  }
 }
 
 /**

@@ -32,6 +32,7 @@ import { CONTINUE, PARK, type Process, type Waitable, type Yielded } from "../..
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
+import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
 import { LockStats } from "./lock-stats";
 import { NO_LINE, type LockWordLine, type RwLockObserver, type TimedRwLock } from "./rwlock-timed";
 
@@ -80,7 +81,12 @@ export class Qrwlock implements TimedRwLock, Waitable {
     options: QrwlockOptions = {},
   ) {
     this.stats = new LockStats(name);
+    sim.registerLock(this);
     this.line = options.line ?? NO_LINE;
+  }
+
+  isHeldBy(task: Process<any>): boolean {
+    return this.writer === task || this.readerSinceNs.has(task);
   }
 
   /** The lock word as the kernel would hold it. */
@@ -148,6 +154,7 @@ export class Qrwlock implements TimedRwLock, Waitable {
     inInterrupt: boolean,
     askNs: number,
   ): Generator<Yielded, void, unknown> {
+    if (this.writer === task) throw selfDeadlock(task, this, "read_lock", "holds for write");
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
     if (inInterrupt) {
       // atomic_cond_read_acquire(&lock->cnts, !(VAL & _QW_LOCKED)), keeping the bias: passes a waiting writer.
@@ -197,6 +204,7 @@ export class Qrwlock implements TimedRwLock, Waitable {
       );
     }
     this.readerSinceNs.delete(task);
+    task.locksHeld--;
     this.stats.read.holdNs.record(this.sim.now - since);
     const d = this.line.atomic(cpu);
     if (d > 0) yield d;
@@ -227,6 +235,7 @@ export class Qrwlock implements TimedRwLock, Waitable {
     cpu: number,
     askNs: number,
   ): Generator<Yielded, void, unknown> {
+    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "write_lock");
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
     this.observer?.writerSlowPath(task);
     yield* this.arch_spin_lock(task, cpu);
@@ -283,6 +292,7 @@ export class Qrwlock implements TimedRwLock, Waitable {
     const d = this.line.atomic(cpu);
     if (d > 0) yield d;
     this.writer = null;
+    task.locksHeld--;
     this.wlocked = false;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
     this.cntsChanged();
@@ -393,7 +403,10 @@ export class Qrwlock implements TimedRwLock, Waitable {
       );
     }
     this.inside++;
+    const readers = this.readerSinceNs.size;
     this.readerSinceNs.set(task, this.sim.now);
+    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "read_lock", RECURSIVE_READ);
+    task.locksHeld++;
     this.stats.read.granted(this.sim.now - askNs);
     if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
     this.observer?.readerEntered(task, fast);
@@ -409,6 +422,7 @@ export class Qrwlock implements TimedRwLock, Waitable {
     }
     this.wlocked = true;
     this.writer = task;
+    task.locksHeld++;
     this.writerSinceNs = this.sim.now;
     this.stats.write.granted(this.sim.now - askNs);
     if (this.sim.trace) this.sim.record(task.name, "acquired-write", this.name);

@@ -8,6 +8,7 @@ import { CONTINUE, PARK, type Process, type Waitable } from "../../sim/process";
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
+import { selfDeadlock } from "../../sim/ownership";
 import { LockSideStats } from "./lock-stats";
 
 export interface SpinlockOptions {
@@ -29,6 +30,11 @@ export class QueuedSpinlock implements Waitable {
   ) {
     this.stats = new LockSideStats(name, "lock");
     this.handoffNs = options.handoffNs ?? 0;
+    sim.registerLock(this);
+  }
+
+  isHeldBy(task: Process<any>): boolean {
+    return this.owner === task;
   }
 
   get holder(): Process<any> | null {
@@ -58,6 +64,7 @@ export class QueuedSpinlock implements Waitable {
 
   /** Joins the MCS queue; the task spins until unlock hands it the lock. */
   private queued_spin_lock_slowpath(task: Process<any>): number {
+    if (this.owner === task) throw selfDeadlock(task, this, "queued_spin_lock");
     task.waitStartNs = this.sim.now;
     task.waitingOn = this;
     this.queue.push(task);
@@ -75,6 +82,7 @@ export class QueuedSpinlock implements Waitable {
       );
     }
     this.stats.holdNs.record(this.sim.now - this.ownerSinceNs);
+    task.locksHeld--;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
     const next = this.queue.shift();
     this.owner = null;
@@ -94,6 +102,7 @@ export class QueuedSpinlock implements Waitable {
       );
     }
     this.owner = task;
+    task.locksHeld++;
     this.ownerSinceNs = atNs;
     this.stats.granted(waitedNs);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired", this.name);

@@ -14,6 +14,7 @@ import { PARK, type Process, type Waitable, type Yielded } from "../../sim/proce
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
+import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
 import { LockStats } from "./lock-stats";
 import { NO_LINE, type LockWordLine, type RwLockObserver, type TimedRwLock } from "./rwlock-timed";
 
@@ -38,6 +39,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
     options: { line?: LockWordLine } = {},
   ) {
     this.stats = new LockStats(name);
+    sim.registerLock(this);
     this.line = options.line ?? NO_LINE;
   }
 
@@ -61,6 +63,10 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
     this.writerCmpxchgRetries = 0;
   }
 
+  isHeldBy(task: Process<any>): boolean {
+    return this.writer === task || this.readerSinceNs.has(task);
+  }
+
   *read_lock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
     const askNs = this.sim.now;
     const d = this.line.atomic(cpu);
@@ -70,6 +76,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
       this.enterRead(task, askNs, true);
       return;
     }
+    if (this.writer === task) throw selfDeadlock(task, this, "read_lock", "holds for write");
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
     this.spinningReaders.push(task);
     task.waitingOn = this;
@@ -79,6 +86,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
     if (r > 0) yield r;
     this.stats.read.granted(this.sim.now - askNs);
     this.readerSinceNs.set(task, this.sim.now);
+    task.locksHeld++;
     if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
     this.observer?.readerEntered(task, false);
   }
@@ -92,6 +100,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
         `'${task.name}' read-unlocked without holding it`,
       );
     this.readerSinceNs.delete(task);
+    task.locksHeld--;
     this.stats.read.holdNs.record(this.sim.now - since);
     const d = this.line.atomic(cpu);
     if (d > 0) yield d;
@@ -109,6 +118,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
       this.enterWrite(task, askNs);
       return;
     }
+    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "write_lock");
     if (this.sim.trace) this.sim.record(task.name, "wait", this.name);
     this.observer?.writerSlowPath(task);
     this.spinningWriters.push(task);
@@ -140,6 +150,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
     const d = this.line.atomic(cpu);
     if (d > 0) yield d;
     this.writer = null;
+    task.locksHeld--;
     this.wlocked = false;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
     // Spinning readers win the race for the lock word: that is the preference.
@@ -169,7 +180,10 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
         `reader '${task.name}' entered while a writer holds the lock`,
       );
     this.inside++;
+    const readers = this.readerSinceNs.size;
     this.readerSinceNs.set(task, this.sim.now);
+    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "read_lock", RECURSIVE_READ);
+    task.locksHeld++;
     this.stats.read.granted(this.sim.now - askNs);
     if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
     this.observer?.readerEntered(task, fast);
@@ -185,6 +199,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
     }
     this.wlocked = true;
     this.writer = task;
+    task.locksHeld++;
     this.writerSinceNs = this.sim.now;
     this.stats.write.granted(this.sim.now - askNs);
     if (this.sim.trace) this.sim.record(task.name, "acquired-write", this.name);

@@ -31,6 +31,7 @@ import { CONTINUE, PARK, type Process, type Waitable, type Yielded } from "../..
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
+import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
 import type { CacheLine } from "../cpu/cacheline";
 import { LockStats } from "./lock-stats";
 
@@ -77,6 +78,11 @@ export class Rwsem implements Waitable {
     this.line = options.line;
     this.ownerLine = options.ownerLine;
     this.wakeupNs = options.wakeupNs ?? 0;
+    sim.registerLock(this);
+  }
+
+  isHeldBy(task: Process<any>): boolean {
+    return this.writer === task || this.readerSinceNs.has(task);
   }
 
   get readersInside(): number {
@@ -156,6 +162,8 @@ export class Rwsem implements Waitable {
   }
 
   private rwsem_down_read_slowpath(task: Process<any>, costNs: number): number {
+    if (this.isHeldBy(task))
+      throw selfDeadlock(task, this, "down_read", this.writer === task ? "holds for write" : RECURSIVE_READ);
     task.waitStartNs = this.sim.now + costNs;
     task.waitingOn = this;
     this.waitList.push({ task, write: false });
@@ -168,6 +176,7 @@ export class Rwsem implements Waitable {
     if (since === undefined)
       throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `'${task.name}' up_read without holding it`);
     this.readerSinceNs.delete(task);
+    task.locksHeld--;
     this.stats.read.holdNs.record(this.sim.now - since);
     this.readers--;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
@@ -185,6 +194,7 @@ export class Rwsem implements Waitable {
       this.enterWrite(task, this.sim.now, this.sim.now + cost);
       return cost > 0 ? cost : CONTINUE;
     }
+    if (this.isHeldBy(task)) throw selfDeadlock(task, this, "down_write");
     task.waitStartNs = this.sim.now + cost;
     task.waitingOn = this;
     this.waitList.push({ task, write: true });
@@ -201,6 +211,7 @@ export class Rwsem implements Waitable {
       );
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
+    task.locksHeld--;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
     // rwsem_clear_owner() (a store to sem->owner), then fetch_add_release(-RWSEM_WRITER_LOCKED).
     const cost = this.atomicCost(cpu, 1);
@@ -267,7 +278,10 @@ export class Rwsem implements Waitable {
         `reader '${task.name}' entered while '${this.writer.name}' holds it for write`,
       );
     this.readers++;
+    const readers = this.readerSinceNs.size;
     this.readerSinceNs.set(task, atNs);
+    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "down_read", RECURSIVE_READ);
+    task.locksHeld++;
     this.stats.read.granted(Math.max(0, atNs - arrivedNs), false);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-read", this.name);
   }
@@ -281,6 +295,7 @@ export class Rwsem implements Waitable {
       );
     }
     this.writer = task;
+    task.locksHeld++;
     this.writerSinceNs = atNs;
     this.stats.write.granted(Math.max(0, atNs - arrivedNs), false);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-write", this.name);
