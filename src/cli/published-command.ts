@@ -35,6 +35,8 @@ const COLUMNS: Array<keyof PublishedResult> = [
   "role",
   "match",
   "agreement",
+  "recordedAgreement",
+  "agreementWhy",
   "matchWhy",
   "modelExpr",
   "conditions",

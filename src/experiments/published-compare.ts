@@ -15,6 +15,10 @@
  *     `agingNsPerPage * vcpus * 262144 / 1e9`                         (a pass at 1 GiB per vCPU, in s)
  *     `agingNsPerPage{agingLock=write} / agingNsPerPage{agingLock=read}` (a speedup)
  * - `match`: how well the row's conditions could be set: `exact`, `approximate` or `none`; `matchWhy`: the reason.
+ * - `agreement`: for comparable rows, the agreement class the model was last seen at (`within 10%`, `within 2x`,
+ *   `further`), and `agreementWhy`: why it lands there (what the model lacks, or that it matches). The test suite fails
+ *   when a prediction moves across the 2x band away from its recorded class: a change that moves a prediction must
+ *   update both columns, and the notebook's published-numbers table shows them.
  *
  * A row with role `context` or match `none` has no observable and is listed as not comparable, with its reason.
  */
@@ -31,6 +35,13 @@ export type ConditionMatch = (typeof CONDITION_MATCHES)[number];
 
 /** How far the model lands from a published number: the classes the README counts. */
 export type Agreement = "within 10%" | "within 2x" | "further" | "not comparable";
+export const AGREEMENTS: readonly Agreement[] = ["within 10%", "within 2x", "further", "not comparable"];
+
+/** True when two classes lie on different sides of the 2x band (within 2x, or further). */
+export function crossesTwoXBand(a: Agreement, b: Agreement): boolean {
+  const inside = (x: Agreement) => x === "within 10%" || x === "within 2x";
+  return a !== "not comparable" && b !== "not comparable" && inside(a) !== inside(b);
+}
 
 /** A parsed `model` expression. */
 export type Expr =
@@ -129,6 +140,9 @@ export interface PublishedComparison {
   role: PublishedRole;
   match: ConditionMatch;
   matchWhy: string;
+  /** The agreement class recorded in the CSV ("" where none is), and why it lands there. */
+  recordedAgreement: Agreement | "";
+  agreementWhy: string;
   /** The row's conditions as checked parameter values (the rest take their defaults). */
   params: Record<string, unknown>;
   /** The parsed `model` expression, or null for rows that cannot be compared. */
@@ -193,7 +207,22 @@ export function publishedComparisons(exp: Experiment<any, any>, rows: PublishedR
       };
       visit(expr);
     }
-    return { line, row, role, match, matchWhy: f.matchWhy ?? "", params, expr };
+    const recorded = (f.agreement ?? "").trim() as Agreement | "";
+    if (recorded !== "" && !AGREEMENTS.includes(recorded))
+      throw new Error(`${where(line)}: agreement '${recorded}' is not one of ${AGREEMENTS.join(", ")}`);
+    if (comparable && role === "prediction" && "agreement" in f && recorded === "")
+      throw new Error(`${where(line)}: a prediction needs its recorded agreement (and agreementWhy)`);
+    return {
+      line,
+      row,
+      role,
+      match,
+      matchWhy: f.matchWhy ?? "",
+      recordedAgreement: recorded,
+      agreementWhy: f.agreementWhy ?? "",
+      params,
+      expr,
+    };
   });
 }
 
@@ -208,6 +237,9 @@ export interface PublishedResult {
   role: PublishedRole;
   match: ConditionMatch;
   matchWhy: string;
+  /** The class recorded in the CSV, and why (see the module comment). */
+  recordedAgreement: Agreement | "";
+  agreementWhy: string;
   /** The model expression (the CSV's `model` column), or "" where there is none. */
   modelExpr: string;
   /** The model's value (mean over seeds), NaN where not comparable. */
@@ -322,6 +354,8 @@ export async function comparePublished(
       role: c.role,
       match: c.match,
       matchWhy: c.matchWhy,
+      recordedAgreement: c.recordedAgreement,
+      agreementWhy: c.agreementWhy,
       modelExpr: c.row.fields.model ?? "",
     };
     if (!c.expr)

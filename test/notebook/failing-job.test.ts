@@ -79,7 +79,7 @@ test("a failing notebook: named with its error, others still reported, previous 
   assert.match(index, /<tr data-notebook="a-good\.ipynb" data-status="ok"><td><a href="a-good\.html">/);
   assert.match(
     index,
-    /<tr data-notebook="b-bad\.ipynb" data-status="failed"><td><a href="b-bad\.html">tiny<\/a>.*boom at n=3.*showing the last good report, from 2026-01-01T00:00:00\.000Z/s,
+    /<tr data-notebook="b-bad\.ipynb" data-status="failed"><td><a href="b-bad\.html">tiny<\/a>.*boom at n=3.*showing the last good report, from <time datetime="2026-01-01T00:00:00\.000Z"/s,
   );
   assert.equal(fs.readdirSync(reports).filter((f) => f.endsWith(".tmp")).length, 0, "no temporary files left");
 });
