@@ -1,9 +1,10 @@
 /** `mmsim claims <id>`: decide an experiment's claims and print the verdict table. */
 import { evaluateClaims } from "../experiments/claims";
 import { experiments, findExperiment } from "../experiments/registry";
-import { numberOption, parseArgs, lastOption, UsageError } from "./args";
+import { parseArgs, lastOption, UsageError } from "./args";
 import { formatTable } from "./format";
 import { parsePlacement, withExecutor } from "./placement";
+import { refuseRepeatedOptions, seedOptions, workersOption } from "./run-options";
 
 export async function claimsCommand(argv: string[], out: (s: string) => void): Promise<void> {
   const args = parseArgs(argv, ["json"]);
@@ -18,31 +19,21 @@ export async function claimsCommand(argv: string[], out: (s: string) => void): P
       throw new UsageError(
         `unknown option --${o.name}; options: --seeds, --seed-base, --workers, --claim, --json, --executor`,
       );
-  const seeds = numberOption(
-    args,
-    "seeds",
-    5,
-    (v) => Number.isInteger(v) && v >= 2 && v <= 1000,
-    "an integer in [2, 1000]",
-  );
-  const seedBase = numberOption(
-    args,
-    "seed-base",
-    1,
-    (v) => Number.isSafeInteger(v) && v >= 0,
-    "a non-negative integer",
-  );
-  const workers = numberOption(args, "workers", 0, (v) => Number.isInteger(v) && v >= 1, "an integer >= 1");
+  // Each option once (--claim may repeat), numbers as strict as parameters, workers at most the machine's cores.
+  refuseRepeatedOptions(args, ["json", "seeds", "seed-base", "workers", "executor"]);
+  const { seeds, seedBase } = seedOptions(args, { seeds: 5, minSeeds: 2, maxSeeds: 1000 });
   const only = args.options.filter((o) => o.name === "claim").map((o) => String(o.value));
   for (const c of only)
     if (!exp.claims.some((k) => k.id === c))
       throw new UsageError(`unknown claim '${c}'; claims: ${exp.claims.map((k) => k.id).join(", ")}`);
   // --executor redis://...: every run the claims need goes to `mmsim worker` processes.
-  const verdicts = await withExecutor(parsePlacement(args, false), `${exp.id} claims`, (executor, onProgress) =>
+  const placement = parsePlacement(args, false);
+  const workers = workersOption(args, "claims");
+  const verdicts = await withExecutor(placement, `${exp.id} claims`, (executor, onProgress) =>
     evaluateClaims(exp, {
       seeds,
       seedBase,
-      workers: workers || undefined,
+      workers,
       only: only.length ? only : undefined,
       executor,
       onProgress,

@@ -6,8 +6,9 @@ import {
   type PublishedResult,
 } from "../experiments/published-compare";
 import { experiments, findExperiment } from "../experiments/registry";
-import { lastOption, numberOption, parseArgs, UsageError } from "./args";
+import { lastOption, parseArgs, UsageError } from "./args";
 import { formatNumber, formatTable } from "./format";
+import { refuseRepeatedOptions, seedOptions, workersOption } from "./run-options";
 
 const OPTIONS = ["seeds", "seed-base", "workers", "format", "role", "help", "h"];
 
@@ -60,27 +61,9 @@ export async function publishedCommand(argv: string[], out: (s: string) => void)
       `${id ? `unknown experiment '${id}'` : "name an experiment"}; experiments: ${experiments.map((e) => e.id).join(", ")}`,
     );
   if (args.positionals.length > 1) throw new UsageError(`unexpected argument '${args.positionals[1]}'`);
-  const seeds = numberOption(
-    args,
-    "seeds",
-    3,
-    (v) => Number.isInteger(v) && v >= 1 && v <= 1000,
-    "an integer in [1, 1000]",
-  );
-  const seedBase = numberOption(
-    args,
-    "seed-base",
-    1,
-    (v) => Number.isSafeInteger(v) && v >= 0,
-    "a non-negative integer",
-  );
-  const workers = numberOption(
-    args,
-    "workers",
-    0,
-    (v) => Number.isInteger(v) && v >= 1 && v <= 256,
-    "an integer in [1, 256]",
-  );
+  // Each option once, numbers as strict as parameters, workers at most the machine's cores.
+  refuseRepeatedOptions(args, OPTIONS);
+  const { seeds, seedBase } = seedOptions(args, { seeds: 3, minSeeds: 1, maxSeeds: 1000 });
   const format = lastOption(args, "format") ?? "table";
   if (format !== "table" && format !== "json" && format !== "csv")
     throw new UsageError(`option --format: '${String(format)}' is not allowed; expected table, json or csv`);
@@ -88,7 +71,8 @@ export async function publishedCommand(argv: string[], out: (s: string) => void)
   if (role !== undefined && !PUBLISHED_ROLES.includes(role as never))
     throw new UsageError(`option --role: '${String(role)}' is not allowed; expected ${PUBLISHED_ROLES.join(", ")}`);
 
-  let results = await comparePublished(exp, { seeds, seedBase, workers: workers || undefined });
+  const workers = workersOption(args, "published");
+  let results = await comparePublished(exp, { seeds, seedBase, workers });
   if (role !== undefined) results = results.filter((r) => r.role === role);
   if (format === "json") {
     out(

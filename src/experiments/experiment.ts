@@ -60,6 +60,8 @@ export interface Experiment<S extends ParamSpecs = ParamSpecs, D = unknown> {
   thread: string;
   /** Which kernel version and functions the model follows. */
   kernel: string;
+  /** Rules that tie parameters together (rules.ts), checked on every sweep point before anything runs. */
+  rules?: ReadonlyArray<import("./rules").ParamRule<S>>;
   params: S;
   observables: Record<string, ObservableSpec>;
   /** One replication. Must be deterministic in (params, seed). */

@@ -126,6 +126,16 @@ function editDistance(a: string, b: string): number {
   return dp[b.length];
 }
 
+/**
+ * A number written as a parameter (or a run option) may be: decimal digits with an optional sign, fraction, exponent
+ * and `_` between digits (`1_000`, `2.5e3`). Anything else (hex, binary, "", "Infinity", "NaN") is not a number here.
+ */
+export function parseNumberText(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return undefined;
+  return Number(t.replace(/_/g, ""));
+}
+
 /** Checks one value of parameter `name` against its spec; returns it normalised (strings parsed). */
 export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamValue<ParamSpec> {
   const allowed = describeAllowed(spec);
@@ -133,15 +143,8 @@ export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamVa
   switch (spec.type) {
     case "number":
     case "integer": {
-      let v: number;
-      if (typeof raw === "number") v = raw;
-      else if (
-        typeof raw === "string" &&
-        raw.trim() !== "" &&
-        /^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim())
-      ) {
-        v = Number(raw.trim().replace(/_/g, ""));
-      } else throw bad(`expected a number, got ${JSON.stringify(raw)}`);
+      const v = typeof raw === "number" ? raw : typeof raw === "string" ? parseNumberText(raw) : undefined;
+      if (v === undefined) throw bad(`expected a number, got ${JSON.stringify(raw)}`);
       if (!Number.isFinite(v)) throw bad(`expected a finite number, got ${String(raw)}`);
       if (spec.type === "integer" && !Number.isInteger(v)) throw bad(`expected an integer, got ${v}`);
       if (v < spec.min || v > spec.max) throw bad(`${v} is out of range`);
@@ -171,7 +174,7 @@ export type SweepPlan<S extends ParamSpecs> = { [K in keyof S]: Array<ParamValue
 export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string, unknown> = {}): SweepPlan<S> {
   const names = Object.keys(specs);
   for (const key of Object.keys(input)) {
-    if (!(key in specs)) {
+    if (!Object.hasOwn(specs, key)) {
       const hint = closest(key, names);
       throw new ParamError(
         key,
@@ -217,13 +220,24 @@ export function defaults<S extends ParamSpecs>(specs: S): ParamValues<S> {
   return out as ParamValues<S>;
 }
 
-/** Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps. */
-export function parseCliValue(name: string, spec: ParamSpec, text: string): unknown[] {
+/** Values a CLI range may expand to unless raised: the default replication limit of a run (rules.ts). */
+export const DEFAULT_MAX_RANGE_VALUES = 100_000;
+
+/**
+ * Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps. A range
+ * that would expand to more than `maxValues` values is refused, saying how many (never cut short).
+ */
+export function parseCliValue(
+  name: string,
+  spec: ParamSpec,
+  text: string,
+  maxValues: number = DEFAULT_MAX_RANGE_VALUES,
+): unknown[] {
   const range = /^([^:]+):([^:]+):([x+])([^:]+)$/.exec(text);
   if (range && (spec.type === "number" || spec.type === "integer")) {
     const lo = checkValue(name, spec, range[1]) as number;
     const hi = checkValue(name, spec, range[2]) as number;
-    const step = Number(range[4]);
+    const step = parseNumberText(range[4]) ?? NaN;
     const mult = range[3] === "x";
     if (!Number.isFinite(step) || (mult ? step <= 1 : step <= 0)) {
       throw new ParamError(
@@ -231,8 +245,21 @@ export function parseCliValue(name: string, spec: ParamSpec, text: string): unkn
         `parameter '${name}': range step '${range[3]}${range[4]}' must be ${mult ? "a factor > 1" : "an increment > 0"}`,
       );
     }
+    if (mult && lo <= 0)
+      throw new ParamError(name, `parameter '${name}': a range multiplied by ${step} must start above 0, not at ${lo}`);
+    const top = hi * (1 + 1e-12);
+    // How many values the range has, before building any (the loop below stops one past the limit in any case).
+    const count = lo > top ? 0 : Math.floor(mult ? Math.log(top / lo) / Math.log(step) : (top - lo) / step) + 1;
+    const tooMany = () =>
+      new ParamError(
+        name,
+        `parameter '${name}': the range ${text} has ${count.toLocaleString("en-US")} values, more than the limit of ` +
+          `${maxValues.toLocaleString("en-US")} (sweep a coarser range, or raise the limit with --max-replications)`,
+      );
+    if (count > maxValues) throw tooMany();
     const out: number[] = [];
-    for (let v = lo; v <= hi * (1 + 1e-12) && out.length <= 10_000; v = mult ? v * step : v + step) {
+    for (let v = lo; v <= top; v = mult ? v * step : v + step) {
+      if (out.length >= maxValues) throw tooMany();
       out.push(spec.type === "integer" ? Math.round(v) : Number(v.toPrecision(12)));
     }
     return out;

@@ -2,7 +2,7 @@
 import { defineExperiment } from "../experiment";
 import { num, pm } from "../notifier-cost/format";
 import { runNotifierRace } from "./model";
-import { notifierRaceParams, RACE_PROTOCOLS, SAFE_PROTOCOLS, type RaceProtocol } from "./params";
+import { notifierRaceParams, notifierRaceRules, RACE_PROTOCOLS, SAFE_PROTOCOLS, type RaceProtocol } from "./params";
 
 export interface NotifierRaceDetail {
   /** CDF of device-fault latency, us. */
@@ -23,6 +23,7 @@ export const notifierRace = defineExperiment({
     "mm/memory.c zap_page_range_single/zap_pte_range and mm/mmu_gather.c (6.6); drivers/misc/sgi-gru/grutlbpurge.c and grufault.c (gru_invalidate_range_start/end, ms_range_active, gru_user_dropin); " +
     "virt/kvm/kvm_main.c and arch/x86/kvm/mmu/mmu.c (6.6: mmu_invalidate_seq/in_progress, mmu_invalidate_retry_gfn, RET_PF_RETRY); invalidate_page after the PT lock as in 3.17-4.12 try_to_unmap_one",
   params: notifierRaceParams,
+  rules: notifierRaceRules,
   observables: {
     staleTranslations: {
       unit: "count",

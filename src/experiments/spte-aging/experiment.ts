@@ -3,7 +3,7 @@
  * whether guest pages were used; the fix asks wherever MGLRU clears host A bits.
  */
 import { defineExperiment } from "../experiment";
-import { spteAgingParams } from "./params";
+import { spteAgingParams, spteAgingRules } from "./params";
 import { spteAgingObservables, spteAgingScenario, type SpteAgingDetail } from "./scenario";
 import { spteAgingClaims } from "./claims";
 
@@ -15,6 +15,7 @@ export const spteAging = defineExperiment<typeof spteAgingParams, SpteAgingDetai
     "Linux 6.6 mm/vmscan.c (should_run_aging, try_to_inc_max_seq, walk_pte_range, lru_gen_look_around, evict_folios), " +
     "mm/rmap.c folio_referenced_one, with and without commit 1d4832becdc2; virt/kvm/kvm_main.c aging notifiers",
   params: spteAgingParams,
+  rules: spteAgingRules,
   observables: spteAgingObservables,
   scenario: spteAgingScenario,
   claims: spteAgingClaims,
