@@ -1,5 +1,6 @@
 /** `mmsim claims <id>`: decide an experiment's claims and print the verdict table. */
 import { evaluateClaims } from "../experiments/claims";
+import { quote } from "../experiments/params";
 import { experiments, findExperiment } from "../experiments/registry";
 import { parseArgs, lastOption, UsageError } from "./args";
 import { formatTable } from "./format";
@@ -12,12 +13,12 @@ export async function claimsCommand(argv: string[], out: (s: string) => void): P
   const exp = id ? findExperiment(id) : undefined;
   if (!exp)
     throw new UsageError(
-      `${id ? `unknown experiment '${id}'` : "name an experiment"}; experiments: ${experiments.map((e) => e.id).join(", ")}`,
+      `${id ? `unknown experiment ${quote(id)}` : "name an experiment"}; experiments: ${experiments.map((e) => e.id).join(", ")}`,
     );
   for (const o of args.options)
     if (!["json", "seeds", "seed-base", "workers", "claim", "executor"].includes(o.name))
       throw new UsageError(
-        `unknown option --${o.name}; options: --seeds, --seed-base, --workers, --claim, --json, --executor`,
+        `unknown option ${quote(`--${o.name}`)}; options: --seeds, --seed-base, --workers, --claim, --json, --executor`,
       );
   // Each option once (--claim may repeat), numbers as strict as parameters, workers at most the machine's cores.
   refuseRepeatedOptions(args, ["json", "seeds", "seed-base", "workers", "executor"]);
@@ -25,7 +26,7 @@ export async function claimsCommand(argv: string[], out: (s: string) => void): P
   const only = args.options.filter((o) => o.name === "claim").map((o) => String(o.value));
   for (const c of only)
     if (!exp.claims.some((k) => k.id === c))
-      throw new UsageError(`unknown claim '${c}'; claims: ${exp.claims.map((k) => k.id).join(", ")}`);
+      throw new UsageError(`unknown claim ${quote(c)}; claims: ${exp.claims.map((k) => k.id).join(", ")}`);
   // --executor redis://...: every run the claims need goes to `mmsim worker` processes.
   const placement = parsePlacement(args, false);
   const workers = workersOption(args, "claims");

@@ -1,5 +1,5 @@
 /** `mmsim experiment`: list experiments, show one's parameters, run it. */
-import { describeAllowed, parseCliValue, ParamError, type ParamSpec } from "../experiments/params";
+import { describeAllowed, parseCliValue, ParamError, quote, type ParamSpec } from "../experiments/params";
 import { describeRules, planSweep } from "../experiments/rules";
 import { experiments, findExperiment } from "../experiments/registry";
 import { runExperiment } from "../experiments/runner";
@@ -66,9 +66,10 @@ export async function experimentCommand(argv: string[], out: (s: string) => void
     if (wantsHelp || args.options.length === 0) return out(experimentListHelp());
     throw new UsageError("mmsim experiment: name an experiment first\n\n" + experimentListHelp());
   }
-  if (args.positionals.length > 1) throw new UsageError(`unexpected argument '${args.positionals[1]}'`);
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${quote(args.positionals[1])}`);
   const exp = findExperiment(id);
-  if (!exp) throw new UsageError(`unknown experiment '${id}'; experiments: ${experiments.map((e) => e.id).join(", ")}`);
+  if (!exp)
+    throw new UsageError(`unknown experiment ${quote(id)}; experiments: ${experiments.map((e) => e.id).join(", ")}`);
   if (wantsHelp) return out(experimentHelp(exp));
 
   // Run options first: --max-replications bounds how many values a range may expand to.
@@ -104,7 +105,7 @@ export async function experimentCommand(argv: string[], out: (s: string) => void
   const { seeds, seedBase } = seedOptions(args, { seeds: 5, minSeeds: 1, maxSeeds: 10_000 });
   const format = singleOption(args, "format") ?? "table";
   if (format !== "table" && format !== "json" && format !== "csv")
-    throw new UsageError(`option --format: '${String(format)}' is not allowed; expected table, json or csv`);
+    throw new UsageError(`option --format: ${quote(String(format))} is not allowed; expected table, json or csv`);
 
   // Everything is checked before anything runs: the input, the run's size, every sweep point against the rules.
   planSweep(exp, input, seeds, maxReplications, "--max-replications N");

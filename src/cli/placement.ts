@@ -34,6 +34,14 @@ export function parsePlacement(args: ParsedArgs, allowShard = true): Placement {
       throw new UsageError(
         `option --executor: ${JSON.stringify(executor)} is not allowed; expected redis://[user:password@]host[:port] or rediss://...`,
       );
+    // The whole URL is checked now, before anything runs (redis-url.ts loads neither bullmq nor ioredis).
+    const { parseRedisUrl } =
+      require("../experiments/distributed/redis-url") as typeof import("../experiments/distributed/redis-url");
+    try {
+      parseRedisUrl(executor);
+    } catch (e) {
+      throw new UsageError(`option --executor: ${(e as Error).message}`);
+    }
     p.executor = executor;
   }
   if (shard !== undefined) {

@@ -5,6 +5,7 @@ import {
   PUBLISHED_ROLES,
   type PublishedResult,
 } from "../experiments/published-compare";
+import { quote } from "../experiments/params";
 import { experiments, findExperiment } from "../experiments/registry";
 import { lastOption, parseArgs, UsageError } from "./args";
 import { formatNumber, formatTable } from "./format";
@@ -53,23 +54,27 @@ export async function publishedCommand(argv: string[], out: (s: string) => void)
   if (lastOption(args, "help", "h") !== undefined) return out(PUBLISHED_HELP);
   for (const o of args.options)
     if (!OPTIONS.includes(o.name))
-      throw new UsageError(`unknown option --${o.name}; options: --seeds, --seed-base, --workers, --format, --role`);
+      throw new UsageError(
+        `unknown option ${quote(`--${o.name}`)}; options: --seeds, --seed-base, --workers, --format, --role`,
+      );
   const id = args.positionals[0];
   const exp = id ? findExperiment(id) : undefined;
   if (!exp)
     throw new UsageError(
-      `${id ? `unknown experiment '${id}'` : "name an experiment"}; experiments: ${experiments.map((e) => e.id).join(", ")}`,
+      `${id ? `unknown experiment ${quote(id)}` : "name an experiment"}; experiments: ${experiments.map((e) => e.id).join(", ")}`,
     );
-  if (args.positionals.length > 1) throw new UsageError(`unexpected argument '${args.positionals[1]}'`);
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${quote(args.positionals[1])}`);
   // Each option once, numbers as strict as parameters, workers at most the machine's cores.
   refuseRepeatedOptions(args, OPTIONS);
   const { seeds, seedBase } = seedOptions(args, { seeds: 3, minSeeds: 1, maxSeeds: 1000 });
   const format = lastOption(args, "format") ?? "table";
   if (format !== "table" && format !== "json" && format !== "csv")
-    throw new UsageError(`option --format: '${String(format)}' is not allowed; expected table, json or csv`);
+    throw new UsageError(`option --format: ${quote(String(format))} is not allowed; expected table, json or csv`);
   const role = lastOption(args, "role");
   if (role !== undefined && !PUBLISHED_ROLES.includes(role as never))
-    throw new UsageError(`option --role: '${String(role)}' is not allowed; expected ${PUBLISHED_ROLES.join(", ")}`);
+    throw new UsageError(
+      `option --role: ${quote(String(role))} is not allowed; expected ${PUBLISHED_ROLES.join(", ")}`,
+    );
 
   const workers = workersOption(args, "published");
   let results = await comparePublished(exp, { seeds, seedBase, workers });

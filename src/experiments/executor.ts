@@ -54,10 +54,7 @@ export function replicationFailure(experiment: string, job: Job, error: string):
  * cores would only add memory, about 12 MB each).
  */
 export function localExecutor(workers?: number): Executor {
-  const cores = os.availableParallelism();
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
-    throw new RangeError(`workers must be an integer >= 1, got ${workers}`);
-  const maxWorkers = Math.min(workers ?? cores, cores);
+  const maxWorkers = localWorkers(workers);
   return {
     description: "local",
     async run(exp, jobs, onProgress) {
@@ -70,6 +67,13 @@ export function localExecutor(workers?: number): Executor {
       });
     },
   };
+}
+
+/** The worker threads a local run may use: `workers` (default: the machine's cores), capped at the cores. */
+export function localWorkers(workers?: number, cores: number = os.availableParallelism()): number {
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
+    throw new RangeError(`workers must be an integer >= 1, got ${workers}`);
+  return Math.min(workers ?? cores, cores);
 }
 
 /** True for the executor URLs mmsim knows: redis://... and rediss://... (TLS). */

@@ -127,6 +127,22 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
+ * User text inside a message: 'text' as typed, or JSON-escaped where it holds control, line-breaking or
+ * direction-changing characters, so a message is always one readable line.
+ */
+export function quote(text: string): string {
+  if (!UNPRINTABLE.test(text)) return `'${text}'`;
+  // JSON escapes the C0 controls; the others it leaves as they are.
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+// C0 and C1 controls, line and paragraph separators, bidirectional embeddings, overrides and isolates.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
  * A number written as a parameter (or a run option) may be: decimal digits with an optional sign, fraction, exponent
  * and `_` between digits (`1_000`, `2.5e3`). Anything else (hex, binary, "", "Infinity", "NaN") is not a number here.
  */
@@ -152,7 +168,7 @@ export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamVa
     }
     case "choice": {
       if (typeof raw !== "string") throw bad(`expected a name, got ${JSON.stringify(raw)}`);
-      if (!spec.choices.includes(raw)) throw bad(`'${raw}' is not a choice`);
+      if (!spec.choices.includes(raw)) throw bad(`${quote(raw)} is not a choice`);
       return raw;
     }
     case "boolean": {
@@ -178,7 +194,7 @@ export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string,
       const hint = closest(key, names);
       throw new ParamError(
         key,
-        `unknown parameter '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}; parameters: ${names.join(", ")}`,
+        `unknown parameter ${quote(key)}${hint ? ` (did you mean '${hint}'?)` : ""}; parameters: ${names.join(", ")}`,
       );
     }
   }
@@ -242,7 +258,7 @@ export function parseCliValue(
     if (!Number.isFinite(step) || (mult ? step <= 1 : step <= 0)) {
       throw new ParamError(
         name,
-        `parameter '${name}': range step '${range[3]}${range[4]}' must be ${mult ? "a factor > 1" : "an increment > 0"}`,
+        `parameter '${name}': range step ${quote(range[3] + range[4])} must be ${mult ? "a factor > 1" : "an increment > 0"}`,
       );
     }
     if (mult && lo <= 0)
@@ -253,7 +269,7 @@ export function parseCliValue(
     const tooMany = () =>
       new ParamError(
         name,
-        `parameter '${name}': the range ${text} has ${count.toLocaleString("en-US")} values, more than the limit of ` +
+        `parameter '${name}': the range ${quote(text)} has ${count.toLocaleString("en-US")} values, more than the limit of ` +
           `${maxValues.toLocaleString("en-US")} (sweep a coarser range, or raise the limit with --max-replications)`,
       );
     if (count > maxValues) throw tooMany();
