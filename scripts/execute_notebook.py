@@ -1,15 +1,23 @@
 """Executes one notebook through its kernel with nbclient (Jupyter's own execution machinery).
 
-usage: python scripts/execute_notebook.py INPUT OUTPUT --cwd DIR [--timeout SECONDS]
+usage: python scripts/execute_notebook.py INPUT OUTPUT --cwd DIR [--timeout SECONDS] [--watch-stdin]
 
 The kernel starts in DIR (the notebook's own folder, where its imports resolve). The executed notebook is written to
 OUTPUT, also when a cell fails (up to and including that cell). The last line on stdout is one JSON object:
 {"ok": true} or {"ok": false, "cell": INDEX, "ename": ..., "evalue": ..., "traceback": ...}.
+
+It dies with whoever started it, and takes its kernel along: on SIGTERM or SIGINT, and, given --watch-stdin, when its
+stdin reaches end of file (mmsim keeps a pipe open there and never writes to it, so the pipe closes when mmsim exits,
+even by kill -9). The kernel runs in its own session (jupyter_client starts it so) and is killed as a process group;
+mmsim's kernel also exits on its own when this process is gone (JPY_PARENT_PID).
 """
 import argparse
 import json
+import os
 import re
+import signal
 import sys
+import threading
 
 import nbformat
 from jupyter_client.kernelspec import NoSuchKernel
@@ -45,12 +53,45 @@ def describe_error(nb, index, error):
     return {"cell": index, "ename": ename or "Error", "evalue": evalue, "traceback": traceback.strip()}
 
 
+def stop_with_kernel(client, status):
+    """Kills the kernel's process group, removes its connection file, and exits at once."""
+    km = getattr(client, "km", None)
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None:
+        try:
+            os.killpg(os.getpgid(process.pid), signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    try:
+        km.cleanup_connection_file()
+    except Exception:
+        pass
+    os._exit(status)
+
+
+def die_with_parent(client, watch_stdin):
+    """Stops on SIGTERM and SIGINT, and when stdin closes (the parent is gone) if told to watch it."""
+    def watch():
+        try:
+            while sys.stdin.buffer.read(65536):
+                pass
+        except Exception:
+            pass
+        stop_with_kernel(client, 1)
+
+    if watch_stdin:
+        threading.Thread(target=watch, daemon=True).start()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: stop_with_kernel(client, 128 + signum))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("input")
     parser.add_argument("output")
     parser.add_argument("--cwd", required=True)
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument("--watch-stdin", action="store_true", help="stop, with the kernel, when stdin closes")
     args = parser.parse_args()
 
     nb = nbformat.read(args.input, as_version=4)
@@ -64,6 +105,7 @@ def main():
         current["cell"] = cell_index
 
     client.on_cell_start = on_cell_start
+    die_with_parent(client, args.watch_stdin)
     result = {"ok": True}
     try:
         client.execute()

@@ -1,4 +1,13 @@
-/** The `mmsim` command line. */
+/**
+ * The `mmsim` command line. How it ends:
+ * - bad input (UsageError, ParamError, RangeError, and notebook-file and set-up problems): one line naming the cause
+ *   on stderr, exit 2;
+ * - anything else: one line too, exit 1; with MMSIM_DEBUG=1 the stack as well (no user needs one for their input);
+ * - a closed stdout (`mmsim experiment ... | head -1`): quietly, exit 0, as `yes | head` does (workers stop with us);
+ * - SIGINT or SIGTERM: `run` and `report` stop their notebook runs, kernels and scratch directories, exit 130 or 143;
+ *   the other commands end at once (the default). Run through npx, whose `sh -c` does not pass signals on, mmsim
+ *   stops when that parent goes away (bin/mmsim.js).
+ */
 import { RunFailedError } from "../experiments/executor";
 import { ParamError } from "../experiments/params";
 import { UsageError } from "./args";
@@ -54,26 +63,67 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     await make()(rest, out);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ParamError || e instanceof RangeError) {
-      process.stderr.write(`mmsim ${cmd}: ${e.message}\n`);
-      return 2;
-    }
+    // A run that failed on a replication (locally or on the cluster) says everything in its message.
     if (e instanceof RunFailedError) {
       process.stderr.write(`mmsim ${cmd}: ${e.message}\n`);
       return 1;
     }
-    process.stderr.write(`mmsim ${cmd}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
+    process.stderr.write(`mmsim ${cmd}: ${describeError(e)}\n`);
+    return isInputError(e) ? 2 : 1;
   }
 }
 
+/** Problems with what the user gave: shown as their message alone. */
+const INPUT_ERRORS = ["UsageError", "ParamError", "NotebookFileError", "SetupError"];
+
+export function isInputError(e: unknown): boolean {
+  return (
+    e instanceof UsageError ||
+    e instanceof ParamError ||
+    e instanceof RangeError ||
+    (e instanceof Error && INPUT_ERRORS.includes(e.name))
+  );
+}
+
+/** One line for the user; the stack too only with MMSIM_DEBUG=1. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const debug = process.env.MMSIM_DEBUG === "1";
+  // A failed notebook's message already says all there is (its own stack is the message).
+  if (e.name === "NotebookRunError") return e.message;
+  if (isInputError(e)) return debug && e.stack ? `${e.message}\n${e.stack}` : e.message;
+  if (debug) return e.stack ?? e.message;
+  return `${e.name}: ${e.message} (MMSIM_DEBUG=1 shows where)`;
+}
+
+/**
+ * What the process does on a closed stdout, and, for the commands that run notebooks (`run`, `report`), on SIGINT
+ * and SIGTERM (see the top of this file). The other commands keep the default: a signal ends them at once, even while
+ * a simulation keeps this thread busy.
+ */
+export function installProcessHandlers(argv: string[] = process.argv.slice(2)): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+  if (argv[0] !== "run" && argv[0] !== "report") return;
+  const stop = (signal: NodeJS.Signals, code: number) => {
+    (require("../notebook/run-notebook") as typeof import("../notebook/run-notebook")).abortRuns();
+    process.stderr.write(`mmsim: stopped by ${signal}\n`);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => stop("SIGINT", 130));
+  process.once("SIGTERM", () => stop("SIGTERM", 143));
+}
+
 if (require.main === module) {
+  installProcessHandlers();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(String(e) + "\n");
+      process.stderr.write(`mmsim: ${describeError(e)}\n`);
       process.exitCode = 1;
     },
   );

@@ -11,11 +11,13 @@ Runs the notebook in the tslab kernel of the project's Jupyter (.venv), its para
   -p name value       one parameter; value is YAML: 16, 2.5e3, true, fifo, "[2, 4, 8]" (a list sweeps)
   -f params.yaml      a YAML mapping of names to values
                       (flags apply in order: a later -p or -f wins)
-  -o out.ipynb        write the executed notebook (papermill metadata included)
-  --html out.html     write the self-contained HTML report
+  -o out.ipynb        write the executed notebook (papermill metadata included), also when a cell fails
+  --html out.html     write the self-contained HTML report (only when the run succeeds)
   --cell-timeout S    longest one cell may run, in seconds (default 600)
-Overrides are checked against the notebook's parameter types and ranges before the kernel starts; a bad one fails
-naming the parameter and what is allowed, and nothing is written. A notebook that fails writes nothing either.
+Overrides are checked against the notebook's parameter types and ranges, and the output paths for being writable,
+before the kernel starts; a problem fails naming the parameter or path, and nothing is written. When a cell fails,
+-o still gets the notebook as far as it ran, the error in it and papermill's banner marking the cell, and the
+previous HTML report is left as it was. A notebook without a parameters cell runs when nothing is overridden.
 `;
 
 /** A notebook that ran and failed: the message names it, its cell and the error (no stack: it is not ours). */
@@ -91,17 +93,32 @@ export function parseRunArgs(argv: string[]): RunArgs | null {
   return run;
 }
 
-export async function runCommand(argv: string[], out: (s: string) => void): Promise<void> {
+export async function runCommand(
+  argv: string[],
+  out: (s: string) => void,
+  log: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<void> {
   const run = parseRunArgs(argv);
   if (run === null) return out(RUN_HELP);
   const result = await asUsageErrors(() =>
-    runNotebook(run.notebook, { params: run.params, out: run.out, html: run.html, cellTimeoutS: run.cellTimeoutS }),
+    runNotebook(run.notebook, {
+      params: run.params,
+      out: run.out,
+      html: run.html,
+      cellTimeoutS: run.cellTimeoutS,
+      log: (note) => log(`mmsim run: note: ${note}\n`),
+    }),
   );
-  if (!result.ok)
+  if (!result.ok) {
+    const kept = run.html ? `; ${run.html} was not written (an earlier report is left as it was)` : "";
     throw new NotebookRunError(
-      `${describeFailure(run.notebook, result.error)}\nnothing was written; earlier outputs are left as they were`,
+      `${describeFailure(run.notebook, result.error)}\n` +
+        (result.wrote.length > 0
+          ? `wrote the failed notebook to ${result.wrote.join(", ")} (papermill's banner at the top links to the failing cell)${kept}`
+          : `nothing was written (-o keeps the failed notebook)${kept}`),
     );
-  const wrote = [run.out, run.html].filter(Boolean);
+  }
+  const wrote = result.wrote;
   const overrides = Object.entries(result.run.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   out(
     `${run.notebook}: ran in ${result.run.durationS.toFixed(1)} s` +

@@ -87,10 +87,18 @@ export class ParamError extends Error {
 /** "integer in [1, 256] (count)" and the like: what a parameter allows, for help text and errors. */
 export function describeAllowed(spec: ParamSpec): string {
   switch (spec.type) {
+    // A unit that names what the value is goes before the range ("an integer count in [1, 256]", "a fraction in
+    // [0, 1]"), a unit of measure after it ("a number in [1, 1000] ns").
     case "number":
-      return `a number in [${spec.min}, ${spec.max}]${spec.unit ? ` ${spec.unit}` : ""}`;
-    case "integer":
-      return `an integer in [${spec.min}, ${spec.max}]${spec.unit ? ` ${spec.unit}` : ""}`;
+    case "integer": {
+      const range = `[${spec.min}, ${spec.max}]`;
+      const unit = spec.unit ?? "";
+      if (["count", "fraction", "ratio", "exponent"].includes(unit))
+        return spec.type === "integer"
+          ? `an integer ${unit} in ${range}`
+          : `${/^[aeiou]/.test(unit) ? "an" : "a"} ${unit} in ${range}`;
+      return `${spec.type === "integer" ? "an integer" : "a number"} in ${range}${unit ? ` ${unit}` : ""}`;
+    }
     case "choice":
       return `one of ${spec.choices.map((c) => `'${c}'`).join(", ")}`;
     case "boolean":

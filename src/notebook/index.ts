@@ -46,5 +46,6 @@ export { markdown } from "./markdown";
 export { verdicts, verdictBundle } from "./verdicts";
 export { progress, type Progress, type ProgressOptions } from "./progress";
 export { experimentInput } from "./experiment-input";
+export { checkParameters } from "./overrides";
 export { runNotebook, prepareRun, type RunNotebookOptions, type RunNotebookResult } from "./run-notebook";
 export { reportAll, type ReportAllOptions, type ReportAllResult } from "./report-all";

@@ -87,9 +87,25 @@ export function readNotebook(file: string): Notebook {
   return nb;
 }
 
-/** Writes a notebook the way Jupyter does (one-space indent, trailing newline), atomically. */
+/** A copy of a JSON value with every object's keys sorted, as nbformat writes notebooks. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, sortedKeys(obj[k])]),
+  );
+}
+
+/**
+ * Writes a notebook the way Jupyter does (nbformat's layout: keys sorted, one-space indent, trailing newline),
+ * atomically. JupyterLab saves, nbstripout (the git filter) and papermill write the same layout, so a notebook
+ * written by any of them differs from another only where its content does.
+ */
 export function writeNotebook(file: string, nb: Notebook): void {
-  writeFileAtomic(file, JSON.stringify(nb, null, 1) + "\n");
+  writeFileAtomic(file, JSON.stringify(sortedKeys(nb), null, 1) + "\n");
 }
 
 export function hasTag(cell: Cell, tag: string): boolean {

@@ -3,7 +3,7 @@
  * `npm run setup`). Everything runs through scripts/venv-run.sh, which keeps Jupyter's paths inside .venv
  * (scripts/jupyter-env.sh is the one place that lists them).
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -54,6 +54,18 @@ export interface ExecuteResult {
   traceback?: string;
 }
 
+/** The executors running now (scripts/execute_notebook.py), for stopNotebookExecutors. */
+const executors = new Set<ChildProcess>();
+
+/**
+ * Stops every running executor (on SIGINT or SIGTERM of this process): SIGTERM, on which it shuts its kernel down.
+ * Were this process killed outright, each would still notice: its stdin is a pipe from here, and it stops, with its
+ * kernel, when the pipe closes.
+ */
+export function stopNotebookExecutors(): void {
+  for (const child of executors) child.kill("SIGTERM");
+}
+
 /**
  * Executes the notebook `input` with nbclient in the kernel its metadata names, the kernel's working directory
  * being `cwd`; writes the executed notebook to `output` (also on failure, up to the failing cell).
@@ -76,15 +88,23 @@ export function executeNotebook(
     cwd,
     "--timeout",
     String(options.timeoutS ?? 600),
+    "--watch-stdin",
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    // stdin stays open and unused: the executor watches it to die with this process (see execute_notebook.py).
+    const child = spawn("bash", args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    executors.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-    child.on("error", reject);
+    child.on("error", (e) => {
+      executors.delete(child);
+      reject(e);
+    });
     child.on("close", (code) => {
+      executors.delete(child);
+      child.stdin?.destroy();
       const last = stdout.trim().split("\n").pop() ?? "";
       try {
         const result = JSON.parse(last) as ExecuteResult;

@@ -7,9 +7,13 @@
  *    each);
  * 3. failing both, the type of its default in the cell.
  *
- * A name not in the params object is unknown (with a did-you-mean); a bad value fails naming the parameter and what
- * is allowed. A list sweeps only where the default is a list; a single value given for a list default becomes a
- * one-element list.
+ * A name not in the params object is refused: as "not exposed" when it is a parameter of one of the notebook's
+ * experiments (with how to expose it), else as unknown (with a did-you-mean). A bad value fails naming the parameter
+ * and what is allowed. A list sweeps only where the default is a list; a single value given for a list default becomes
+ * a one-element list, and a note says so.
+ *
+ * `checkParameters` runs the same checks inside the kernel, from the injected cell (see inject.ts), for stock
+ * papermill, which checks nothing.
  */
 import { camel } from "../cli/args";
 import type { Experiment } from "../experiments/experiment";
@@ -23,8 +27,11 @@ import {
   type ParamSpec,
   type ParamSpecs,
 } from "../experiments/params";
-import { NotebookFileError, type Notebook } from "./ipynb";
+import { NotebookFileError, type MmsimNotebookMetadata, type Notebook } from "./ipynb";
+import type { InjectedSchema } from "./inject";
 import type { ParamEntry, ParamsCell } from "./params-cell";
+import { findExperiment } from "../experiments/registry";
+import { parseYamlValue } from "./yaml-values";
 
 /** Settings every notebook may declare in its params object, whatever experiments it runs. */
 export const NOTEBOOK_PARAMS: ParamSpecs = {
@@ -70,7 +77,16 @@ export function notebookSchema(
   cell: ParamsCell,
   find: (id: string) => Experiment<any, any> | undefined,
 ): NotebookSchema {
-  const meta = nb.metadata.mmsim ?? {};
+  return schemaFromMetadata(nb.metadata.mmsim ?? {}, where, cell, find);
+}
+
+/** The schema from metadata.mmsim (or the part of it an injected cell carries). */
+export function schemaFromMetadata(
+  meta: Pick<MmsimNotebookMetadata, "experiments" | "params">,
+  where: string,
+  cell: ParamsCell,
+  find: (id: string) => Experiment<any, any> | undefined,
+): NotebookSchema {
   const experiments = (meta.experiments ?? []).map((id) => {
     const exp = find(id);
     if (!exp)
@@ -135,8 +151,23 @@ function specsFor(schema: NotebookSchema, name: string): Array<{ spec: ParamSpec
     .map((e) => ({ spec: e.params[name] as ParamSpec, owner: e.id }));
 }
 
-/** Fails like checkInput does for an unknown name, with its did-you-mean, against the notebook's own names. */
-function unknownParameter(name: string, names: string[]): never {
+/**
+ * Refuses a name the params object does not declare: a parameter of one of the notebook's experiments is "not
+ * exposed" (the notebook would ignore it), anything else unknown, with checkInput's did-you-mean.
+ */
+function unknownParameter(schema: NotebookSchema, name: string, names: string[]): never {
+  const owner = schema.experiments.find((e) => name in e.params || camel(name) in e.params);
+  if (owner) {
+    const canonical = name in owner.params ? name : camel(name);
+    const spec = owner.params[canonical] as ParamSpec;
+    const notebook = /\.ipynb$/.test(schema.where) ? `the notebook ${schema.where}` : "the notebook";
+    throw new ParamError(
+      canonical,
+      `${notebook} does not expose '${canonical}' (a parameter of ${owner.id}): to make it one, add ` +
+        `\`${canonical}: ${JSON.stringify(spec.default)},\` to the params object in the cell tagged 'parameters' and ` +
+        `pass it on (experimentInput(exp, params) takes every parameter of the experiment that params declares)`,
+    );
+  }
   const any: ParamSpecs = Object.fromEntries(
     names.map((n) => [n, { type: "boolean", default: false, description: "", source: "" } as ParamSpec]),
   );
@@ -158,18 +189,21 @@ export interface CheckedOverrides {
   overrides: Record<string, unknown>;
   /** The params object the run will see: literal defaults (or their source text) with the overrides applied. */
   effective: Record<string, unknown>;
+  /** What was accepted but changed, for the run's log ("reclaimersSweep takes a list: 8 became [8]"). */
+  notes: string[];
 }
 
 /** Checks every override; the first bad one throws a ParamError naming it. */
 export function checkOverrides(schema: NotebookSchema, input: Record<string, unknown>): CheckedOverrides {
   const names = schema.cell.entries.map((e) => e.name);
   const overrides: Record<string, unknown> = {};
+  const notes: string[] = [];
   for (const [given, raw] of Object.entries(input)) {
     const name = names.includes(given)
       ? given
       : names.includes(camel(given))
         ? camel(given)
-        : unknownParameter(given, names);
+        : unknownParameter(schema, given, names);
     const entry = schema.cell.entries.find((e) => e.name === name)!;
     const specs = specsFor(schema, name);
     const allowed =
@@ -194,10 +228,46 @@ export function checkOverrides(schema: NotebookSchema, input: Record<string, unk
       return specs.length > 0 ? out : checkByDefault(name, entry, v);
     });
     overrides[name] = entry.isList ? checked : checked[0];
+    if (entry.isList && !list)
+      notes.push(
+        `${name} takes a list (its default is ${entry.text}): ${JSON.stringify(raw)} became [${JSON.stringify(checked[0])}]`,
+      );
   }
   for (const exp of schema.experiments) checkNotebookRules(exp, schema.cell.entries, overrides);
   const effective: Record<string, unknown> = {};
   for (const e of schema.cell.entries)
     effective[e.name] = e.name in overrides ? overrides[e.name] : e.value !== undefined ? e.value : e.text;
-  return { overrides, effective };
+  return { overrides, effective, notes };
+}
+
+/**
+ * The injected cell's check, in the kernel: `Object.assign(params, checkParameters(params, {...}, schema))`. The
+ * params object as the parameters cell made it gives the names, defaults and which are lists; the schema gives the
+ * experiments and own specs (inject.ts). A string given for a non-string default is read as YAML, as `mmsim run -p`
+ * reads every value (papermill's `-p` passes "[1, 2]" and "true" as strings). Returns the checked overrides; a bad one
+ * throws a ParamError naming it, which mmsim's kernel shows as one line.
+ */
+export function checkParameters(
+  params: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+  schema: InjectedSchema = { experiments: [] },
+): Record<string, unknown> {
+  const where = "this notebook";
+  const entries: ParamEntry[] = Object.entries(params).map(([name, value]) => ({
+    name,
+    value,
+    text: JSON.stringify(value) ?? String(value),
+    isList: Array.isArray(value),
+  }));
+  const cell: ParamsCell = { variable: "params", entries };
+  const typed: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(overrides)) {
+    const entry = entries.find((e) => e.name === name || e.name === camel(name));
+    const model = entry && (Array.isArray(entry.value) ? entry.value[0] : entry.value);
+    typed[name] =
+      typeof raw === "string" && model !== undefined && typeof model !== "string" ? parseYamlValue(name, raw) : raw;
+  }
+  const checked = checkOverrides(schemaFromMetadata(schema, where, cell, findExperiment), typed);
+  for (const note of checked.notes) console.log(`mmsim: ${note}`);
+  return checked.overrides;
 }

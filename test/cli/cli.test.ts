@@ -86,11 +86,11 @@ test("bad input exits 2 naming the parameter and what is allowed, and prints no 
     [["experiment", "lock-contention", "--thraeds", "3"], /unknown parameter 'thraeds' \(did you mean 'threads'\?\)/],
     [
       ["experiment", "lock-contention", "--threads", "many"],
-      /parameter 'threads': expected a number, got "many"; allowed: an integer in \[1, 4096\] count/,
+      /parameter 'threads': expected a number, got "many"; allowed: an integer count in \[1, 4096\]/,
     ],
     [
       ["experiment", "lock-contention", "--threads", "0"],
-      /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\]/,
+      /parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]/,
     ],
     [["experiment", "lock-contention", "--holdNs", "NaN"], /parameter 'holdNs': expected a number, got "NaN"/],
     [["experiment", "lock-contention", "--threads", ""], /parameter 'threads': an empty value sweeps nothing/],

@@ -82,7 +82,7 @@ test("a bad parameter fails with its name and what is allowed, and writes nothin
   await failsBeforeKernel(
     [NB, "-p", "threads", "0"],
     "threads",
-    /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\] count/,
+    /parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]/,
   );
   await failsBeforeKernel([NB, "-p", "holdNs", "fast"], "holdNs", /parameter 'holdNs': expected a number, got "fast"/);
   await failsBeforeKernel(
@@ -93,7 +93,7 @@ test("a bad parameter fails with its name and what is allowed, and writes nothin
   await failsBeforeKernel(
     [NB, "-p", "threadsSweep", "[1, 0]"],
     "threadsSweep",
-    /0 is out of range; allowed: an integer in \[1, 4096\]/,
+    /0 is out of range; allowed: an integer count in \[1, 4096\]/,
   );
   await failsBeforeKernel([NB, "-p", "seeds", "0"], "seeds", /parameter 'seeds': 0 is out of range/);
 });

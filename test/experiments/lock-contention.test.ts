@@ -49,7 +49,7 @@ test("bad input is rejected before anything runs, naming the parameter and what 
   );
   await assert.rejects(
     runExperiment(lockContention, { threads: 0 }),
-    /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\] count/,
+    /parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]/,
   );
   await assert.rejects(
     runExperiment(lockContention, { threads: 2.5 }),

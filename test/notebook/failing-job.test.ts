@@ -9,26 +9,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkJupyter } from "../../src/notebook/jupyter";
 import type { NotebookStatus } from "../../src/notebook/report/index-page";
-import { ROOT, testOutput } from "./helpers";
+import { codeCell, ROOT, testOutput, tinyNotebookJson } from "./helpers";
 
 function tinyNotebook(code: string): string {
-  const cell = (source: string, tags: string[] = []) => ({
-    cell_type: "code",
-    metadata: tags.length ? { tags } : {},
-    source,
-    outputs: [],
-    execution_count: null,
-  });
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: [
-      { cell_type: "markdown", metadata: {}, source: "# tiny" },
-      cell("const params = { n: 3 };", ["parameters"]),
-      cell(code),
-    ],
-  });
+  return tinyNotebookJson([
+    { cell_type: "markdown", metadata: {}, source: "# tiny" },
+    codeCell("const params = { n: 3 };", ["parameters"]),
+    codeCell(code),
+  ]);
 }
 
 test("a failing notebook: named with its error, others still reported, previous report kept, exit status 1", () => {
@@ -80,7 +68,10 @@ test("a failing notebook: named with its error, others still reported, previous 
     previous,
     "the previous report is left in place",
   );
-  assert.equal(fs.existsSync(path.join(reports, "b-bad.ipynb")), false, "no executed copy of a failed run");
+  // papermill's convention: the failed run's notebook is written, its failing cell marked by papermill's banner.
+  const failedNb = JSON.parse(fs.readFileSync(path.join(reports, "b-bad.ipynb"), "utf8"));
+  assert.deepEqual(failedNb.cells[0].metadata.tags, ["papermill-error-cell-tag"]);
+  assert.equal(failedNb.metadata.papermill.exception, true);
   const status = JSON.parse(fs.readFileSync(path.join(reports, "b-bad.status.json"), "utf8")) as NotebookStatus;
   assert.equal(status.status, "failed");
   assert.deepEqual(status.lastGood, lastGood);

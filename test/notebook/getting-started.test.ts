@@ -7,19 +7,13 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { finiteSourceMeanWaitNs } from "../../src/experiments/lock-contention/model";
 import { checkJupyter } from "../../src/notebook/jupyter";
-import { hasTag, joinText, type Notebook } from "../../src/notebook/ipynb";
+import { hasTag, joinText } from "../../src/notebook/ipynb";
 import { runNotebook } from "../../src/notebook/run-notebook";
-import { ROOT, testOutput } from "./helpers";
+import { printedLine, ROOT, testOutput } from "./helpers";
 
 const NB = path.join(ROOT, "notebooks", "00-getting-started.ipynb");
 
-function printed(nb: Notebook, pattern: RegExp): string {
-  for (const c of nb.cells)
-    for (const o of c.outputs ?? [])
-      if (o.output_type === "stream")
-        for (const line of joinText(o.text).split("\n")) if (pattern.test(line)) return line;
-  return assert.fail(`no printed line matches ${pattern}`);
-}
+const printed = printedLine;
 
 test("-p threads 2 changes the exact and simulated mean wait the notebook prints", async () => {
   checkJupyter(ROOT);
@@ -50,6 +44,9 @@ test("-p threads 2 changes the exact and simulated mean wait the notebook prints
   assert.deepEqual(nb.metadata.papermill?.parameters, { threads: 2, seeds: 3 });
   assert.equal(nb.metadata.papermill?.exception, false);
   assert.equal(nb.metadata.mmsim?.run?.parameters.threads, 2);
-  assert.match(joinText(nb.cells[at + 1].source), /void Object\.assign\(params, \{ "threads": 2, "seeds": 3 \}\);/);
+  assert.match(
+    joinText(nb.cells[at + 1].source),
+    /void Object\.assign\(params, require\("mmsim\/notebook"\)\.checkParameters\(params, \{ "threads": 2, "seeds": 3 \}, \{"experiments":\["lock-contention"\]\}\)\);/,
+  );
   assert.deepEqual(nb.cells[at + 1].outputs, [], "the injected cell prints nothing");
 });

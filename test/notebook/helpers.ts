@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { joinText, type Notebook } from "../../src/notebook/ipynb";
 
 /** The project root (tests run from dist/test/notebook/). */
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -37,4 +38,28 @@ export const CHROMIUM = "/usr/bin/chromium";
 export function requireChromium(): void {
   if (!fs.existsSync(CHROMIUM))
     assert.fail(`Debian's chromium is missing (${CHROMIUM}): run \`apt-get install -y chromium\` (.ci/run does)`);
+}
+
+/** A code cell for the small notebooks tests write. */
+export function codeCell(source: string, tags: string[] = []) {
+  return { cell_type: "code", metadata: tags.length ? { tags } : {}, source, outputs: [], execution_count: null };
+}
+
+/** The JSON of a small tslab notebook of `cells`. */
+export function tinyNotebookJson(cells: unknown[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells,
+  });
+}
+
+/** The first line some stream output printed that matches `pattern`. */
+export function printedLine(nb: Notebook, pattern: RegExp): string {
+  for (const c of nb.cells)
+    for (const o of c.outputs ?? [])
+      if (o.output_type === "stream")
+        for (const line of joinText(o.text).split("\n")) if (pattern.test(line)) return line;
+  return assert.fail(`no printed line matches ${pattern}`);
 }

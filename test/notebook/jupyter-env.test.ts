@@ -12,14 +12,27 @@ function venvRun(...args: string[]): string {
   return execFileSync("bash", [path.join(ROOT, "scripts", "venv-run.sh"), ...args], { encoding: "utf8" });
 }
 
-test("the tslab kernel is registered inside .venv, running the project's tslab", () => {
+test("mmsim's kernel is registered inside .venv as tslab: the project's tslab through scripts/tslab-kernel.js", () => {
   const specs = JSON.parse(venvRun("jupyter", "kernelspec", "list", "--json")) as {
     kernelspecs: Record<string, { resource_dir: string; spec: { argv: string[] } }>;
   };
   const tslab = specs.kernelspecs.tslab;
   assert.ok(tslab, "no tslab kernelspec: run `npm run setup`");
   assert.equal(tslab.resource_dir, path.join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
-  assert.equal(tslab.spec.argv[0], path.join(ROOT, "node_modules", ".bin", "tslab"));
+  assert.deepEqual(tslab.spec.argv, [
+    path.join(ROOT, "scripts", "tslab-kernel.js"),
+    "--config-path",
+    "{connection_file}",
+  ]);
+});
+
+test("the papermill plugin is installed in .venv and registers the TypeScript translator", () => {
+  const out = venvRun(
+    "python",
+    "-c",
+    "import papermill.translators as t; print(t.papermill_translators.find_translator('tslab', 'typescript').__name__)",
+  );
+  assert.equal(out.trim(), "TypeScriptTranslator");
 });
 
 test("no Jupyter path points into the user's home", () => {

@@ -6,8 +6,14 @@ import * as path from "node:path";
 import { findExperiment } from "../../src/experiments/registry";
 import { ParamError } from "../../src/experiments/params";
 import { parseParamsCell } from "../../src/notebook/params-cell";
-import { checkOverrides, notebookSchema } from "../../src/notebook/overrides";
-import { injectedSource, INJECTED_TAG, parametersSource, prepareNotebook } from "../../src/notebook/inject";
+import { checkOverrides, checkParameters, notebookSchema } from "../../src/notebook/overrides";
+import {
+  injectedSchema,
+  injectedSource,
+  INJECTED_TAG,
+  parametersSource,
+  prepareNotebook,
+} from "../../src/notebook/inject";
 import { NotebookFileError, readNotebook, type Notebook } from "../../src/notebook/ipynb";
 import { parseYamlValue } from "../../src/notebook/yaml-values";
 import { ROOT } from "./helpers";
@@ -129,10 +135,10 @@ test("overrides are typed by the notebook-level schema and the experiments' spec
   paramError(
     () => checkOverrides(s, { threads: 0 }),
     "threads",
-    /parameter 'threads': 0 is out of range; allowed: an integer in \[1, 4096\] count/,
+    /parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]/,
   );
   paramError(() => checkOverrides(s, { threads: 2.5 }), "threads", /expected an integer, got 2\.5/);
-  paramError(() => checkOverrides(s, { seeds: 0 }), "seeds", /allowed: an integer in \[1, 10000\]/);
+  paramError(() => checkOverrides(s, { seeds: 0 }), "seeds", /allowed: an integer count in \[1, 10000\]/);
   paramError(
     () => checkOverrides(s, { mode: "mcs" }),
     "mode",
@@ -152,7 +158,11 @@ test("unknown names get a did-you-mean from the notebook's own parameters", () =
     /unknown parameter 'thread' \(did you mean 'threads'\?\); parameters: seeds, threads, holdNs/,
   );
   // thinkNs is lock-contention's, but this notebook's params object does not declare it: it would change nothing.
-  paramError(() => checkOverrides(schema(), { thinkNs: 5 }), "thinkNs", /unknown parameter 'thinkNs'/);
+  paramError(
+    () => checkOverrides(schema(), { "think-ns": 5 }),
+    "thinkNs",
+    /^the notebook nb\.ipynb does not expose 'thinkNs' \(a parameter of lock-contention\): to make it one, add `thinkNs: 1000,` to the params object in the cell tagged 'parameters'/,
+  );
 });
 
 test("lists only where the default is a list; one value for a list becomes a list", () => {
@@ -162,7 +172,11 @@ test("lists only where the default is a list; one value for a list becomes a lis
     /takes one value in this notebook \(its default is 8\), not a list/,
   );
   paramError(() => checkOverrides(schema(), { sweep: [] }), "sweep", /an empty list sweeps nothing/);
-  assert.deepEqual(checkOverrides(schema(), { sweep: 3 }).overrides, { sweep: [3] });
+  const wrapped = checkOverrides(schema(), { sweep: 3 });
+  assert.deepEqual(wrapped.overrides, { sweep: [3] });
+  // Accepted, but said: the run's log carries it.
+  assert.deepEqual(wrapped.notes, ["sweep takes a list (its default is [1, 2, 4] satisfies number[]): 3 became [3]"]);
+  assert.deepEqual(checkOverrides(schema(), { sweep: [3] }).notes, []);
 });
 
 test("without a spec, a value must have its default's type", () => {
@@ -204,8 +218,14 @@ test("injection: one injected-parameters cell right after the parameters cell, o
     out.cells.map((c) => c.metadata.tags ?? []),
     [[], ["parameters"], [INJECTED_TAG], []],
   );
-  assert.equal(out.cells[2].source, injectedSource("params", { threads: 2, mode: "ticket" }));
-  assert.match(String(out.cells[2].source), /void Object\.assign\(params, \{ "threads": 2, "mode": "ticket" \}\);$/);
+  assert.equal(
+    out.cells[2].source,
+    injectedSource("params", { threads: 2, mode: "ticket" }, { experiments: ["lock-contention"] }),
+  );
+  assert.match(
+    String(out.cells[2].source),
+    /\nvoid Object\.assign\(params, require\("mmsim\/notebook"\)\.checkParameters\(params, \{ "threads": 2, "mode": "ticket" \}, \{"experiments":\["lock-contention"\]\}\)\);$/,
+  );
   assert.deepEqual(out.cells[1].outputs, []);
   assert.equal(out.cells[1].execution_count, null);
   assert.deepEqual(out.metadata.papermill?.parameters, { threads: 2, mode: "ticket" });
@@ -240,4 +260,64 @@ test("every notebook's parameters cell parses and its literal defaults pass its 
     const literal = Object.fromEntries(cell.entries.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
     assert.deepEqual(checkOverrides(notebookSchema(nb, f, cell, findExperiment), literal).overrides, literal, f);
   }
+});
+
+interface InjectedCase {
+  variable: string;
+  parameters: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  source: string;
+}
+
+/** The vectors the papermill plugin is held to as well (test/notebook/papermill.test.ts). */
+export const INJECTED_CELLS = JSON.parse(
+  fs.readFileSync(path.join(ROOT, "test", "notebook", "injected-cells.json"), "utf8"),
+) as { cases: InjectedCase[]; numbers: Array<[string, string]> };
+
+test("the injected cell, character for character: the shared vectors", () => {
+  assert.ok(INJECTED_CELLS.cases.length >= 4);
+  for (const c of INJECTED_CELLS.cases)
+    assert.equal(
+      injectedSource(c.variable, c.parameters, injectedSchema(c.metadata, Object.keys(c.parameters))),
+      c.source,
+    );
+  for (const [, js] of INJECTED_CELLS.numbers) assert.equal(String(Number(js)), js);
+});
+
+test("checkParameters, the injected cell's check in the kernel: names the parameter, reads papermill's strings as YAML", () => {
+  const params = { seeds: 5, threads: 8, holdNs: 100, threadsSweep: [1, 2], label: "x", verbose: false };
+  const schema = {
+    experiments: ["lock-contention"],
+    params: { threadsSweep: { type: "integer", unit: "count", min: 1, max: 4096 } },
+  };
+  assert.deepEqual(checkParameters(params, { threads: 4, seeds: 2 }, schema), { threads: 4, seeds: 2 });
+  // papermill's -p passes these as strings; mmsim run's -p reads them as YAML, and so does the kernel.
+  assert.deepEqual(checkParameters(params, { threadsSweep: "[4, 8]", verbose: "true", label: "y" }, schema), {
+    threadsSweep: [4, 8],
+    verbose: true,
+    label: "y",
+  });
+  paramError(
+    () => checkParameters(params, { threads: 0 }, schema),
+    "threads",
+    /^parameter 'threads': 0 is out of range; allowed: an integer count in \[1, 4096\]$/,
+  );
+  paramError(() => checkParameters(params, { threadsSweep: [0] }, schema), "threadsSweep", /0 is out of range/);
+  paramError(() => checkParameters(params, { threads: "many" }, schema), "threads", /expected a number, got "many"/);
+  paramError(
+    () => checkParameters(params, { thread: 4 }, schema),
+    "thread",
+    /unknown parameter 'thread' \(did you mean 'threads'\?\)/,
+  );
+  paramError(
+    () => checkParameters(params, { thinkNs: 4 }, schema),
+    "thinkNs",
+    /^the notebook does not expose 'thinkNs'/,
+  );
+  // Without a schema (a caller other than papermill's parameterize_notebook): the defaults' types alone.
+  paramError(
+    () => checkParameters(params, { holdNs: "fast" }),
+    "holdNs",
+    /expected a number like its default 100, got "fast"/,
+  );
 });

@@ -18,7 +18,7 @@ export const notifierCost = defineExperiment({
   thread: "002-mmu-notifiers-v5-2008.txt",
   kernel:
     "mm/memory.c zap_page_range_single/zap_pte_range and mm/mmu_gather.c (6.6); mm/mmu_notifier.c call sites (2.6.27 invalidate_page, #v5 invalidate_pages, 6.6 range_start/end and invalidate_range); " +
-    "drivers/misc/sgi-gru/grutlbpurge.c (gru_flush_tlb_range, GRUMAXINVAL); virt/kvm/kvm_main.c kvm_mmu_notifier_invalidate_range_start/end (6.6)",
+    "drivers/misc/sgi-gru/grutlbpurge.c (gru_flush_tlb_range: one TGH invalidate per GRU per call, num = min(pages, GRUMAXINVAL)); virt/kvm/kvm_main.c kvm_mmu_notifier_invalidate_range_start/end (6.6)",
   params: notifierCostParams,
   observables: {
     callouts: {

@@ -28,7 +28,8 @@ export const zapAndDeviceParams = {
     default: 3,
     min: 0.01,
     max: 1000,
-    description: "One GRU TGH TLB invalidate, covering up to GRUMAXINVAL = 1024 pages.",
+    description:
+      "One GRU TGH TLB invalidate: gru_flush_tlb_range issues one per GRU per call, whatever the range (num = min(pages, GRUMAXINVAL)).",
     source: "drivers/misc/sgi-gru/grutlbpurge.c comment: 'normally a few usec'; mechanisms file t_inv = 3 us",
   }),
   zapPteNs: real({

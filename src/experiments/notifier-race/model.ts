@@ -6,13 +6,16 @@
  * One zapper task: exponential gap, zap the whole buffer (PTE by PTE, real PT locks, the protocol's notifier call
  * sites), repopulate (the application touching its buffer again). Device faults arrive as a Poisson stream, each
  * a process running the protocol's fill path: gru_user_dropin() for the GRU-style protocols, kvm_tdp_page_fault()
- * for kvm-seq-retry.
+ * for kvm-seq-retry, hmm_mirror_fault() (mmu_interval_read_begin / _read_retry under the driver lock) for
+ * interval-notifier, whose device page table is not drained by hardware and whose invalidate costs gruInvalidateUs.
  */
+import { HmmMirror, hmm_mirror_fault } from "../../kernel/drivers/hmm-mirror";
 import { gru_user_dropin } from "../../kernel/drivers/sgi-gru/grufault";
 import { GruMmStruct } from "../../kernel/drivers/sgi-gru/grutlbpurge";
 import { KvmMmuInvalidate, kvm_tdp_page_fault } from "../../kernel/kvm/mmu-invalidate";
 import { AnonAddressSpace, type StaleTranslation } from "../../kernel/mm/anon-address-space";
 import { MmuGatherPages } from "../../kernel/mm/mmu-gather-pages";
+import { MmuIntervalSubscriptions } from "../../kernel/mm/mmu-interval-notifier";
 import { MmuNotifierSubscriptions, type MmuNotifierSubscriber, type NotifierOp } from "../../kernel/mm/mmu-notifier";
 import { SecondaryFaultStats, type SecondaryFaultTiming } from "../../kernel/mm/secondary-fault";
 import { SecondaryTlb } from "../../kernel/mm/secondary-tlb";
@@ -46,7 +49,10 @@ export interface NotifierRaceResult {
 }
 
 /** The GRU driver build for each GRU-style protocol: which ops it registers, and whether it holds fills off. */
-function gruBuild(protocol: Exclude<RaceProtocol, "kvm-seq-retry">): { ops: NotifierOp[]; holdOff: boolean } {
+function gruBuild(protocol: Exclude<RaceProtocol, "kvm-seq-retry" | "interval-notifier">): {
+  ops: NotifierOp[];
+  holdOff: boolean;
+} {
   switch (protocol) {
     case "flush-at-start":
       return { ops: ["invalidate_range_start", "invalidate_range_end"], holdOff: false };
@@ -103,6 +109,13 @@ export function runNotifierRace(
     const ctx = { kvm, sptes: tlb, mm, timing, stats };
     subscriber = kvm;
     fault = (task, addr) => kvm_tdp_page_fault(ctx, task, addr);
+  } else if (p.protocol === "interval-notifier") {
+    tlb = new SecondaryTlb("mirror pt", pages, p.tlbEntries, streams.stream("gru", "victim"), false);
+    const itree = new MmuIntervalSubscriptions(sim);
+    const mirror = new HmmMirror(sim, itree, pages, { invalidateNs: p.gruInvalidateUs * 1000, tlb });
+    const ctx = { mirror, tlb, mm, timing, stats };
+    subscriber = itree;
+    fault = (task, addr) => hmm_mirror_fault(ctx, task, addr);
   } else {
     tlb = new SecondaryTlb("gru tlb", pages, p.tlbEntries, streams.stream("gru", "victim"), p.fillDrainOnFlush);
     const gms = new GruMmStruct(sim, "gru", { ...gruBuild(p.protocol), invalidateNs: p.gruInvalidateUs * 1000, tlb });

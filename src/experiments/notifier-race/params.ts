@@ -12,6 +12,7 @@ export const RACE_PROTOCOLS = [
   "kvm-seq-retry",
   "invalidate-range-ptl",
   "invalidate-page-after-ptl",
+  "interval-notifier",
 ] as const;
 export type RaceProtocol = (typeof RACE_PROTOCOLS)[number];
 
@@ -20,6 +21,7 @@ export const SAFE_PROTOCOLS: ReadonlySet<RaceProtocol> = new Set<RaceProtocol>([
   "start-end-block",
   "kvm-seq-retry",
   "invalidate-range-ptl",
+  "interval-notifier",
 ]);
 
 export const notifierRaceParams = {
@@ -29,9 +31,10 @@ export const notifierRaceParams = {
     description:
       "flush-at-start: GRU flushes at range_start, fills not held off; start-end-block: GRU's ms_range_active holds fills off until range_end; " +
       "kvm-seq-retry: KVM's mmu_invalidate_seq/in_progress and RET_PF_RETRY; invalidate-range-ptl: the device flushes only from invalidate_range, at each mmu_gather flush under the PT lock; " +
-      "invalidate-page-after-ptl: per-page invalidate_page after the PT lock is dropped (3.17-4.12, removed 2017).",
+      "invalidate-page-after-ptl: per-page invalidate_page after the PT lock is dropped (3.17-4.12, removed 2017); " +
+      "interval-notifier: mmu_interval_notifier (5.5+, amdgpu, nouveau, HMM): read_begin waits out invalidations, the fill re-checks mmu_interval_read_retry under the driver lock the invalidate callback takes to set the seq and flush.",
     source:
-      "lore:Pine.LNX.4.64.0802051400200.14665@schroedinger.engr.sgi.com; lore:20170831211738.17922-1-jglisse@redhat.com; virt/kvm/kvm_main.c (6.6)",
+      "lore:Pine.LNX.4.64.0802051400200.14665@schroedinger.engr.sgi.com; lore:20170831211738.17922-1-jglisse@redhat.com; virt/kvm/kvm_main.c (6.6); mm/mmu_notifier.c mmu_interval_read_begin (torvalds/linux @c2818c9a); Documentation/mm/hmm.rst (@12117083)",
   }),
   faultRatePerSec: real({
     unit: "per-s",
@@ -100,7 +103,8 @@ export const notifierRaceParams = {
     default: 2048,
     min: 1,
     max: 1 << 24,
-    description: "Device TLB entries (GRU protocols; KVM's sptes hold the whole buffer). Random replacement.",
+    description:
+      "Device TLB entries (GRU protocols and interval-notifier's device page table; KVM's sptes hold the whole buffer). Random replacement.",
     source: "assumption (GRU TLB size not in the sources)",
   }),
   fillDrainOnFlush: flag({
@@ -113,7 +117,7 @@ export const notifierRaceParams = {
   strict: flag({
     default: false,
     description:
-      "For the protocols that must never leave one (start-end-block, kvm-seq-retry, invalidate-range-ptl), a stale translation stops the run as an invariant violation.",
+      "For the protocols that must never leave one (start-end-block, kvm-seq-retry, invalidate-range-ptl, interval-notifier), a stale translation stops the run as an invariant violation.",
     source: "test mode",
   }),
   ...zapAndDeviceParams,

@@ -79,6 +79,7 @@ export function raceTimeline(
     invalidate_range_end: "range_end",
     invalidate_range: "invalidate_range",
     gru_flush_tlb_range: "device flush",
+    mirror_invalidate: "device flush",
     tlb_flush: "tlb_flush",
     free_pages: "free",
   };
@@ -115,11 +116,11 @@ export function raceTimeline(
     }
     const f = faultOpen.get(e.who);
     if (!f) continue;
-    if (e.what === "failactive") {
+    if (e.what === "failactive" || e.what === "read_begin_wait") {
       if (f.heldSince === null) f.heldSince = e.t;
       continue;
     }
-    if (e.what === "RET_PF_RETRY") {
+    if (e.what === "RET_PF_RETRY" || e.what === "read_retry" || e.what === "EBUSY") {
       if (f.retrySince === null) f.retrySince = e.t;
       f.lastRetry = e.t;
       continue;
@@ -130,7 +131,7 @@ export function raceTimeline(
     }
     if (e.what === "walk" || e.what === "gup") faultMark(e, "walk");
     else if (e.what === "fill_dropped") faultMark(e, "dropped");
-    else if (e.what === "tfh_write_restart" || e.what === "map_spte") {
+    else if (e.what === "tfh_write_restart" || e.what === "map_spte" || e.what === "program_device") {
       faultMark(e, "insert");
       if (f.retrySince !== null)
         spans.push({
@@ -138,7 +139,7 @@ export function raceTimeline(
           state: "retrying",
           startUs: us(f.retrySince),
           endUs: us(f.lastRetry),
-          label: "RET_PF_RETRY",
+          label: p.protocol === "interval-notifier" ? "mmu_interval_read_retry" : "RET_PF_RETRY",
         });
       spans.push({ lane: e.who, state: "fill", startUs: us(f.start), endUs: us(e.t), label: e.on });
       faultOpen.delete(e.who);

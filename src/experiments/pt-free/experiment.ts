@@ -28,7 +28,7 @@ export const ptFree = defineExperiment({
   thread: "004-speculative-faults-rcu-vs-ipi-2021.txt",
   kernel:
     "Linux 6.14: mm/mmu_gather.c (tlb_remove_table, tlb_table_flush, tlb_remove_table_one, tlb_remove_table_sync_one, PT_RECLAIM's ptdesc rcu_head), " +
-    "arch/x86/mm/tlb.c flush_tlb_mm_range / native_flush_tlb_multi -> smp_call_function_many, mm/gup.c gup_fast, kernel/rcu/tree.c grace periods",
+    "arch/x86/mm/tlb.c flush_tlb_mm_range / native_flush_tlb_multi -> kernel/smp.c smp_call_function_many_cond (CSDs, IPIs, local flush, wait), mm/gup.c gup_fast, kernel/rcu/tree.c grace periods (jiffies_till_first_fqs = 3 + nr_cpu_ids / 256)",
   params: ptFreeParams,
   observables: {
     munmapLatencyP50Us: { unit: "us", description: "Median munmap latency (syscall entry to return)." },
@@ -38,6 +38,20 @@ export const ptFree = defineExperiment({
     ipisSent: {
       unit: "count",
       description: "IPIs sent in the measured window (one per target CPU): shootdowns and tlb_remove_table_sync_one.",
+    },
+    ipiTargetsPerMunmap: {
+      unit: "count",
+      description:
+        "ipisSent / munmaps: CPUs IPI'd per munmap (mm_cpumask minus this CPU per shootdown, plus every other online CPU per tlb_remove_table_sync_one; 0 under a broadcast flush).",
+    },
+    synchronizeRcuP50Ms: {
+      unit: "ms",
+      description:
+        "Median latency of synchronize_rcu() on this machine under this load: a probe caller sleeps ~Exp(5 ms) between calls, as the profiles' calibration harness does (NaN when no call completed).",
+    },
+    synchronizeRcuP99Ms: {
+      unit: "ms",
+      description: "99th percentile of that latency (about 20 calls in 300 ms: read it as the tail of a small sample).",
     },
     ipiDelayMeanUs: {
       unit: "us",
@@ -88,6 +102,9 @@ export const ptFree = defineExperiment({
         munmapLatencyP999Us: lat.quantile(0.999) / 1e3,
         munmapLatencyMaxUs: lat.max / 1e3,
         ipisSent: r.ipisSent,
+        ipiTargetsPerMunmap: r.munmaps > 0 ? r.ipisSent / r.munmaps : 0,
+        synchronizeRcuP50Ms: r.synchronizeRcuNs.count > 0 ? r.synchronizeRcuNs.quantile(0.5) / 1e6 : NaN,
+        synchronizeRcuP99Ms: r.synchronizeRcuNs.count > 0 ? r.synchronizeRcuNs.quantile(0.99) / 1e6 : NaN,
         ipiDelayMeanUs: noIpi ? 0 : r.ipiDelayNs.mean / 1e3,
         ipiDelayP99Us: noIpi ? 0 : r.ipiDelayNs.quantile(0.99) / 1e3,
         shootdownShare: lat.sum > 0 ? r.shootdownWaitNs.sum / lat.sum : 0,

@@ -32,7 +32,10 @@ export interface GracePeriodProfileSpec {
   backgroundIdle: boolean;
   /** Mean time between quiescent points of a busy background CPU, ns. */
   backgroundQsIntervalNs: number;
-  /** FQS scan interval: jiffies_till_first_fqs = jiffies_till_next_fqs = 3 jiffies at HZ=1000. */
+  /**
+   * FQS scan interval on a machine with up to 255 CPUs: jiffies_till_first_fqs = jiffies_till_next_fqs =
+   * RCU_JIFFIES_TILL_FORCE_QS = 3 jiffies at HZ=1000. buildMachine() adds one jiffy per 256 CPUs.
+   */
   fqsIntervalNs: number;
   /** Mean of the exponential delay before rcu_gp_init, ns (calibrated). */
   gpStartDelayNs: number;
@@ -77,6 +80,15 @@ export interface Machine {
 }
 
 /**
+ * rcu_init_geometry() (kernel/rcu/tree.c, read at torvalds/linux @70513098, a 6.5/6.6-era copy):
+ * d = RCU_JIFFIES_TILL_FORCE_QS + nr_cpu_ids / RCU_JIFFIES_FQS_DIV (256), for both jiffies_till_first_fqs and
+ * jiffies_till_next_fqs: one jiffy (1 ms at HZ=1000) more per 256 CPUs. The model has one interval for both.
+ */
+export function fqsIntervalFor(baseNs: number, nrCpuIds: number): number {
+  return baseNs + Math.floor(nrCpuIds / 256) * 1_000_000;
+}
+
+/**
  * A machine of max(profile's CPUs, mmCpus + 1) CPUs: the first `mmCpus` run the mm (busy, a quiescent point every
  * `mmQsIntervalNs` on average), the last hosts the GP kthread, the rest are in the profile's state.
  */
@@ -101,7 +113,7 @@ export function buildMachine(
     }
   }
   const options: RcuOptions = {
-    fqsIntervalNs: spec.fqsIntervalNs,
+    fqsIntervalNs: fqsIntervalFor(spec.fqsIntervalNs, n),
     qsIntervalNs: spec.backgroundQsIntervalNs,
     qsIntervalNsByCpu: qs,
     gpStartDelayNs: spec.gpStartDelayNs,

@@ -8,6 +8,11 @@
  *   (gup_fast) or under rcu_read_lock only.
  * - The machine around the mm (idle or busy), the RCU grace periods and the GP kthread come from the profile.
  *
+ * - A synchronize_rcu() probe: one caller that sleeps ~Exp(5 ms) and calls synchronize_rcu(), as the calibration
+ *   harness measureSynchronizeRcu() does on the profile's bare machine, measures what a caller waits on this machine
+ *   with this load (issue 20's synchronizeRcuP50Ms/P99Ms). Its callback joins the grace periods the frees request;
+ *   under "ipi", where nothing else calls call_rcu(), its grace periods are the only ones.
+ *
  * Every real free checks that no walker begun before the table's unhook is still inside (strict: throw).
  */
 import { RandomStreams } from "../../sim/random";
@@ -21,6 +26,9 @@ import { TlbShootdown } from "../../kernel/mm/tlb-shootdown";
 import type { ParamValues } from "../params";
 import { buildMachine } from "./grace-period-profiles";
 import type { PtFreeParams } from "./params";
+
+/** Mean pause between the probe's synchronize_rcu() calls: the calibration harness's `gapMs` (5 ms). */
+export const SYNCHRONIZE_RCU_PROBE_GAP_NS = 5_000_000;
 
 export interface PtFreeRunOptions {
   /** Override the `strict` parameter (tests). */
@@ -41,6 +49,10 @@ export interface PtFreeRun {
   ipiDelayNs: Histogram;
   ipisSent: number;
   gracePeriodNs: Histogram;
+  /** A synchronize_rcu() caller's latency on this machine (the probe: one caller, ~Exp(5 ms) between calls), ns. */
+  synchronizeRcuNs: Histogram;
+  /** Calls that sent IPIs (shootdowns to other CPUs, tlb_remove_table_sync_one). */
+  ipiCalls: number;
   tablesAwaitingGpMean: number;
   tablesAwaitingGpPeak: number;
   bytesAwaitingGpMean: number;
@@ -116,22 +128,33 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     }
   });
 
-  // Statistics start after the warm-up; the bytes series is sampled at fixed intervals.
+  // The synchronize_rcu() probe on CPU 0's machine (its own random stream: it shifts nobody's draws).
+  const synchronizeRcuNs = new Histogram("synchronize_rcu ns");
+  const probeGap = rs.stream("synchronize_rcu", "gap");
+  sim.spawn("synchronize_rcu", function* (): Generator<Yielded, void, unknown> {
+    for (;;) {
+      yield Math.max(1, Math.round(probeGap.exponential(SYNCHRONIZE_RCU_PROBE_GAP_NS)));
+      const t0 = sim.now;
+      yield rcu.synchronize_rcu();
+      synchronizeRcuNs.record(sim.now - t0);
+    }
+  });
+
+  // One measurement window (sim.runMeasured): every statistic below forgets the warm-up at once; the bytes series
+  // is sampled at fixed intervals from the window's start.
   const warmupNs = Math.round(p.warmupMs * 1e6);
   const measuredNs = Math.round(p.durationMs * 1e6);
-  let walksAtWarmup = 0;
-  const resetAll = () => {
-    munmapLatencyNs.reset();
-    munmaps = 0;
-    shootdown.remoteWaitNs.reset();
-    shootdown.ipisSent = 0;
-    for (const c of all) c.ipiDelayNs.reset();
-    rcu.gpDurationNs.reset();
-    tableFree.resetStats(sim.now);
-    walkers.unsafeFrees = 0;
-    walksAtWarmup = walkers.walks;
-  };
-  if (warmupNs > 0) sim.schedule(warmupNs, resetAll);
+  sim.measure(munmapLatencyNs);
+  sim.measure(shootdown.remoteWaitNs);
+  sim.measure(synchronizeRcuNs);
+  for (const c of all) sim.measure(c.ipiDelayNs);
+  sim.measure(rcu.gpDurationNs);
+  sim.measure({ reset: (nowNs: number) => tableFree.resetStats(nowNs) });
+  const munmapsIn = sim.window.since(() => munmaps);
+  const ipisSentIn = sim.window.since(() => shootdown.ipisSent);
+  const ipiCallsIn = sim.window.since(() => shootdown.ipiCalls);
+  const unsafeFreesIn = sim.window.since(() => walkers.unsafeFrees);
+  const walksIn = sim.window.since(() => walkers.walks);
   const series = { tMs: [] as number[], bytes: [] as number[], tables: [] as number[] };
   const points = options.seriesPoints ?? 0;
   if (points > 0) {
@@ -144,18 +167,19 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     };
     sim.schedule(warmupNs, sample);
   }
-  const endNs = warmupNs + measuredNs;
-  sim.run({ until: endNs });
+  const endNs = sim.runMeasured({ warmupNs, durationNs: measuredNs }).endNs;
 
   const ipiDelayNs = new Histogram("ipi delay ns");
   for (const c of all) ipiDelayNs.merge(c.ipiDelayNs);
   return {
-    munmaps,
+    munmaps: munmapsIn.value,
     munmapLatencyNs,
     shootdownWaitNs: shootdown.remoteWaitNs,
     ipiDelayNs,
-    ipisSent: shootdown.ipisSent,
+    ipisSent: ipisSentIn.value,
     gracePeriodNs: rcu.gpDurationNs,
+    synchronizeRcuNs,
+    ipiCalls: ipiCallsIn.value,
     tablesAwaitingGpMean: tableFree.tablesAwaitingGp.mean(endNs),
     tablesAwaitingGpPeak: tableFree.tablesAwaitingGp.peak,
     bytesAwaitingGpMean: tableFree.bytesAwaitingGp.mean(endNs),
@@ -163,8 +187,8 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     tablesQueuedPerSec: (tableFree.tablesQueued * 1e9) / measuredNs,
     tableWaitMeanNs: tableFree.tableWaitNs.count > 0 ? tableFree.tableWaitNs.mean : 0,
     allocFailures: tableFree.allocFailures,
-    unsafeFrees: walkers.unsafeFrees,
-    walks: walkers.walks - walksAtWarmup,
+    unsafeFrees: unsafeFreesIn.value,
+    walks: walksIn.value,
     measuredNs,
     series,
     liveProcesses: sim.liveProcesses,

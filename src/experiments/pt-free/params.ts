@@ -104,8 +104,10 @@ export const ptFreeParams = {
     default: 500,
     min: 0,
     max: 1e6,
-    description: "Sender's cost per IPI target b in T_sd(k) = a + b k.",
-    source: `${E}: b 0.2-1.5 us, about 1.5 us x CPUs in mm_cpumask [secondary]`,
+    description:
+      "Sender's cost per IPI target b in T_sd(k) = a + b k: smp_call_function_many_cond's csd_lock and llist_add onto each target's call_single_queue (a line the target owns), paid before the one IPI send.",
+    source:
+      "assumption, swept: no primary measurement found. The '1.5 us x CPUs in mm_cpumask' of mech E section 3 is a secondary blog figure for a whole shootdown's round trip, not the per-target send cost; the kernel's per-target work is about one to two cache-line transfers (0.2-0.5 us). 500 ns kept; the model's munmap p99 slope against CPUs equals it",
   }),
   broadcastFlushNs: real({
     unit: "ns",

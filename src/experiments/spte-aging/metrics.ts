@@ -1,7 +1,7 @@
 /**
- * What the scenario measures after warm-up, in fixed memory: counts by owner, streaming histograms, and periodic
- * samples of the generation mix and of the true coldness of resident memory (a per-second idle-time histogram, so
- * a sample is O(resident pages) without sorting).
+ * What the scenario measures after warm-up, in fixed memory: counts by owner and type, streaming histograms (opens,
+ * direct-reclaim stalls), and periodic samples of the generation mix and of the true coldness of resident memory (a
+ * per-second idle-time histogram, so a sample is O(resident pages) without sorting).
  */
 import type { Lruvec } from "../../kernel/mm/mglru/lruvec";
 import { MAX_NR_GENS } from "../../kernel/mm/mglru/constants";
@@ -9,10 +9,27 @@ import { Histogram } from "../../sim/stats/histogram";
 import { GUEST, HOST } from "./layout";
 
 export class Metrics {
-  readonly refaults: [number, number] = [0, 0];
-  readonly evictions: [number, number] = [0, 0];
-  /** Sum of true idle time (ns) of evicted pages, by owner. */
-  readonly evictIdleNs: [number, number] = [0, 0];
+  /** Pages read back (swap-ins from zram, page-cache misses), by owner. */
+  refaults: [number, number] = [0, 0];
+  /** Host refaults by type: anon (zram swap-ins) and file (page-cache reads). */
+  hostAnonRefaults = 0;
+  hostFileRefaults = 0;
+  /** Stall of each allocation that entered direct reclaim (incl. throttling), ms, any task. */
+  readonly directStallMs = new Histogram("directReclaimStallMs");
+  /** Host tab opens: total time, and the part spent in direct reclaim, ns. */
+  tabOpenNs = 0;
+  tabOpenStallNs = 0;
+  /** Tabs discarded by OOM kills, and opens of discarded tabs (reloads). */
+  oomKills = 0;
+  reloads = 0;
+  evictions: [number, number] = [0, 0];
+  /** Host file pages evicted (of evictions[HOST]), and their summed idle time at eviction (ns). */
+  hostFileEvictions = 0;
+  hostFileEvictIdleNs = 0;
+  /** Anon pages evicted, by owner: what evictIdleNs / evictIdleMs describe. */
+  anonEvictions: [number, number] = [0, 0];
+  /** Sum of true idle time (ns) of evicted anon pages, by owner. */
+  evictIdleNs: [number, number] = [0, 0];
   /** Tab opens (host) and app opens (guest): latency in us. */
   readonly openUs: [Histogram, Histogram] = [new Histogram("hostOpenUs"), new Histogram("guestOpenUs")];
   /** Idle time of evicted pages, ms, by owner (chart detail). */
@@ -29,13 +46,35 @@ export class Metrics {
     this.idleCounts = new Float64Array(2 * (Math.ceil(maxIdleS) + 2));
   }
 
+  /** The measurement window opens (sim.measure): everything recorded in the warm-up is forgotten. */
+  reset(): void {
+    this.refaults = [0, 0];
+    this.hostAnonRefaults = 0;
+    this.hostFileRefaults = 0;
+    this.directStallMs.reset();
+    this.tabOpenNs = 0;
+    this.tabOpenStallNs = 0;
+    this.oomKills = 0;
+    this.reloads = 0;
+    this.evictions = [0, 0];
+    this.hostFileEvictions = 0;
+    this.hostFileEvictIdleNs = 0;
+    this.anonEvictions = [0, 0];
+    this.evictIdleNs = [0, 0];
+    for (const h of [...this.openUs, ...this.evictIdleMs]) h.reset();
+    this.genAge.fill(0);
+    this.coldShareSum = 0;
+    this.residentShareSum = 0;
+    this.samples = 0;
+  }
+
   /** Adds the lruvec's generation mix (by owner class) to the running sample. */
   sampleGenerations(lv: Lruvec): void {
     for (let g = 0; g < MAX_NR_GENS; g++) {
       const seq = lv.seqOfGen(g);
-      if (seq < lv.minSeq || seq > lv.maxSeq) continue;
+      if (seq < lv.minSeq[0] || seq > lv.maxSeq) continue;
       const age = lv.maxSeq - seq;
-      for (let o = HOST; o <= GUEST; o++) this.genAge[o * MAX_NR_GENS + age] += lv.nrPages[g * lv.classes + o];
+      for (let o = HOST; o <= GUEST; o++) this.genAge[o * MAX_NR_GENS + age] += lv.sizeOfClass(g, o);
     }
   }
 
@@ -44,7 +83,7 @@ export class Metrics {
    * boundary bucket shared pro rata); adds the guest's share of them and of all resident pages.
    */
   sampleColdness(
-    present: Uint8Array,
+    residentOf: Uint8Array,
     ownerOfSlot: Uint8Array,
     lastAccessNs: Float64Array,
     nowNs: number,
@@ -53,12 +92,15 @@ export class Metrics {
     const counts = this.idleCounts;
     counts.fill(0);
     const buckets = counts.length / 2;
+    const last = buckets - 1;
     let resident = 0;
     let residentGuest = 0;
-    for (let s = 0; s < present.length; s++) {
-      if (present[s] === 0) continue;
+    const n = residentOf.length;
+    for (let s = 0; s < n; s++) {
+      if (residentOf[s] === 0) continue;
       const o = ownerOfSlot[s];
-      const b = Math.min(buckets - 1, Math.floor((nowNs - lastAccessNs[s]) / 1e9));
+      let b = ((nowNs - lastAccessNs[s]) * 1e-9) | 0; // whole seconds idle (< 2^31 s)
+      if (b > last) b = last;
       counts[o * buckets + b]++;
       resident++;
       residentGuest += o;

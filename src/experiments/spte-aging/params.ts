@@ -9,6 +9,10 @@ import { paramRules } from "../rules";
 export const POLICIES = ["eviction-only", "walk-notify", "base", "no-walk"] as const;
 export type Policy = (typeof POLICIES)[number];
 
+/** What drives aging (issue 12, fidelity review D5). */
+export const AGING_MODES = ["reclaim", "proactive"] as const;
+export type AgingMode = (typeof AGING_MODES)[number];
+
 export const spteAgingParams = {
   policy: choice({
     choices: POLICIES,
@@ -21,15 +25,26 @@ export const spteAgingParams = {
     source:
       "B2 (before the fix / the fix); commit 1d4832becdc2; Documentation/admin-guide/mm/multigen_lru.rst (MM_WALK = 0x0002)",
   }),
+  agingMode: choice({
+    choices: AGING_MODES,
+    default: "reclaim",
+    description:
+      "reclaim: aging only when should_run_aging asks, from kswapd and direct reclaim (get_nr_to_scan -> " +
+      "try_to_inc_max_seq, force_scan off: the Bloom filter decides which PTE tables are walked), as ChromeOS runs. " +
+      "proactive: in addition, a task writes the debugfs command `+ memcg node seq can_swap 1` (run_aging, force_scan) " +
+      "every agingIntervalMs: a new generation and a full walk each period.",
+    source:
+      "mm/vmscan.c 6.6 get_nr_to_scan and run_aging (syslab-CAU/ScaleSwap @83341de3, linux-6.6.8); fidelity review D5 " +
+      "(ChromeOS ages from kswapd and direct reclaim, no debugfs)",
+  }),
   agingIntervalMs: real({
     unit: "ms",
     default: 2000,
     min: 0,
     max: 600_000,
     description:
-      "Period of proactive aging (run_aging through /sys/kernel/debug/lru_gen, force_scan=1: a new generation and a " +
-      "full walk each period, folding the oldest generation when all four are in use). 0: aging only when reclaim " +
-      "needs it (should_run_aging). Shorter = aging more often, as under heavier memory pressure.",
+      "Period of proactive aging, used only with agingMode proactive (must then be > 0). Until issue 12, 0 meant " +
+      "reclaim-driven aging; that is now agingMode reclaim, under which this parameter is ignored.",
     source: "assumption (aging frequency stands for memory pressure, issue 5); run_aging in mm/vmscan.c 6.6",
   }),
   guestShare: real({
@@ -37,8 +52,38 @@ export const spteAgingParams = {
     default: 0.5,
     min: 0,
     max: 0.95,
-    description: "Share of all anon memory (resident or swapped) that is the VM's guest RAM; the rest is host tabs.",
+    description:
+      "Share of the whole footprint (resident or not) that is the VM's guest RAM; the rest is host tabs (anon and file).",
     source: "B4: a VM holding 30-60% of RAM (assumption)",
+  }),
+  fileShare: real({
+    unit: "fraction",
+    default: 0.3,
+    min: 0,
+    max: 0.9,
+    description:
+      "File-backed part of the host footprint (page cache of the files the browser maps and reads); the rest is anon.",
+    source: "assumption (the ChromeOS setup is unpublished, B5; Yu Zhao's account needs page cache, B1)",
+  }),
+  fileMappedShare: real({
+    unit: "fraction",
+    default: 0.5,
+    min: 0,
+    max: 1,
+    description:
+      "Of the host's file pages, the share mapped and used through page tables (code, fonts); the rest is read() " +
+      "page cache (disk cache), whose accesses through file descriptors count in tiers.",
+    source: "assumption",
+  }),
+  swappiness: integer({
+    unit: "count",
+    default: 60,
+    min: 1,
+    max: 200,
+    description:
+      "vm.swappiness: get_type_to_scan weighs anon's first-tier refaults by it and file's by 200 - it; 1 scans file " +
+      "first, 200 anon first. 0 (no anon reclaim) is outside the model: guest RAM and tabs are anon.",
+    source: "mm/vmscan.c vm_swappiness = 60 (the kernel's default)",
   }),
   ramPages: integer({
     unit: "pages",
@@ -114,12 +159,89 @@ export const spteAgingParams = {
       "How a guest app's pages lie in the VMM's guest-memory mapping: contiguous like a tab's heap, or scattered by the guest's page allocator.",
     source: "assumption",
   }),
+  fileReadUs: real({
+    unit: "us",
+    default: 200,
+    min: 1,
+    max: 100_000,
+    description:
+      "Cost of reading one evicted page-cache page back from storage (eMMC/NVMe random 4 KiB read), charged to the " +
+      "task that faults or reads it.",
+    source: "assumption (eMMC random 4 KiB reads take 0.1-1 ms, NVMe about 0.1 ms)",
+  }),
+  zramWriteUs: real({
+    unit: "us",
+    default: 20,
+    min: 0,
+    max: 10_000,
+    description: "Cost of compressing one anon page into zram at swap-out, charged to the reclaiming task.",
+    source: "assumption (lzo-rle/lz4 compress a 4 KiB page in about 5-30 us on ChromeOS-class CPUs)",
+  }),
+  shrinkFolioUs: real({
+    unit: "us",
+    default: 2,
+    min: 0,
+    max: 1_000,
+    description:
+      "Cost of putting one isolated folio through shrink_folio_list (rmap walk, try_to_unmap with its TLB flush, " +
+      "freeing), charged to the reclaiming task; swap-out adds zramWriteUs.",
+    source: "assumption (mmu-lock-aging's 2 us page-out per folio)",
+  }),
+  scanFolioNs: real({
+    unit: "ns",
+    default: 100,
+    min: 0,
+    max: 100_000,
+    description: "Cost of scan_folios looking at one folio (sort_folio or isolate_folio under the LRU lock).",
+    source: "assumption",
+  }),
+  walkPteNs: real({
+    unit: "ns",
+    default: 10,
+    min: 0,
+    max: 10_000,
+    description:
+      "Cost of the aging walk or look-around reading (and clearing) one host PTE; notifier calls add notifierCallNs.",
+    source: "assumption (A3: x86 lockless aging including the SPTE is 28-31 ns per page)",
+  }),
+  watermarkScaleFactor: integer({
+    unit: "count",
+    default: 10,
+    min: 1,
+    max: 3_000,
+    description:
+      "vm.watermark_scale_factor: the WMARK_MIN-LOW and LOW-HIGH distance in 1/10000 of RAM (at least WMARK_MIN / 4).",
+    source: "mm/page_alloc.c __setup_per_zone_wmarks, default 10",
+  }),
+  minTtlMs: real({
+    unit: "ms",
+    default: 0,
+    min: 0,
+    max: 600_000,
+    description:
+      "/sys/kernel/mm/lru_gen/min_ttl_ms: kswapd OOM-kills (here: discards the least recently used host tab) when " +
+      "even the oldest generation is younger than this. 0 = off, the kernel default.",
+    source:
+      "mm/vmscan.c 6.6 lru_gen_age_node; Documentation/admin-guide/mm/multigen_lru.rst suggests 1000 for personal " +
+      "computers; ChromeOS's setting unpublished",
+  }),
+  tabReloadMs: real({
+    unit: "ms",
+    default: 500,
+    min: 0,
+    max: 60_000,
+    description:
+      "Extra cost of opening a tab an OOM kill discarded (renderer restart and reload; its anon pages fault in " +
+      "zero-filled). Only with minTtlMs > 0 or an out-of-memory allocation.",
+    source: "assumption",
+  }),
   swapInUs: real({
     unit: "us",
     default: 40,
     min: 1,
     max: 10_000,
-    description: "Cost of one refault from zram (decompression and mapping), charged to the tab open that needs it.",
+    description:
+      "Cost of one anon refault from zram (decompression and mapping), charged to the task that faults (a tab open).",
     source: "B4: zram swap-in 10-100 us (assumption)",
   }),
   tabOpenBaseMs: real({
@@ -127,7 +249,7 @@ export const spteAgingParams = {
     default: 0,
     min: 0,
     max: 60_000,
-    description: "Cost of opening a tab that needs no refault (rendering, IPC); added to every open.",
+    description: "Cost of opening a tab that needs no refault (rendering, IPC): time every open takes.",
     source: "assumption (0 isolates the part memory reclaim controls)",
   }),
   notifierCallNs: real({
@@ -136,7 +258,8 @@ export const spteAgingParams = {
     min: 0,
     max: 100_000,
     description:
-      "CPU cost of one secondary-MMU aging call (arm64 6.6: kvm->mmu_lock taken for write, 200-500 ns contended; x86 lockless ~30 ns).",
+      "Cost of one secondary-MMU aging call (arm64 6.6: kvm->mmu_lock taken for write, 200-500 ns contended; x86 " +
+      "lockless ~30 ns), charged to the task that ages or reclaims (kswapd, a direct reclaimer, the proactive writer).",
     source:
       "A3/A4 (derived from <CAOUHufYc3hr-+fp14jgEkDN++v6t-z-PRf1yQdKtnje6SgLiiA@mail.gmail.com> and <20240529180510.2295118-1-jthoughton@google.com>)",
   }),
@@ -151,18 +274,20 @@ export const spteAgingParams = {
   }),
   durationS: real({
     unit: "s",
-    default: 600,
+    default: 400,
     min: 10,
     max: 86_400,
     description: "Simulated time per replication, warm-up included.",
-    source: "assumption: long enough for a few hundred tab opens after warm-up",
+    source:
+      "assumption: about 140 host tab opens in the 300 s measured (600 until issue 12; refault rates are steady " +
+      "from 60 s of warm-up on, see docs/fidelity/001-spte-aging.md)",
   }),
   warmupS: real({
     unit: "s",
-    default: 120,
+    default: 100,
     min: 0,
     max: 86_400,
-    description: "Simulated time before measuring (memory starts all in zram).",
+    description: "Simulated time before measuring (memory starts empty: everything in zram or on storage).",
     source: "assumption",
   }),
 };

@@ -66,7 +66,13 @@ export const vmaLock = defineExperiment({
     },
     elapsedS: {
       unit: "s",
-      description: "pft elapsed time at this rate: pftFaults / faultsPerSec (comparable to Mel's table).",
+      description:
+        "pft's elapsed (wall) time, comparable to Mel's table: every thread faults pftFaults / threads pages and pft times the last one to finish (pft.c: bytes_per_test = bytes / nr_tests; WallTime = last wall_end - first wall_start), so (pftFaults / threads) / the slowest kind of thread's rate (threads on one socket with the same SMT sharing are alike).",
+    },
+    elapsedAggregateS: {
+      unit: "s",
+      description:
+        "pftFaults / faultsPerSec: the elapsed time if all threads finished together (what elapsedS was before pft's wall-time rule).",
     },
     writerLatencyMeanUs: { unit: "us", description: "Mean latency of a change; 0 when none ran." },
     writerOpsPerSec: {
@@ -80,6 +86,16 @@ export const vmaLock = defineExperiment({
       description: "Share of time mmap_lock's cache line was busy serving atomics.",
     },
     mmapLockTransfersPerFault: { unit: "count", description: "Transfers of mmap_lock's line per fault." },
+    cmpxchgRetriesPerFault: {
+      unit: "count",
+      description:
+        "Failed cmpxchg attempts per fault on the fault path's lock lines (mmap_lock's and the VMA locks'): down_read_trylock's try_cmpxchg finding the count changed since its read (0 under lineModel 'fixed', where a cmpxchg cannot fail).",
+    },
+    lineQueueMeanNs: {
+      unit: "ns",
+      description:
+        "Mean time a request to those lines waited for the requests ahead of it before its own transfer began (queued misses; under 'fixed', atomics that waited for the previous atomic).",
+    },
   },
   scenario(p, seed, options) {
     const r = runPft(p, seed);
@@ -106,12 +122,15 @@ export const vmaLock = defineExperiment({
         fallbackRate: r.fallbackRate,
         retryRate: r.retryRate,
         writerLatencyP99Us: wrote ? r.writerLatencyNs.quantile(0.99) / 1e3 : 0,
-        elapsedS: p.pftFaults / r.faultsPerSec,
+        elapsedS: p.pftFaults / p.threads / r.slowestThreadFaultsPerSec,
+        elapsedAggregateS: p.pftFaults / r.faultsPerSec,
         writerLatencyMeanUs: wrote ? r.writerLatencyNs.mean / 1e3 : 0,
         writerOpsPerSec: r.writerOpsPerSec,
         faultLatencyP99Us: r.faultLatencyNs.quantile(0.99) / 1e3,
         mmapLockLineUtilization: r.mmapLockLineUtilization,
         mmapLockTransfersPerFault: r.mmapLockTransfersPerFault,
+        cmpxchgRetriesPerFault: r.cmpxchgRetriesPerFault,
+        lineQueueMeanNs: r.lineQueueMeanNs,
       },
       detail,
     };

@@ -10,7 +10,7 @@ import { Histogram } from "../../sim/stats/histogram";
 import type { Process } from "../../sim/process";
 import { Topology } from "../../kernel/cpu/topology";
 import { Cpu } from "../../kernel/cpu/cpu";
-import type { CacheLineCosts } from "../../kernel/cpu/cacheline";
+import type { CacheLine, CacheLineCosts, LineModel } from "../../kernel/cpu/cacheline";
 import { Rcu } from "../../kernel/rcu/tree";
 import { MapleTree } from "../../kernel/mm/maple-tree";
 import { MmStruct, mmap_write_lock, mmap_write_unlock } from "../../kernel/mm/mmap-lock";
@@ -40,6 +40,9 @@ export interface PftParams extends Machine {
   warmupMs: number;
   faultWorkNs: number;
   faultWorkCv: number;
+  lineModel: LineModel;
+  prefetchMmapLock: boolean;
+  faultEntryNs: number;
   lineLocalNs: number;
   lineSameSocketNs: number;
   lineCrossSocketNs: number;
@@ -53,8 +56,16 @@ export interface PftResult {
   /** Faults completed in the measured window. */
   faults: number;
   faultsPerSec: number;
+  /**
+   * The fault rate of the slowest kind of thread, per thread: threads on the same socket with the same SMT sharing
+   * are alike, so a kind's rate is the mean of its threads' counts (the minimum of single threads' counts over a
+   * few-ms window would add its own noise). pft gives every thread the same share and times the last to finish.
+   */
+  slowestThreadFaultsPerSec: number;
   /** Completed faults by FaultOutcome. */
   outcomes: number[];
+  /** Faults each thread began in the window (pft gives every thread the same share: the slowest sets the elapsed). */
+  faultsByThread: number[];
   /** Faults that ran (or were redone) under mmap_lock because the fast path failed, over all faults. */
   fallbackRate: number;
   /** Speculative attempts discarded because a sequence changed, over all faults. */
@@ -69,6 +80,10 @@ export interface PftResult {
   mmapLockLineUtilization: number;
   /** mmap_lock line transfers per completed fault. */
   mmapLockTransfersPerFault: number;
+  /** Failed cmpxchg attempts on the fault path's lock lines (mmap_lock's and the VMA locks'), per completed fault. */
+  cmpxchgRetriesPerFault: number;
+  /** Mean wait of a request queued at those lines before its transfer began, ns. */
+  lineQueueMeanNs: number;
   events: number;
 }
 
@@ -116,7 +131,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     "mm_mt",
     topology,
     costs,
-    { entries: totalVmas, fanout: p.mapleFanout, nodeReadNs: p.mapleNodeReadNs },
+    { entries: totalVmas, fanout: p.mapleFanout, nodeReadNs: p.mapleNodeReadNs, lineModel: p.lineModel },
     rcu,
   );
   const perVma = p.scheme === "per-vma";
@@ -124,21 +139,27 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
   const mm = new MmStruct(sim, topology, costs, tree, {
     perVmaLock: perVma,
     spfMmapSeq: speculative && p.seqScope === "mm",
+    lineModel: p.lineModel,
   });
-  const vmas = Array.from({ length: faultedVmas }, (_, v) => new VmAreaStruct(sim, v, topology, costs));
+  const vmas = Array.from({ length: faultedVmas }, (_, v) => new VmAreaStruct(sim, v, topology, costs, 0, p.lineModel));
   // VMAs nobody faults in exist only once a writer touches one (they are many and mostly idle).
   const others = new Map<number, VmAreaStruct>();
   const vmaById = (id: number): VmAreaStruct => {
     if (id < faultedVmas) return vmas[id];
     let v = others.get(id);
-    if (!v) others.set(id, (v = new VmAreaStruct(sim, id, topology, costs)));
+    if (!v) others.set(id, (v = new VmAreaStruct(sim, id, topology, costs, 0, p.lineModel)));
     return v;
   };
 
-  const lru = new LruAddBatches(sim, topology, costs, { batchPages: p.lruBatchPages, perPageNs: p.lruPageNs });
+  const lru = new LruAddBatches(sim, topology, costs, {
+    batchPages: p.lruBatchPages,
+    perPageNs: p.lruPageNs,
+    lineModel: p.lineModel,
+  });
   const warmupNs = Math.round(p.warmupMs * 1e6);
-  const endNs = warmupNs + Math.round(p.durationMs * 1e6);
+  const durationNs = Math.round(p.durationMs * 1e6);
   const outcomes = [0, 0, 0, 0, 0];
+  const faultsByThread = new Array<number>(p.threads).fill(0);
   const faultLatencyNs = new Histogram("fault latency ns");
   const writerLatencyNs = new Histogram("writer latency ns");
   let writerOps = 0;
@@ -154,6 +175,8 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       seqScope: p.seqScope,
       vmaAtomics: p.vmaAtomics,
       workNs: () => work.lognormal(p.faultWorkNs, p.faultWorkCv),
+      prefetchMmapLock: p.prefetchMmapLock,
+      entryNs: p.faultEntryNs,
     };
     const cpu = threadCpus[i];
     const vma = vmas[Math.floor(i / perVmaThreads)];
@@ -162,8 +185,9 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       for (;;) {
         const t0 = sim.now;
         const outcome = yield* do_user_addr_fault(env, self, cpu, vma, s);
-        if (t0 >= warmupNs) {
+        if (sim.window.contains(t0)) {
           outcomes[outcome]++;
+          faultsByThread[i]++;
           faultLatencyNs.record(sim.now - t0);
         }
       }
@@ -185,7 +209,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       yield tree.mas_store(writerCpu);
       if (p.writerHoldNs > 0) yield Math.round(p.writerHoldNs);
       yield* mmap_write_unlock(mm, self, writerCpu);
-      if (arrived >= warmupNs) {
+      if (sim.window.contains(arrived)) {
         writerOps++;
         writerLatencyNs.record(sim.now - arrived);
       }
@@ -198,30 +222,64 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     });
   }
 
-  let lineBusyAtWarmup = 0;
-  let transfersAtWarmup = 0;
-  sim.schedule(warmupNs, () => {
-    lineBusyAtWarmup = mm.mmapLockLine.busyNsTotal;
-    transfersAtWarmup = mm.mmapLockLine.transfers;
-  });
-  sim.run({ until: endNs });
+  // The fault path's lock lines: mmap_lock's and the faulted VMAs' lock lines.
+  const lockLines: CacheLine[] = [mm.mmapLockLine, ...vmas.map((v) => v.lockLine)];
+  const lineTotals = () => {
+    let failures = 0;
+    let queued = 0;
+    let waitNs = 0;
+    for (const l of lockLines) {
+      failures += l.cmpxchgFailures;
+      queued += l.queuedRequests;
+      waitNs += l.queueWaitNsTotal;
+    }
+    return { failures, queued, waitNs };
+  };
+  // One measurement window (sim.runMeasured): faults and writer changes count by their start inside it; the lines'
+  // monotone counters by their growth since it opened.
+  const lineBusy = sim.window.since(() => mm.mmapLockLine.busyNsTotal);
+  const transfers = sim.window.since(() => mm.mmapLockLine.transfers);
+  const failures = sim.window.since(() => lineTotals().failures);
+  const queued = sim.window.since(() => lineTotals().queued);
+  const queueWaitNs = sim.window.since(() => lineTotals().waitNs);
+  const window = sim.runMeasured({ warmupNs, durationNs });
+  const queuedRequests = queued.value;
 
   const faults = outcomes.reduce((a, b) => a + b, 0);
-  const measuredS = (endNs - warmupNs) / 1e9;
+  const measuredS = window.durationNs / 1e9;
   const fallbacks = outcomes[FaultOutcome.VmaLockFallback] + outcomes[FaultOutcome.SpeculativeRetry];
   return {
     faults,
     faultsPerSec: faults / measuredS,
+    slowestThreadFaultsPerSec: slowestKindRate(p, threadCpus, slow, faultsByThread) / measuredS,
     outcomes,
+    faultsByThread,
     fallbackRate: faults > 0 ? fallbacks / faults : 0,
     retryRate: faults > 0 ? outcomes[FaultOutcome.SpeculativeRetry] / faults : 0,
     writerOps,
     writerOpsPerSec: writerOps / measuredS,
     writerLatencyNs,
     faultLatencyNs,
-    mmapLockLineUtilization: (mm.mmapLockLine.busyNsTotal - lineBusyAtWarmup) / (endNs - warmupNs),
-    mmapLockTransfersPerFault: faults > 0 ? (mm.mmapLockLine.transfers - transfersAtWarmup) / faults : 0,
+    mmapLockLineUtilization: lineBusy.value / window.durationNs,
+    mmapLockTransfersPerFault: faults > 0 ? transfers.value / faults : 0,
+    cmpxchgRetriesPerFault: faults > 0 ? failures.value / faults : 0,
+    lineQueueMeanNs: queuedRequests > 0 ? queueWaitNs.value / queuedRequests : 0,
     events: sim.eventCount,
     sim,
   };
+}
+
+/** Mean faults per thread of the slowest kind of thread (same socket, same SMT slowdown); see slowestThreadFaultsPerSec. */
+function slowestKindRate(p: PftParams, cpus: number[], slow: Float64Array, counts: number[]): number {
+  const kinds = new Map<string, { n: number; sum: number }>();
+  cpus.forEach((cpu, i) => {
+    const key = `${Math.floor(cpu / p.cpusPerSocket)}:${slow[i]}`;
+    const k = kinds.get(key) ?? { n: 0, sum: 0 };
+    k.n++;
+    k.sum += counts[i];
+    kinds.set(key, k);
+  });
+  let min = Infinity;
+  for (const k of kinds.values()) min = Math.min(min, k.sum / k.n);
+  return min;
 }

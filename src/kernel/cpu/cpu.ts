@@ -1,5 +1,8 @@
 /**
- * CPUs with interrupt-disabled sections, and IPIs whose handling waits until the target re-enables interrupts.
+ * CPUs with interrupt-disabled sections, and IPIs whose handling waits until the target re-enables interrupts; and
+ * smp_call_function_many_cond() of kernel/smp.c, read at gregkh/linux @0b515a28 (a 5.17-6.1-era copy: the same order
+ * as 6.6, where the IPI send is wrapped in send_call_function_ipi_mask() with a tracepoint; torvalds/linux's stored
+ * kernel/smp.c @15e71911 is a 3.x copy, before smp_call_function_many_cond existed).
  *
  * local_irq_save()/local_irq_restore() nest, as in include/linux/irqflags.h. An IPI that arrives while a CPU has
  * interrupts off stays pending until the outermost restore; then the handlers run back to back. This is the
@@ -98,37 +101,90 @@ export class Cpu {
 }
 
 export interface IpiCosts {
-  /** Fixed latency from sending an IPI to its arrival, ns (the "a" of T_sd(k) = a + b k). */
+  /** Fixed latency from sending the IPIs to their arrival, ns (the "a" of T_sd(k) = a + b k). */
   latencyNs: number;
-  /** Sender's cost per target, paid one after another (the "b"), ns. */
+  /**
+   * The sender's cost per target before the send, paid one after another (the "b"): csd_lock() of that CPU's CSD and
+   * llist_add() onto its call_single_queue, a line that target owns, ns.
+   */
   perTargetNs: number;
   /** Handler run time on the target (e.g. a TLB flush), ns. */
   handlerNs: number;
 }
 
 /**
- * smp_call_function_many(mask, func, wait=1) (kernel/smp.c): the sender sends to each target in turn and waits in
- * csd_lock_wait() until every handler has run. Returns an event that fires when the last target has acked; the
- * sender's process yields it (spinning).
+ * smp_call_function_many_cond(mask, func, info, scf_flags, cond_func) (kernel/smp.c), the order of which matters:
+ * 1. for each target CPU: csd_lock(), fill in func/info, llist_add() onto the target's call_single_queue (the sender
+ *    pays `perTargetNs` per target, in turn);
+ * 2. one send_call_function_ipi_mask() for all of them (x2APIC cluster mode multicasts; the model lets every IPI
+ *    arrive `latencyNs` after the send);
+ * 3. if SCF_RUN_LOCAL and this CPU is in the mask: func() here, under local_irq_save() (`localNs`, overlapping the
+ *    remote handlers);
+ * 4. if SCF_WAIT: csd_lock_wait() on each target's CSD, i.e. until the last target has run the handler. A target
+ *    with interrupts off runs it when it re-enables them.
+ * Before Nadav Amit's "smp: Run functions concurrently in smp_call_function_many_cond()" (and "x86/mm/tlb: Flush
+ * remote and local TLBs concurrently", 4ce94eabac16, 5.13) x86 flushed locally first and then called
+ * smp_call_function_many() (arch/x86/mm/tlb.c flush_tlb_mm_range at torvalds/linux @a501686b, a 4.14-era copy);
+ * the model follows the concurrent order (D13 of the fidelity review).
+ *
+ * Returns an event that fires, with the ns since the call, when step 4 is done and the local function has run; the
+ * sender's process yields it (spinning). `onRemoteDone`, when given, is called with the ns from the call to the
+ * last remote ack, for callers that account the remote wait apart.
+ */
+export function smp_call_function_many_cond(
+  sim: Simulation,
+  sender: Cpu | null,
+  targets: Cpu[],
+  costs: IpiCosts,
+  localNs = -1,
+  onRemoteDone?: (ns: number) => void,
+): import("../../sim/events").SimEvent<number> {
+  const ev = sim.event<number>("smp_call_function_many_cond");
+  const start = sim.now;
+  const runLocal = localNs >= 0 && sender !== null;
+  let remaining = targets.length + (runLocal ? 1 : 0);
+  let remoteRemaining = targets.length;
+  if (remaining === 0) {
+    ev.succeed(0);
+    return ev;
+  }
+  const finish = () => {
+    if (--remaining === 0) ev.succeed(sim.now - start);
+  };
+  const ack = () => {
+    if (--remoteRemaining === 0 && onRemoteDone) onRemoteDone(sim.now - start);
+    finish();
+  };
+  // 1. queue every CSD, one target after another.
+  const sendAtNs = costs.perTargetNs * targets.length;
+  if (targets.length > 0) {
+    // 2. one send for the mask: every target sees its IPI `latencyNs` later.
+    sim.schedule(sendAtNs + costs.latencyNs, () => {
+      for (const cpu of targets) cpu.deliverIpi(costs.handlerNs, ack);
+    });
+  }
+  // 3. the local function, under local_irq_save, after the send.
+  if (runLocal) {
+    const cpu = sender;
+    sim.schedule(sendAtNs, () => {
+      cpu.local_irq_save();
+      sim.schedule(localNs, () => {
+        cpu.local_irq_restore();
+        finish();
+      });
+    });
+  }
+  return ev;
+}
+
+/**
+ * smp_call_function_many(mask, func, info, wait=1): smp_call_function_many_cond() without SCF_RUN_LOCAL (the caller
+ * is not in `targets`). Same event as above.
  */
 export function smp_call_function_many(
   sim: Simulation,
   targets: Cpu[],
   costs: IpiCosts,
 ): import("../../sim/events").SimEvent<number> {
-  const ev = sim.event<number>("smp_call_function_many");
-  if (targets.length === 0) {
-    ev.succeed(0);
-    return ev;
-  }
-  let remaining = targets.length;
-  const start = sim.now;
-  targets.forEach((cpu, k) => {
-    sim.schedule(costs.latencyNs + costs.perTargetNs * (k + 1), () =>
-      cpu.deliverIpi(costs.handlerNs, () => {
-        if (--remaining === 0) ev.succeed(sim.now - start);
-      }),
-    );
-  });
-  return ev;
+  return smp_call_function_many_cond(sim, null, targets, costs);
 }

@@ -1,18 +1,25 @@
 /**
  * KVM as a secondary MMU: the invalidation sequence and in-progress count that make its page faults retry instead
- * of installing a translation an invalidation is about to (or just did) remove.
- *
- * Follows virt/kvm/kvm_main.c and include/linux/kvm_host.h (Linux 6.6, from memory of that version; the fields were
- * mmu_notifier_seq/count before commit 20ec3ebd707c, Aug 2022):
- * - kvm_mmu_notifier_invalidate_range_start(): under KVM_MMU_LOCK (write_lock on x86), kvm_mmu_invalidate_begin()
- *   (mmu_invalidate_in_progress++), kvm_mmu_invalidate_range_add() (merge into one [start, end) window), zap the
- *   sptes in range (kvm_unmap_gfn_range) and flush remote TLBs.
- * - kvm_mmu_notifier_invalidate_range_end(): under the lock, kvm_mmu_invalidate_end(): mmu_invalidate_seq++,
- *   smp_wmb(), mmu_invalidate_in_progress--.
- * - The fault (arch/x86/kvm/mmu/mmu.c, direct_page_fault() for the TDP MMU): snapshot mmu_invalidate_seq, smp_rmb(),
+ * of installing a translation an invalidation is about to (or just did) remove. Follows Linux 6.6, hva-based:
+ * include/linux/kvm_host.h read at GrapheneOS/kernel_common-6.6 @b919a842 (mmu_invalidate_retry_hva) and
+ * virt/kvm/kvm_main.c 6.6 as quoted by the 6.8 patch that changed it (kvm_mmu_invalidate_begin/end(kvm, start, end)).
+ * - kvm_mmu_notifier_invalidate_range_start(): under KVM_MMU_LOCK (write_lock on x86), kvm_mmu_invalidate_begin(kvm,
+ *   start, end): mmu_invalidate_in_progress++, then the hva range: [start, end) when it is the only one in progress,
+ *   else the min/max window over all ("Fully tracking multiple concurrent ranges has diminishing returns"); then
+ *   kvm_unmap_gfn_range() zaps the sptes in range and flushes remote TLBs.
+ * - kvm_mmu_notifier_invalidate_range_end(): under the lock, kvm_mmu_invalidate_end(kvm, start, end):
+ *   mmu_invalidate_seq++, smp_wmb(), mmu_invalidate_in_progress--.
+ * - The fault (arch/x86/kvm/mmu/mmu.c direct_page_fault(), TDP MMU): snapshot mmu_invalidate_seq, smp_rmb(),
  *   kvm_faultin_pfn() (GUP: may fault the page in, pins it), read_lock(mmu_lock), is_page_fault_stale() ->
- *   mmu_invalidate_retry_gfn(): an invalidation in progress covering the gfn, or a changed sequence, means
- *   RET_PF_RETRY: drop the lock and the pin, re-enter the guest, fault again.
+ *   mmu_invalidate_retry_hva(kvm, mmu_seq, fault->hva): an invalidation in progress whose window covers the hva, or
+ *   a changed sequence, means RET_PF_RETRY: drop the lock and the pin, re-enter the guest, fault again.
+ * Newer kernels differ: 6.8 ("KVM: Use gfn instead of hva for mmu_notifier_retry", lore
+ * 20231027182217.3615211-4-seanjc@google.com) splits kvm_mmu_invalidate_begin(kvm) from
+ * kvm_mmu_invalidate_range_add(kvm, gfn start, end) (the window starts at INVALID_GPA) and checks
+ * mmu_invalidate_retry_gfn(kvm, seq, gfn); later x86 adds an unlocked pre-check, mmu_invalidate_retry_gfn_unsafe(),
+ * before faulting the pfn in. With one memslot over the mapping (hva = gfn = page index here) both decide alike; the
+ * unlocked pre-check (it only retries earlier) and mn_active_invalidate_count (memslot updates) are not modelled.
+ * Fields were mmu_notifier_seq/count before commit 20ec3ebd707c (Aug 2022).
  *
  * For the cost model, KVM's per-callout work is a fixed part f (taking mmu_lock, the memslot walk, the remote TLB
  * flush) plus c per page in the range (the rmap/TDP walk zapping that page's spte): both unpublished, swept by the
@@ -20,7 +27,7 @@
  * mmu_notifier_seq++, kvm_unmap_hva(), unlock, flush), and #v5's per-PT call cost f + c x pages the same way. KVM
  * registers no invalidate_range for ordinary memory (4.15..6.5 used it only for the APIC access page).
  *
- * Guest frame numbers are the mapping's page indexes (one memslot over the whole mapping).
+ * Host virtual addresses are the mapping's page indexes (one memslot over the whole mapping, gfn = hva).
  */
 import { Qrwlock } from "../locking/qrwlock";
 import type { Process, Yielded } from "../../sim/process";
@@ -29,8 +36,8 @@ import type { MmuNotifierSubscriber, NotifierBody, NotifierOp } from "../mm/mmu-
 import type { SecondaryFaultContext } from "../mm/secondary-fault";
 import type { SecondaryTlb } from "../mm/secondary-tlb";
 
-/** INVALID_GPA for the merged invalidation window. */
-export const INVALID_GFN = -1;
+/** The window's value while no invalidation is in progress (6.6 leaves the last one; 6.8 resets it to INVALID_GPA). */
+export const NO_RANGE = -1;
 
 export interface KvmMmuOptions {
   ops: readonly NotifierOp[];
@@ -49,8 +56,9 @@ export class KvmMmuInvalidate implements MmuNotifierSubscriber {
   readonly mmu_lock: Qrwlock;
   mmu_invalidate_seq = 0;
   mmu_invalidate_in_progress = 0;
-  mmu_invalidate_range_start = INVALID_GFN;
-  mmu_invalidate_range_end = INVALID_GFN;
+  /** The hva window of the invalidations in progress (meaningful only while mmu_invalidate_in_progress > 0). */
+  mmu_invalidate_range_start = NO_RANGE;
+  mmu_invalidate_range_end = NO_RANGE;
 
   constructor(
     readonly sim: Simulation,
@@ -82,18 +90,13 @@ export class KvmMmuInvalidate implements MmuNotifierSubscriber {
     }
   }
 
-  /** kvm_mmu_invalidate_begin(). */
-  kvm_mmu_invalidate_begin(): void {
+  /**
+   * kvm_mmu_invalidate_begin(kvm, start, end) (6.6): in_progress++, then the window: [start, end) for the only
+   * invalidation in progress, else the minimal range covering the current one and the new one.
+   */
+  kvm_mmu_invalidate_begin(start: number, end: number): void {
     this.mmu_invalidate_in_progress++;
     if (this.mmu_invalidate_in_progress === 1) {
-      this.mmu_invalidate_range_start = INVALID_GFN;
-      this.mmu_invalidate_range_end = INVALID_GFN;
-    }
-  }
-
-  /** kvm_mmu_invalidate_range_add(): one min/max window over every range in progress. */
-  kvm_mmu_invalidate_range_add(start: number, end: number): void {
-    if (this.mmu_invalidate_range_start === INVALID_GFN) {
       this.mmu_invalidate_range_start = start;
       this.mmu_invalidate_range_end = end;
     } else {
@@ -102,20 +105,23 @@ export class KvmMmuInvalidate implements MmuNotifierSubscriber {
     }
   }
 
-  /** kvm_mmu_invalidate_end(): seq++ before in_progress-- (smp_wmb between them). */
-  kvm_mmu_invalidate_end(): void {
+  /** kvm_mmu_invalidate_end(kvm, start, end) (6.6): seq++ before in_progress-- (smp_wmb between them). */
+  kvm_mmu_invalidate_end(_start: number, _end: number): void {
     this.mmu_invalidate_seq++;
     this.mmu_invalidate_in_progress--;
     if (this.mmu_invalidate_in_progress < 0)
       throw new Error(`${this.name}: mmu_invalidate_in_progress went negative at t=${this.sim.now} ns`);
   }
 
-  /** mmu_invalidate_retry_gfn(): true when a fault that snapshot `mmuSeq` must not install a translation for `gfn`. */
-  mmu_invalidate_retry_gfn(mmuSeq: number, gfn: number): boolean {
+  /**
+   * mmu_invalidate_retry_hva(kvm, mmu_seq, hva) (6.6, under mmu_lock): true when a fault that snapshot `mmuSeq` must
+   * not install a translation for `hva`: an invalidation in progress over it, or a changed sequence.
+   */
+  mmu_invalidate_retry_hva(mmuSeq: number, hva: number): boolean {
     if (
       this.mmu_invalidate_in_progress > 0 &&
-      gfn >= this.mmu_invalidate_range_start &&
-      gfn < this.mmu_invalidate_range_end
+      hva >= this.mmu_invalidate_range_start &&
+      hva < this.mmu_invalidate_range_end
     )
       return true;
     return this.mmu_invalidate_seq !== mmuSeq;
@@ -123,17 +129,16 @@ export class KvmMmuInvalidate implements MmuNotifierSubscriber {
 
   *kvm_mmu_notifier_invalidate_range_start(task: Process<any>, start: number, end: number): NotifierBody {
     yield this.mmu_lock.queued_write_lock(task);
-    this.kvm_mmu_invalidate_begin();
-    this.kvm_mmu_invalidate_range_add(start, end);
+    this.kvm_mmu_invalidate_begin(start, end);
     this.options.sptes?.invalidateRange(start, end);
     yield this.calloutNs("invalidate_range_start", end - start);
     this.mmu_lock.queued_write_unlock(task);
   }
 
-  *kvm_mmu_notifier_invalidate_range_end(task: Process<any>, _start: number, _end: number): NotifierBody {
+  *kvm_mmu_notifier_invalidate_range_end(task: Process<any>, start: number, end: number): NotifierBody {
     yield this.mmu_lock.queued_write_lock(task);
     yield this.calloutNs("invalidate_range_end", 0);
-    this.kvm_mmu_invalidate_end();
+    this.kvm_mmu_invalidate_end(start, end);
     this.mmu_lock.queued_write_unlock(task);
   }
 
@@ -179,7 +184,7 @@ export function* kvm_tdp_page_fault(
     if (sim.trace) sim.record(task.name, "gup", `${gfn}=p${page} seq${mmuSeq}`);
     yield timing.walkToInsertNs;
     yield kvm.mmu_lock.queued_read_lock(task);
-    if (kvm.mmu_invalidate_retry_gfn(mmuSeq, gfn)) {
+    if (kvm.mmu_invalidate_retry_hva(mmuSeq, gfn)) {
       stats.retries++;
       if (kvm.mmu_invalidate_in_progress > 0) stats.heldOff++;
       kvm.mmu_lock.queued_read_unlock(task);

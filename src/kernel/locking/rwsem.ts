@@ -1,20 +1,33 @@
 /**
- * A sleeping reader-writer semaphore after kernel/locking/rwsem.c (Linux 6.6), as mmap_lock and the 6.4 per-VMA
- * lock use it.
+ * A sleeping reader-writer semaphore after kernel/locking/rwsem.c, as mmap_lock and the 6.4-6.6 per-VMA lock use it.
+ * Read against GrapheneOS/kernel_common-6.1 @dfdcb1dd (kernel/locking/rwsem.c of the Android 6.1 kernel, the same
+ * fast paths as 6.6 apart from Android vendor hooks, which the model leaves out) and torvalds/linux @0f9368b5 (the
+ * 5.8-era file: the same __down_read_trylock loop written as do/while from RWSEM_UNLOCKED_VALUE).
  *
- * - down_read(): rwsem_read_trylock() adds RWSEM_READER_BIAS and succeeds unless the count shows a writer, waiters
- *   or a hand-off (RWSEM_READ_FAILED_MASK); otherwise rwsem_down_read_slowpath() queues and sleeps.
- * - down_write(): cmpxchg 0 -> RWSEM_WRITER_LOCKED; otherwise rwsem_down_write_slowpath() queues and sleeps.
+ * - down_read(): __down_read_common() -> rwsem_read_trylock(): atomic_long_add_return_acquire(RWSEM_READER_BIAS),
+ *   then rwsem_set_reader_owned() (an atomic_long_read and atomic_long_set of sem->owner, on the same line as
+ *   sem->count); it fails on RWSEM_READ_FAILED_MASK (writer, waiters, hand-off) and rwsem_down_read_slowpath() queues
+ *   and sleeps.
+ * - down_read_trylock() -> __down_read_trylock(): tmp = atomic_long_read(&sem->count); while !(tmp &
+ *   RWSEM_READ_FAILED_MASK) try atomic_long_try_cmpxchg_acquire(&sem->count, &tmp, tmp + RWSEM_READER_BIAS), and on
+ *   success rwsem_set_reader_owned(). A read, then a cmpxchg that fails (and reloads tmp) whenever another CPU changed
+ *   the count in between: D10 of the fidelity review, modelled on the semaphore's CacheLine (src/kernel/cpu/
+ *   cacheline.ts: the cmpxchg fails under lineModel "queued"; under "fixed" it is one atomic that cannot fail).
+ * - down_write(): rwsem_write_trylock(): cmpxchg 0 -> RWSEM_WRITER_LOCKED, then rwsem_set_owner() (a store to
+ *   sem->owner); otherwise rwsem_down_write_slowpath() queues and sleeps. up_write(): rwsem_clear_owner() then
+ *   atomic_long_fetch_add_release(-RWSEM_WRITER_LOCKED). up_read(): atomic_long_add_return_release(-READER_BIAS)
+ *   (rwsem_clear_reader_owned() is empty without CONFIG_DEBUG_RWSEMS).
  * - up_read()/up_write() call rwsem_wake() -> rwsem_mark_wake(): a writer at the head of the queue is woken alone;
  *   a reader at the head wakes every reader in the queue (up to MAX_READERS_WAKEUP), writers between them
  *   notwithstanding (the phase-fair rule in rwsem_mark_wake's comment).
  *
  * Simplifications, stated: the lock passes straight to the woken tasks (as with RWSEM_FLAG_HANDOFF set), so
  * optimistic spinning and readers' lock stealing are not modelled; a woken task runs after `wakeupNs` (scheduler
- * latency) and burns no CPU while asleep. When the semaphore's count lives on a shared cache line, every atomic on
- * it pays the line's transfer cost (CacheLine), which is what limits mmap_lock's read side under many faulting CPUs.
+ * latency) and burns no CPU while asleep. Who gets the lock is decided when the access is issued; the line's cost
+ * (CacheLine) is paid after, so a cmpxchg that a writer overtook on the line fails only if the writer's own access
+ * was issued first. The slow paths' wait_lock (a raw spinlock on the same structure) costs nothing here.
  */
-import { CONTINUE, PARK, type Process, type Waitable } from "../../sim/process";
+import { CONTINUE, PARK, type Process, type Waitable, type Yielded } from "../../sim/process";
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
@@ -31,6 +44,12 @@ interface Waiter {
 export interface RwsemOptions {
   /** The cache line holding `sem->count`; each atomic on it costs a transfer. */
   line?: CacheLine;
+  /**
+   * The line holding `sem->owner` when it is not `line` (mmap_lock in 5.14+ mm_structs, laid out so that count and
+   * owner straddle two lines: commit 2e3025434a6b's comment in include/linux/mm_types.h). Owner stores then go there
+   * and the CPU does not wait for them; without it they are local accesses on `line` right after the atomic.
+   */
+  ownerLine?: CacheLine;
   /** Scheduler wake-up latency of a sleeping waiter, ns. */
   wakeupNs?: number;
 }
@@ -43,9 +62,11 @@ export class Rwsem implements Waitable {
   private readonly waitList = new RingQueue<Waiter>();
   readonly stats: LockStats;
   private readonly line?: CacheLine;
+  private readonly ownerLine?: CacheLine;
   private readonly wakeupNs: number;
-  /** Cost of the last trylock's atomic, ns, for the caller to yield (a trylock's answer is needed at once). */
-  lastCostNs = 0;
+  /** down_read_trylock() calls that reached the semaphore's line, and the cmpxchg retries they made. */
+  trylocks = 0;
+  trylockRetries = 0;
 
   constructor(
     readonly sim: Simulation,
@@ -54,6 +75,7 @@ export class Rwsem implements Waitable {
   ) {
     this.stats = new LockStats(name);
     this.line = options.line;
+    this.ownerLine = options.ownerLine;
     this.wakeupNs = options.wakeupNs ?? 0;
   }
 
@@ -75,29 +97,62 @@ export class Rwsem implements Waitable {
     return this.waitList.length > 0;
   }
 
-  private atomicCost(cpu: number): number {
-    return this.line ? this.line.atomic(cpu) : 0;
+  /**
+   * An atomic on sem->count followed by `ownerOps` accesses to sem->owner: local accesses on the same line, or one
+   * store on the owner's own line that the CPU does not wait for.
+   */
+  private atomicCost(cpu: number, ownerOps = 0): number {
+    if (!this.line) return 0;
+    if (this.ownerLine) {
+      const ns = this.line.atomic(cpu);
+      if (ownerOps > 0) this.ownerLine.storeAsync(cpu);
+      return ns;
+    }
+    return this.line.atomic(cpu, ownerOps);
   }
 
   /** down_read(): a delay (the atomic's cost; CONTINUE when free) once granted, or PARK to sleep. */
   down_read(task: Process<any>, cpu = 0): number {
-    const cost = this.atomicCost(cpu);
-    if (this.writer === null && this.waitList.length === 0) {
+    // rwsem_read_trylock(): fetch_add; on success rwsem_set_reader_owned() reads and stores sem->owner.
+    const free = this.writer === null && this.waitList.length === 0;
+    const cost = this.atomicCost(cpu, free ? 2 : 0);
+    if (free) {
       this.enterRead(task, this.sim.now, this.sim.now + cost);
       return cost > 0 ? cost : CONTINUE;
     }
     return this.rwsem_down_read_slowpath(task, cost);
   }
 
-  /** down_read_trylock(): true when granted; the atomic's cost is left in lastCostNs for the caller to yield. */
-  down_read_trylock(task: Process<any>, cpu = 0): boolean {
-    const cost = this.atomicCost(cpu);
-    this.lastCostNs = cost;
-    if (this.writer === null && this.waitList.length === 0) {
-      this.enterRead(task, this.sim.now, this.sim.now + cost);
+  /**
+   * down_read_trylock() -> __down_read_trylock(): the caller yields* it and gets true when granted. The read of
+   * sem->count, then (unless it shows a writer or waiters) the try_cmpxchg loop and rwsem_set_reader_owned()'s read
+   * and store of sem->owner, all on the semaphore's line.
+   */
+  *down_read_trylock(task: Process<any>, cpu = 0): Generator<Yielded, boolean, unknown> {
+    const line = this.line;
+    if (!line) {
+      if (this.writer !== null || this.waitList.length > 0) return false;
+      this.enterRead(task, this.sim.now, this.sim.now);
       return true;
     }
-    return false;
+    this.trylocks++;
+    // tmp = atomic_long_read(&sem->count); the value it returned is captured before anyone else touches the line.
+    const readNs = line.read(cpu);
+    const tmp = line.observedVersion;
+    yield readNs;
+    if (this.writer !== null || this.waitList.length > 0) return false; // tmp & RWSEM_READ_FAILED_MASK
+    const failuresBefore = line.cmpxchgFailures;
+    const cost = line.cmpxchg(cpu, tmp, this.ownerLine ? 0 : 2);
+    this.trylockRetries += line.cmpxchgFailures - failuresBefore;
+    // A writer whose access was issued first won the line: the failed cmpxchg reloads tmp with WRITER_LOCKED set.
+    if (this.writer !== null || this.waitList.length > 0) {
+      yield cost;
+      return false;
+    }
+    this.enterRead(task, this.sim.now, this.sim.now + cost);
+    this.ownerLine?.storeAsync(cpu);
+    yield cost;
+    return true;
   }
 
   private rwsem_down_read_slowpath(task: Process<any>, costNs: number): number {
@@ -123,8 +178,10 @@ export class Rwsem implements Waitable {
 
   /** down_write(): granted after the atomic's cost, or PARK to sleep. */
   down_write(task: Process<any>, cpu = 0): number {
-    const cost = this.atomicCost(cpu);
-    if (this.writer === null && this.readers === 0 && this.waitList.length === 0) {
+    // rwsem_write_trylock(): cmpxchg 0 -> RWSEM_WRITER_LOCKED, then rwsem_set_owner() stores sem->owner.
+    const free = this.writer === null && this.readers === 0 && this.waitList.length === 0;
+    const cost = this.atomicCost(cpu, free ? 1 : 0);
+    if (free) {
       this.enterWrite(task, this.sim.now, this.sim.now + cost);
       return cost > 0 ? cost : CONTINUE;
     }
@@ -145,7 +202,8 @@ export class Rwsem implements Waitable {
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
-    const cost = this.atomicCost(cpu);
+    // rwsem_clear_owner() (a store to sem->owner), then fetch_add_release(-RWSEM_WRITER_LOCKED).
+    const cost = this.atomicCost(cpu, 1);
     this.rwsem_wake();
     return cost > 0 ? cost : CONTINUE;
   }

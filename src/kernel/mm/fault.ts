@@ -1,14 +1,19 @@
 /**
- * The user page-fault paths for anonymous memory, after Linux 6.4 (arch/x86/mm/fault.c: do_user_addr_fault,
- * mm/memory.c: lock_vma_under_rcu, handle_mm_fault, do_anonymous_page), and the two "whole fault under RCU"
- * designs argued about in the thread:
+ * The user page-fault paths for anonymous memory, after Linux 6.4-6.6 (arch/x86/mm/fault.c: exc_page_fault,
+ * do_user_addr_fault, read at torvalds/linux @fd5439e0; mm/memory.c: lock_vma_under_rcu, lock_mm_and_find_vma,
+ * handle_mm_fault, read at GrapheneOS/kernel_common-6.6 @55dbf85d), and the two "whole fault under RCU" designs argued
+ * about in the thread. The Android 6.6 copy of lock_vma_under_rcu() carries later backports (no anonymous/anon_vma
+ * check, lock_next_vma()); the model keeps 6.4-6.6 upstream's anonymous-only rule.
  *
- * - mmap-lock (the kernel before per-VMA locks): mmap_read_lock -> find the VMA (mas_walk) -> handle_mm_fault ->
- *   mmap_read_unlock. Two atomics per fault on mmap_lock's one line.
- * - per-vma (6.4): lock_vma_under_rcu() = rcu_read_lock, mas_walk, vma_start_read, range/anon checks,
- *   rcu_read_unlock; then handle_mm_fault(FAULT_FLAG_VMA_LOCK) and vma_end_read(). On NULL (VMA write-locked,
- *   trylock lost, not anonymous, no anon_vma) the arch handler falls back to lock_mm_and_find_vma() (from 6.5, also
- *   in 6.4.y; before it, mmap_read_lock + find_vma) and faults under mmap_lock read.
+ * - exc_page_fault() first does prefetchw(&current->mm->mmap_lock) (every scheme; env.prefetchMmapLock), then the
+ *   exception entry work (env.entryNs, part of the fault's work) before do_user_addr_fault() looks at any lock.
+ * - mmap-lock (the kernel before per-VMA locks): mmap_read_trylock (a read and a try_cmpxchg loop on mmap_lock's
+ *   line; mmap_read_lock only if a writer holds or waits) -> find the VMA (mas_walk) -> handle_mm_fault ->
+ *   mmap_read_unlock (an atomic). 5.17's do_user_addr_fault and 6.5+'s get_mmap_lock_carefully() both try first.
+ * - per-vma (6.4): lock_vma_under_rcu() = rcu_read_lock, mas_walk, vma_start_read (src/kernel/mm/vma-lock.ts),
+ *   range/anon checks, rcu_read_unlock; then handle_mm_fault(FAULT_FLAG_VMA_LOCK) and vma_end_read(). On NULL (VMA
+ *   write-locked, trylock lost, not anonymous, no anon_vma) the arch handler falls back to lock_mm_and_find_vma()
+ *   (from 6.5, also in 6.4.y; before it, mmap_read_trylock/mmap_read_lock + find_vma) and faults under mmap_lock.
  * - rcu-fault: the whole fault under rcu_read_lock, with no shared store: sample a sequence, walk the tree, do the
  *   fault, and re-check the sequence under the page-table lock before installing the PTE (pte_map_lock in Michel
  *   Lespinasse's SPF v2, from memory of that series). A changed sequence discards the work (VM_FAULT_RETRY) and the
@@ -25,7 +30,7 @@ import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
 import type { Rcu } from "../rcu/tree";
 import type { LruAddBatches } from "./pagevec-lru-add";
-import { mmap_read_lock, mmap_read_unlock, type MmStruct } from "./mmap-lock";
+import { mmap_prefetchw, mmap_read_lock, mmap_read_trylock, mmap_read_unlock, type MmStruct } from "./mmap-lock";
 import { vma_end_read, vma_start_read, type VmAreaStruct } from "./vma-lock";
 
 export type FaultScheme = "mmap-lock" | "per-vma" | "rcu-fault" | "rcu-fault-vma-atomic";
@@ -57,6 +62,10 @@ export interface FaultEnv {
   vmaAtomics?: number;
   /** Draws one fault's CPU work in ns (exception entry/exit, page allocation, clear_page, PTE set), unstretched. */
   workNs: () => number;
+  /** exc_page_fault's prefetchw(&current->mm->mmap_lock) (x86 up to 2025); a no-op on a "fixed" line. */
+  prefetchMmapLock?: boolean;
+  /** Part of the work done before do_user_addr_fault touches a lock (exception entry, irqentry_enter), ns, unstretched. */
+  entryNs?: number;
 }
 
 /** A speculative fault's snapshot: which sequence it sampled, and the ground truth to check its commit against. */
@@ -76,8 +85,10 @@ export function* handle_mm_fault(
   vma: VmAreaStruct,
   slowdown: number,
   spec?: Snapshot,
+  /** Work already spent before the locks (exception entry), taken off this call's draw. */
+  entryPaidNs = 0,
 ): Generator<Yielded, boolean, unknown> {
-  yield Math.max(1, Math.round(env.workNs() * slowdown));
+  yield Math.max(1, Math.round(env.workNs() * slowdown) - entryPaidNs);
   if (spec) {
     // pte_map_lock(): re-check the sequence before installing the PTE.
     const seqcount = env.seqScope === "mm" ? env.mm.mmap_seq : vma.vm_seq;
@@ -123,17 +134,22 @@ export function* lock_vma_under_rcu(
   return ok;
 }
 
-/** lock_mm_and_find_vma() + handle_mm_fault() + mmap_read_unlock(): the fault under mmap_lock read. */
+/**
+ * lock_mm_and_find_vma() + handle_mm_fault() + mmap_read_unlock(): the fault under mmap_lock read. The lock is
+ * taken as get_mmap_lock_carefully() (and 5.17's do_user_addr_fault) take it: mmap_read_trylock, then
+ * mmap_read_lock when that fails.
+ */
 export function* fault_under_mmap_lock(
   env: FaultEnv,
   task: Process<any>,
   cpu: number,
   vma: VmAreaStruct,
   slowdown: number,
+  entryPaidNs = 0,
 ): Generator<Yielded, void, unknown> {
-  yield mmap_read_lock(env.mm, task, cpu);
+  if (!(yield* mmap_read_trylock(env.mm, task, cpu))) yield mmap_read_lock(env.mm, task, cpu);
   yield env.mm.mm_mt.mas_walk(cpu);
-  yield* handle_mm_fault(env, task, cpu, vma, slowdown);
+  yield* handle_mm_fault(env, task, cpu, vma, slowdown, undefined, entryPaidNs);
   yield mmap_read_unlock(env.mm, task, cpu);
 }
 
@@ -144,6 +160,7 @@ export function* do_speculative_fault(
   cpu: number,
   vma: VmAreaStruct,
   slowdown: number,
+  entryPaidNs = 0,
 ): Generator<Yielded, boolean, unknown> {
   env.rcu.rcu_read_lock(cpu);
   const mmScope = env.seqScope === "mm";
@@ -157,7 +174,7 @@ export function* do_speculative_fault(
     const atomics = env.scheme === "rcu-fault-vma-atomic" ? (env.vmaAtomics ?? 1) : 0;
     // A reference taken on the VMA: the first atomic before the fault's work, any others (the put) after it.
     if (atomics > 0) yield vma.lockLine.atomic(cpu);
-    committed = yield* handle_mm_fault(env, task, cpu, vma, slowdown, { seq, vmaChanges: vma.changes });
+    committed = yield* handle_mm_fault(env, task, cpu, vma, slowdown, { seq, vmaChanges: vma.changes }, entryPaidNs);
     for (let k = 1; k < atomics; k++) yield vma.lockLine.atomic(cpu);
   } else {
     seqcount.retries++;
@@ -178,22 +195,27 @@ export function* do_user_addr_fault(
   vma: VmAreaStruct,
   slowdown: number,
 ): Generator<Yielded, FaultOutcome, unknown> {
+  // exc_page_fault(): prefetchw(&current->mm->mmap_lock), then the entry work before any lock is looked at.
+  if (env.prefetchMmapLock) mmap_prefetchw(env.mm, cpu);
+  const entry = env.entryNs ? Math.max(0, Math.round(env.entryNs * slowdown)) : 0;
+  if (entry > 0) yield entry;
   switch (env.scheme) {
     case "mmap-lock":
-      yield* fault_under_mmap_lock(env, task, cpu, vma, slowdown);
+      yield* fault_under_mmap_lock(env, task, cpu, vma, slowdown, entry);
       return FaultOutcome.MmapLock;
     case "per-vma": {
       if (yield* lock_vma_under_rcu(env, task, cpu, vma)) {
-        yield* handle_mm_fault(env, task, cpu, vma, slowdown);
+        yield* handle_mm_fault(env, task, cpu, vma, slowdown, undefined, entry);
         yield vma_end_read(vma, task, cpu);
         return FaultOutcome.VmaLock;
       }
-      yield* fault_under_mmap_lock(env, task, cpu, vma, slowdown);
+      yield* fault_under_mmap_lock(env, task, cpu, vma, slowdown, entry);
       return FaultOutcome.VmaLockFallback;
     }
     case "rcu-fault":
     case "rcu-fault-vma-atomic": {
-      if (yield* do_speculative_fault(env, task, cpu, vma, slowdown)) return FaultOutcome.Speculative;
+      if (yield* do_speculative_fault(env, task, cpu, vma, slowdown, entry)) return FaultOutcome.Speculative;
+      // The work redone under mmap_lock is a new draw; the exception entry is not repeated.
       yield* fault_under_mmap_lock(env, task, cpu, vma, slowdown);
       return FaultOutcome.SpeculativeRetry;
     }

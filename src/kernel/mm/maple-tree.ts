@@ -14,7 +14,7 @@
  */
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
-import { CacheLine, type CacheLineCosts } from "../cpu/cacheline";
+import { CacheLine, type CacheLineCosts, type LineModel } from "../cpu/cacheline";
 import type { Topology } from "../cpu/topology";
 import type { Rcu } from "../rcu/tree";
 
@@ -25,6 +25,8 @@ export interface MapleTreeOptions {
   fanout: number;
   /** Reading one cached node, ns. */
   nodeReadNs: number;
+  /** Cache-line model of the path line (src/kernel/cpu/cacheline.ts); "fixed" unless given. */
+  lineModel?: LineModel;
 }
 
 /** Levels a walk visits: at least one (the root is a leaf for small trees). */
@@ -55,7 +57,7 @@ export class MapleTree {
     private readonly rcu?: Rcu,
   ) {
     this.depth = mapleDepth(options.entries, options.fanout);
-    this.pathLine = new CacheLine(sim, `${name}.path`, topology, lineCosts);
+    this.pathLine = new CacheLine(sim, `${name}.path`, topology, lineCosts, { model: options.lineModel ?? "fixed" });
   }
 
   /**

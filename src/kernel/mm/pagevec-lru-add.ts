@@ -1,16 +1,18 @@
 /**
  * Adding new anonymous pages to the LRU, after mm/swap.c (folio_add_lru / lru_add_drain; 5.17 used
- * lru_cache_add with a pagevec): each CPU batches pages in a per-CPU vector of PAGEVEC_SIZE (15) and drains the
- * batch under the node's lruvec->lru_lock, a spinlock shared by every CPU that allocates from that node (one
- * memcg: one lruvec per node). Freeing the pages later (pft unmaps them) takes the same lock in batches again
- * (release_pages); its cost is folded into `perPageNs`.
+ * lru_cache_add with a pagevec; not re-read for issue 13): each CPU batches pages in a per-CPU vector of
+ * PAGEVEC_SIZE (15) and drains the batch under the node's lruvec->lru_lock, a spinlock shared by every CPU that
+ * allocates from that node (one memcg: one lruvec per node).
  *
- * This is the model's only shared cost besides the fault locks, and what bends the RCU-fault curve: the lock is
- * held for `batchPages * perPageNs` per drain, during which the struct page lines of the batch are pulled in.
+ * Per drain: an atomic on the lock word's line, the queued spinlock, then, under the lock, the writes to the
+ * lruvec's own lines (the LRU list head and the per-zone LRU sizes that every add updates: one line transfer when
+ * another CPU drained last, `lruvecLines`), and `batchPages * perPageNs` of per-page work. This is the model's only
+ * shared cost besides the fault locks, and what bends the RCU-fault curve (docs/fidelity/003-vma-lock.md, "the SPF
+ * curve", for what it saturates on and why).
  */
 import type { Process, Yielded } from "../../sim/process";
 import type { Simulation } from "../../sim/simulation";
-import { CacheLine, type CacheLineCosts } from "../cpu/cacheline";
+import { CacheLine, type CacheLineCosts, type LineModel } from "../cpu/cacheline";
 import type { Topology } from "../cpu/topology";
 import { QueuedSpinlock } from "../locking/qspinlock";
 
@@ -19,12 +21,16 @@ export interface LruAddOptions {
   batchPages: number;
   /** Time under lru_lock per page (LRU add plus its later removal), ns. */
   perPageNs: number;
+  /** Cache-line model of the lock lines (src/kernel/cpu/cacheline.ts); "fixed" unless given. */
+  lineModel?: LineModel;
 }
 
 export class LruAddBatches {
   /** lruvec->lru_lock of each node. */
   readonly lru_lock: QueuedSpinlock[];
   readonly lockLines: CacheLine[];
+  /** The lines of each node's lruvec that the adds write (list heads, LRU sizes). */
+  readonly lruvecLines: CacheLine[];
   private readonly pending: Int32Array;
   drains = 0;
 
@@ -41,7 +47,11 @@ export class LruAddBatches {
     );
     this.lockLines = Array.from(
       { length: nodes },
-      (_, n) => new CacheLine(sim, `node${n}.lru_lock`, topology, lineCosts),
+      (_, n) => new CacheLine(sim, `node${n}.lru_lock`, topology, lineCosts, { model: options.lineModel ?? "fixed" }),
+    );
+    this.lruvecLines = Array.from(
+      { length: nodes },
+      (_, n) => new CacheLine(sim, `node${n}.lruvec`, topology, lineCosts, { model: options.lineModel ?? "fixed" }),
     );
     this.pending = new Int32Array(topology.cpus);
   }
@@ -59,6 +69,7 @@ export class LruAddBatches {
     const lock = this.lru_lock[node];
     yield this.lockLines[node].atomic(cpu);
     yield lock.queued_spin_lock(task);
+    yield this.lruvecLines[node].atomic(cpu);
     yield Math.round(this.options.batchPages * this.options.perPageNs);
     lock.queued_spin_unlock(task);
   }

@@ -1,22 +1,31 @@
 /**
- * The per-VMA lock as merged in Linux 6.4 (Suren Baghdasaryan, v4, lore:20230227173632.3292573-1-surenb@google.com),
- * include/linux/mm.h and include/linux/mmap_lock.h of 6.4:
+ * The per-VMA lock as merged in Linux 6.4 and as 6.6 has it: include/linux/mm.h (vma_start_read, vma_end_read,
+ * vma_start_write, __is_vma_write_locked) read at GrapheneOS/kernel_common-6.6 @55dbf85d (the Android 6.6 common
+ * kernel; torvalds/linux's stored include/linux/mm.h @dda1dd3b is a 4.19-era copy without per-VMA locks), and
+ * include/linux/mmap_lock.h (vma_end_write_all) from Suren Baghdasaryan's v4 series
+ * (lore:20230227173632.3292573-1-surenb@google.com). Newer kernels differ: 6.7 moved mm_lock_seq into a seqcount
+ * (vm_lock_seq unsigned), 6.13-6.15 replaced the VMA's rwsem by the vm_refcnt reference count (vma_start_read is
+ * then a refcount_inc_not_zero loop) and made VMAs SLAB_TYPESAFE_BY_RCU; the model follows 6.4-6.6.
  *
  * - A VMA is write-locked iff `vma->vm_lock_seq == mm->mm_lock_seq`.
- * - vma_start_write() (caller holds mmap_lock for write): unless already write-locked, takes the VMA's rwsem for
- *   write, which waits out the readers inside, sets vm_lock_seq = mm_lock_seq, and releases the rwsem at once.
+ * - vma_start_write() (caller holds mmap_lock for write): unless already write-locked, down_write() of the VMA's
+ *   rwsem, which waits out the readers inside, WRITE_ONCE(vm_lock_seq, mm_lock_seq), and up_write() at once.
  * - There is no per-VMA write unlock: mmap_write_unlock() calls vma_end_write_all(), which bumps mm_lock_seq
  *   (store-release) and so unlocks every VMA the writer locked.
- * - vma_start_read(): a lockless check of the two sequences, down_read_trylock() of the VMA's rwsem, then an
- *   acquire re-check. A false "locked" answer is allowed (the fault falls back to mmap_lock); a false "unlocked"
- *   answer is not. vma_end_read() is up_read().
+ * - vma_start_read(): READ_ONCE of vm_lock_seq (the VMA's own line) and of mm->mm_lock_seq, then
+ *   down_read_trylock(&vma->vm_lock->lock), which in kernel/locking/rwsem.c is a read of sem->count and a
+ *   try_cmpxchg loop, then rwsem_set_reader_owned()'s read and store of sem->owner (D10: all on the vma_lock's line,
+ *   src/kernel/locking/rwsem.ts), then smp_load_acquire(&mm->mm_lock_seq). A false "locked" answer is allowed (the
+ *   fault falls back to mmap_lock); a false "unlocked" answer is not. vma_end_read() is up_read() inside
+ *   rcu_read_lock() (6.6).
  *
  * Willy's point (lore:Y63FmaNoLAcdsLaU@casper.infradead.org) is visible here: what locks the VMA is the sequence
  * comparison; the rwsem only lets a writer wait until readers are done.
  *
- * Costs: the rwsem's count lives on the VMA lock's own cache line (6.4 allocates struct vma_lock separately), so a
- * VMA faulted by one thread keeps it local while one VMA faulted by every thread bounces it on each trylock and
- * up_read. mm_lock_seq is read, never written, by faults; it costs a transfer only after a writer bumped it.
+ * Lines: 6.4-6.6 allocate struct vma_lock separately (vm_area_struct holds a pointer), so the rwsem's count and
+ * owner sit on a line of their own, `lockLine`; vm_lock_seq sits in the VMA, `structLine` (read-mostly: written
+ * only by vma_start_write). A VMA faulted by one thread keeps its lock line local; one VMA faulted by every thread
+ * bounces it on each trylock and up_read. mm_lock_seq is read, never written, by faults.
  *
  * Ground truth for the invariants: `modifying` is set by the writer while it changes the VMA (between vma_start_write
  * and mmap_write_unlock); a reader let in meanwhile, or a writer changing a VMA with readers inside, throws.
@@ -24,7 +33,7 @@
 import type { Process, Yielded } from "../../sim/process";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
-import { CacheLine, type CacheLineCosts } from "../cpu/cacheline";
+import { CacheLine, type CacheLineCosts, type LineModel } from "../cpu/cacheline";
 import type { Topology } from "../cpu/topology";
 import { Rwsem } from "../locking/rwsem";
 import { Seqcount } from "../locking/seqcount";
@@ -34,6 +43,8 @@ export class VmAreaStruct {
   /** The rwsem of struct vma_lock, on its own cache line. */
   readonly vm_lock: Rwsem;
   readonly lockLine: CacheLine;
+  /** The line of vm_area_struct that holds vm_lock_seq. */
+  readonly structLine: CacheLine;
   /** Equal to mm->mm_lock_seq while write-locked; -1 = never locked. */
   vm_lock_seq = -1;
   /**
@@ -55,8 +66,10 @@ export class VmAreaStruct {
     topology: Topology,
     lineCosts: CacheLineCosts,
     wakeupNs = 0,
+    lineModel: LineModel = "fixed",
   ) {
-    this.lockLine = new CacheLine(sim, `vma${id}.vm_lock`, topology, lineCosts);
+    this.lockLine = new CacheLine(sim, `vma${id}.vm_lock`, topology, lineCosts, { model: lineModel });
+    this.structLine = new CacheLine(sim, `vma${id}.vm_lock_seq`, topology, lineCosts, { model: lineModel });
     this.vm_lock = new Rwsem(sim, `vma${id}.vm_lock`, { line: this.lockLine, wakeupNs });
     this.vm_seq = new Seqcount(sim, `vma${id}.vm_seq`);
   }
@@ -80,13 +93,14 @@ export function* vma_start_read(
   task: Process<any>,
   cpu: number,
 ): Generator<Yielded, boolean, unknown> {
-  // Lockless check before locking; a race may give a false "locked", which only costs a fallback.
+  // Lockless check before locking (READ_ONCE of both sequences); a race may give a false "locked", which only costs
+  // a fallback.
+  yield vma.structLine.read(cpu);
   yield mm.lockSeqLine.read(cpu);
   if (vma_is_write_locked(mm, vma)) return false;
-  const granted = vma.vm_lock.down_read_trylock(task, cpu);
-  yield vma.vm_lock.lastCostNs;
-  if (!granted) return false;
+  if (!(yield* vma.vm_lock.down_read_trylock(task, cpu))) return false;
   // smp_load_acquire(&mm->mm_lock_seq): a writer that locked the VMA before our trylock is seen here.
+  yield mm.lockSeqLine.read(cpu);
   if (vma_is_write_locked(mm, vma)) {
     yield vma.vm_lock.up_read(task, cpu);
     return false;
@@ -125,7 +139,9 @@ export function* vma_start_write(
   }
   if (!vma_is_write_locked(mm, vma)) {
     yield vma.vm_lock.down_write(task, cpu);
+    // WRITE_ONCE(vma->vm_lock_seq, mm_lock_seq)
     vma.vm_lock_seq = mm.mm_lock_seq;
+    yield vma.structLine.store(cpu);
     if (mm.sim.trace) mm.sim.record(task.name, "vma_start_write", vma.name);
     yield vma.vm_lock.up_write(task, cpu);
   }

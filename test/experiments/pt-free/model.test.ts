@@ -98,7 +98,7 @@ test("bad input names the parameter and what is allowed", async () => {
   );
   await assert.rejects(
     runExperiment(ptFree, { cpus: 1 }),
-    /parameter 'cpus': 1 is out of range; allowed: an integer in \[2, 512\] count/,
+    /parameter 'cpus': 1 is out of range; allowed: an integer count in \[2, 512\]/,
   );
   await assert.rejects(
     runExperiment(ptFree, { irqOffNs: "long" }),

@@ -55,14 +55,53 @@ test("same seed, same values, inline or on workers", async () => {
   );
 });
 
-test("policies share random numbers: the same tab opens and background touches whatever the policy", () => {
+test("policies share random numbers: the same layout and the same sequence of tab opens whatever the policy", () => {
+  // opens take simulated time now (reads, stalls), so how many fit in the run differs by policy; what the user
+  // chooses, in order, does not
   const p = { ...defaults(spteAgingParams), ...SHORT };
   const opens = (policy: "eviction-only" | "walk-notify" | "base" | "no-walk") => {
-    const r = buildModel({ ...p, policy }, 7).run();
-    return [r.metrics.openUs[0].count, r.metrics.openUs[1].count, r.layout.pages.length, r.layout.pagesOf[1]];
+    const seq: number[] = [];
+    const r = buildModel({ ...p, policy }, 7, { onOpen: (g) => seq.push(g) }).run();
+    return { first: seq.slice(0, 25), pages: r.layout.pages.length, guest: r.layout.pagesOf[1] };
   };
   const ref = opens("eviction-only");
+  assert.equal(ref.first.length, 25);
   for (const policy of ["walk-notify", "base", "no-walk"] as const) assert.deepEqual(opens(policy), ref, policy);
+});
+
+test("agingMode: reclaim ages only from reclaim; proactive adds run_aging every agingIntervalMs; 0 is refused", async () => {
+  const p = { ...defaults(spteAgingParams), ...SHORT };
+  const reclaim = buildModel({ ...p, agingMode: "reclaim" }, 3).run();
+  assert.equal(reclaim.mglru.stats.agingPasses, reclaim.mglru.stats.reclaimAgingPasses);
+  const proactive = buildModel({ ...p, agingMode: "proactive", agingIntervalMs: 1000 }, 3).run();
+  const passes = proactive.mglru.stats.agingPasses - proactive.mglru.stats.reclaimAgingPasses;
+  // one a second over the 40 s window (force_scan always opens a generation)
+  assert.ok(passes >= 39 && passes <= 41, `${passes} proactive passes`);
+  assert.throws(
+    () => buildModel({ ...p, agingMode: "proactive", agingIntervalMs: 0 }, 3),
+    /agingIntervalMs must be > 0 with agingMode 'proactive'/,
+  );
+  await assert.rejects(runExperiment(spteAging, { agingMode: "kswapd" }), /'kswapd' is not a choice/);
+});
+
+test("min_ttl: kswapd OOM-kills the least recently opened tab when even the oldest generation is younger", () => {
+  const p = { ...defaults(spteAgingParams), ...SHORT };
+  const off = buildModel({ ...p }, 2).run();
+  assert.equal(off.kswapd.oomKills, 0, "min_ttl_ms 0: never");
+  const on = buildModel({ ...p, minTtlMs: 60_000, durationS: 120 }, 2).run();
+  assert.ok(on.kswapd.oomKills > 0, `${on.kswapd.oomKills} kills`);
+  assert.ok(on.metrics.reloads > 0, "a discarded tab reopens as a reload");
+  assert.equal(on.zone.free + on.mglru.lruvec.totalPages, p.ramPages);
+  on.mglru.lruvec.checkConsistency();
+});
+
+test("the world keeps its books: free + LRU = RAM, kswapd ran, file and anon both refault", () => {
+  const p = { ...defaults(spteAgingParams), ...SHORT };
+  const r = buildModel({ ...p, policy: "eviction-only" }, 5).run();
+  assert.equal(r.zone.free + r.mglru.lruvec.totalPages, p.ramPages);
+  assert.ok(r.kswapd.runs > 0);
+  assert.ok(r.metrics.hostFileRefaults > 0 && r.metrics.hostAnonRefaults > 0);
+  r.mglru.lruvec.checkConsistency();
 });
 
 test("the rows echo the contract columns of issue 5", async () => {
@@ -81,13 +120,23 @@ test("the rows echo the contract columns of issue 5", async () => {
     "guestMeanGen",
     "hostMeanGen",
     "notifierCallsPerPass",
+    "agingMode",
+    "fileShare",
+    "swappiness",
+    "fileRefaultsPerSec",
+    "anonRefaultsPerSec",
+    "guestRefaultsPerSec",
+    "directReclaimStallP99Ms",
+    "kswapdCpuFraction",
+    "tabOpenStallShare",
+    "tabOpens",
   ]) {
     assert.ok(cols.includes(c), c);
   }
 });
 
 test("before the fix the walk makes no notifier calls; with it, about one per resident guest page per pass", () => {
-  const p = { ...defaults(spteAgingParams), ...SHORT, agingIntervalMs: 1000 };
+  const p = { ...defaults(spteAgingParams), ...SHORT, agingMode: "proactive" as const, agingIntervalMs: 1000 };
   const before = buildModel({ ...p, policy: "eviction-only" }, 3).run();
   const after = buildModel({ ...p, policy: "walk-notify" }, 3).run();
   assert.equal(before.mglru.calls.walk, 0);

@@ -70,7 +70,10 @@ test("determinism: same parameters and seeds give identical values, inline or on
 test("common random numbers: schemes share each thread's work draws, so paired differences are far tighter than seed-to-seed spread", async () => {
   const rs = await runExperiment(
     vmaLock,
-    { ...quick, threads: 1, scheme: ["per-vma", "rcu-fault"] },
+    // 2 ms, not `quick`: per-vma's fault now does the trylock's read, its owner accesses and the vm_lock_seq read
+    // (about 25 ns more than rcu-fault at one thread), so over 0.5 ms the paired difference is one or two whole
+    // faults and its spread is counting granularity, not a lack of common random numbers.
+    { durationMs: 2, warmupMs: 0.05, threads: 1, scheme: ["per-vma", "rcu-fault"] },
     { seeds: 5, workers: 1 },
   );
   const d = rs.difference("faultsPerSec", { scheme: "per-vma" }, { scheme: "rcu-fault" });
@@ -115,4 +118,25 @@ test("detail is structured-cloneable chart data", async () => {
   assert.ok(d.writerLatencyCdfUs.length > 0 && d.faultLatencyCdfNs.length > 0);
   assert.ok(d.referenceFaultsPerSec > 0);
   assert.deepEqual(structuredClone(d), d);
+});
+
+// pft.c (gormanm/pft @55a9be78): every thread faults bytes / nr_tests and WallTime runs from the first start to the
+// last end, so elapsedS is set by the slowest kind of thread. At 48 threads on 40 cores (spread), the 16 threads on
+// SMT-shared cores are that kind; at 1 and 80 threads all threads are alike.
+test("elapsedS is pft's wall time: the slowest kind of thread's share, not the aggregate rate", () => {
+  const p = { ...defaults(vmaLockParams), scheme: "mmap-lock" as const, durationMs: 2 };
+  const elapsed = (threads: number) => {
+    const r = runPft({ ...p, threads }, 7);
+    return { wall: p.pftFaults / threads / r.slowestThreadFaultsPerSec, aggregate: p.pftFaults / r.faultsPerSec, r };
+  };
+  const one = elapsed(1);
+  assert.equal(one.wall, one.aggregate);
+  const mixed = elapsed(48);
+  assert.ok(mixed.wall > 1.04 * mixed.aggregate, `48 threads: wall ${mixed.wall} vs aggregate ${mixed.aggregate}`);
+  const all = elapsed(80);
+  assert.ok(Math.abs(all.wall / all.aggregate - 1) < 0.03, `80 threads: wall ${all.wall} vs ${all.aggregate}`);
+  assert.equal(
+    mixed.r.faultsByThread.reduce((a, b) => a + b, 0),
+    mixed.r.faults,
+  );
 });

@@ -9,29 +9,32 @@ import { MmuNotifierSubscriptions } from "../../../src/kernel/mm/mmu-notifier";
 import { SecondaryFaultStats } from "../../../src/kernel/mm/secondary-fault";
 import { SecondaryTlb } from "../../../src/kernel/mm/secondary-tlb";
 import { zap_page_range_single } from "../../../src/kernel/mm/zap";
-import { INVALID_GFN, KvmMmuInvalidate, kvm_tdp_page_fault } from "../../../src/kernel/kvm/mmu-invalidate";
+import { KvmMmuInvalidate, kvm_tdp_page_fault } from "../../../src/kernel/kvm/mmu-invalidate";
 
-test("mmu_invalidate_retry_gfn: in progress over the gfn, or a changed sequence, means retry", () => {
+// 6.6 (kvm_main.c kvm_mmu_invalidate_begin(kvm, start, end), kvm_host.h mmu_invalidate_retry_hva): the model used
+// 6.8's split begin/range_add and INVALID_GPA before; with one memslot both decide alike.
+test("mmu_invalidate_retry_hva: in progress over the hva, or a changed sequence, means retry", () => {
   const kvm = new KvmMmuInvalidate(new Simulation(), "kvm", { ops: [], calloutNs: 0, perPageNs: 0, sptes: null });
-  assert.equal(kvm.mmu_invalidate_retry_gfn(0, 5), false);
-  kvm.kvm_mmu_invalidate_begin();
-  assert.equal(kvm.mmu_invalidate_range_start, INVALID_GFN);
-  kvm.kvm_mmu_invalidate_range_add(10, 20);
-  kvm.kvm_mmu_invalidate_begin(); // a second invalidation merges into one min/max window
-  kvm.kvm_mmu_invalidate_range_add(2, 4);
+  assert.equal(kvm.mmu_invalidate_retry_hva(0, 5), false);
+  kvm.kvm_mmu_invalidate_begin(10, 20);
+  assert.deepEqual([kvm.mmu_invalidate_range_start, kvm.mmu_invalidate_range_end], [10, 20]);
+  kvm.kvm_mmu_invalidate_begin(2, 4); // a second invalidation merges into one min/max window
   assert.deepEqual(
     [kvm.mmu_invalidate_range_start, kvm.mmu_invalidate_range_end, kvm.mmu_invalidate_in_progress],
     [2, 20, 2],
   );
-  assert.equal(kvm.mmu_invalidate_retry_gfn(0, 5), true); // inside the merged window, though neither range covers it
-  assert.equal(kvm.mmu_invalidate_retry_gfn(0, 25), false);
-  kvm.kvm_mmu_invalidate_end();
-  assert.equal(kvm.mmu_invalidate_retry_gfn(0, 25), true); // the sequence moved on
-  assert.equal(kvm.mmu_invalidate_retry_gfn(1, 25), false);
-  kvm.kvm_mmu_invalidate_end();
-  assert.equal(kvm.mmu_invalidate_retry_gfn(2, 5), false);
-  assert.throws(() => kvm.kvm_mmu_invalidate_end(), /went negative/);
-  assert.equal(kvm.calloutNs("invalidate_range_end", 100), 0);
+  assert.equal(kvm.mmu_invalidate_retry_hva(0, 5), true); // inside the merged window, though neither range covers it
+  assert.equal(kvm.mmu_invalidate_retry_hva(0, 25), false);
+  kvm.kvm_mmu_invalidate_end(2, 4);
+  assert.equal(kvm.mmu_invalidate_retry_hva(0, 25), true); // the sequence moved on
+  assert.equal(kvm.mmu_invalidate_retry_hva(1, 25), false);
+  kvm.kvm_mmu_invalidate_end(10, 20);
+  assert.equal(kvm.mmu_invalidate_retry_hva(2, 5), false); // none in progress: the stale window does not count
+  kvm.kvm_mmu_invalidate_begin(30, 40); // the first one in progress again: the window restarts at its range
+  assert.deepEqual([kvm.mmu_invalidate_range_start, kvm.mmu_invalidate_range_end], [30, 40]);
+  assert.equal(kvm.mmu_invalidate_retry_hva(2, 5), false);
+  kvm.kvm_mmu_invalidate_end(30, 40);
+  assert.throws(() => kvm.kvm_mmu_invalidate_end(30, 40), /went negative/);
 });
 
 test("a vCPU fault during an invalidation retries until range_end, then once more for the changed sequence", () => {

@@ -30,26 +30,30 @@ function faultsAndOneWriter(scheme: Parameters<typeof mmFixture>[0], seqScope: "
 test("per-vma: the writer waits out the fault inside the VMA, the next fault falls back to mmap_lock, the one after uses the VMA lock again", () => {
   const r = faultsAndOneWriter("per-vma");
   assert.deepEqual(r.lines, [
-    "3 T0 acquired-read vma0.vm_lock", // lock_vma_under_rcu: walk (1 ns) + seq read (1) + trylock (1)
+    // lock_vma_under_rcu: walk (1 ns), vm_lock_seq and mm_lock_seq reads (1 + 1), then down_read_trylock: the
+    // count's read (1) and the cmpxchg with rwsem_set_reader_owned's two owner accesses on the same line (1 + 2)
+    "7 T0 acquired-read vma0.vm_lock",
     "51 W acquired-write mmap_lock",
     "51 W wait-write vma0.vm_lock", // vma_start_write: down_write waits for T0's fault
-    "103 T0 set_pte vma0",
-    "103 T0 release vma0.vm_lock",
-    "103 W acquired-write vma0.vm_lock",
-    "103 W vma_start_write vma0", // vm_lock_seq = mm_lock_seq: write-locked until mmap_write_unlock
-    "103 W release vma0.vm_lock",
-    "253 T0 vma_lock_abort vma0", // T0's up_read waited for the writer's atomics on the VMA line (cross-socket)
-    "253 T0 wait-read mmap_lock",
-    "553 W vma_end_write_all mm_lock_seq=1", // mas_store (2 ns) and the 200 ns change came first
-    "554 W release mmap_lock",
-    "554 T0 acquired-read mmap_lock",
-    "754 T0 set_pte vma0", // the walk reads the tree path the writer replaced: one cross-socket transfer
-    "755 T0 acquired node0.lru_lock", // the second page fills the 2-page batch
-    "765 T0 release node0.lru_lock",
-    "765 T0 release mmap_lock",
-    "1066 T0 acquired-read vma0.vm_lock", // up_read, mm_lock_seq and the VMA line: each last written on cpu3
-    "1166 T0 set_pte vma0",
-    "1166 T0 release vma0.vm_lock",
+    "108 T0 set_pte vma0",
+    "108 T0 release vma0.vm_lock",
+    "108 W acquired-write vma0.vm_lock",
+    "109 W vma_start_write vma0", // vm_lock_seq = mm_lock_seq: write-locked until mmap_write_unlock
+    "109 W release vma0.vm_lock",
+    // T0's up_read queued behind W's down_write on the VMA line (cross-socket, until 251); its next fault reads
+    // vm_lock_seq, which W just wrote on cpu3 (another 100 ns), and sees the VMA write-locked
+    "353 T0 vma_lock_abort vma0",
+    "453 T0 wait-read mmap_lock", // mmap_read_trylock's read (from cpu3) sees the writer; mmap_read_lock sleeps
+    "554 W vma_end_write_all mm_lock_seq=1", // mas_store (2 ns) and the 200 ns change came first
+    "555 W release mmap_lock",
+    "555 T0 acquired-read mmap_lock",
+    "755 T0 set_pte vma0", // the walk reads the tree path the writer replaced: one cross-socket transfer
+    "756 T0 acquired node0.lru_lock", // the second page fills the 2-page batch
+    "767 T0 release node0.lru_lock", // the lruvec line (1) and the batch (10)
+    "767 T0 release mmap_lock",
+    "1171 T0 acquired-read vma0.vm_lock", // up_read, mm_lock_seq, vm_lock_seq and the VMA line: last written on cpu3
+    "1272 T0 set_pte vma0",
+    "1272 T0 release vma0.vm_lock",
   ]);
   assert.deepEqual(r.outcomes, [FaultOutcome.VmaLock, FaultOutcome.VmaLockFallback, FaultOutcome.VmaLock]);
 });
@@ -57,18 +61,18 @@ test("per-vma: the writer waits out the fault inside the VMA, the next fault fal
 test("mmap-lock: every fault takes mmap_lock for read, and the writer waits for the fault inside", () => {
   const r = faultsAndOneWriter("mmap-lock", "mm", 2);
   assert.deepEqual(r.lines, [
-    "1 T0 acquired-read mmap_lock",
+    "2 T0 acquired-read mmap_lock", // mmap_read_trylock: the count's read (1) and the cmpxchg (1)
     "50 W wait-write mmap_lock",
-    "102 T0 set_pte vma0",
-    "102 T0 release mmap_lock",
-    "102 W acquired-write mmap_lock", // granted at the release; T0's up_read atomic queues behind W's until 250
-    "250 T0 wait-read mmap_lock",
-    "304 W release mmap_lock", // mas_store 2 ns + 200 ns
-    "304 T0 acquired-read mmap_lock",
-    "504 T0 set_pte vma0", // cold walk (100) + work (100)
-    "505 T0 acquired node0.lru_lock",
-    "515 T0 release node0.lru_lock",
-    "515 T0 release mmap_lock",
+    "103 T0 set_pte vma0",
+    "103 T0 release mmap_lock",
+    "103 W acquired-write mmap_lock", // granted at the release; T0's up_read atomic queues behind W's until 250
+    "251 T0 wait-read mmap_lock", // the next trylock reads the count (local), sees the writer; down_read sleeps
+    "305 W release mmap_lock", // mas_store 2 ns + 200 ns
+    "305 T0 acquired-read mmap_lock",
+    "505 T0 set_pte vma0", // cold walk (100) + work (100)
+    "506 T0 acquired node0.lru_lock",
+    "517 T0 release node0.lru_lock",
+    "517 T0 release mmap_lock",
   ]);
   assert.deepEqual(r.outcomes, [FaultOutcome.MmapLock, FaultOutcome.MmapLock]);
 });
@@ -78,14 +82,15 @@ test("rcu-fault, mm-wide sequence: a change during the fault aborts it at the PT
   assert.deepEqual(r.lines, [
     "51 W acquired-write mmap_lock", // the writer never waits for speculative faults
     "202 T0 spf_abort vma0", // the re-check at 102 pulls mmap_seq's line from cpu3 (100 ns) and sees it moved
-    "202 T0 wait-read mmap_lock",
     "255 W release mmap_lock",
-    "255 T0 acquired-read mmap_lock",
-    "455 T0 set_pte vma0", // redone: cold walk (100) + work (100); the aborted page never reached the LRU
-    "455 T0 release mmap_lock",
-    "757 T0 set_pte vma0", // second fault, speculative again: seq even, no change
-    "758 T0 acquired node0.lru_lock",
-    "768 T0 release node0.lru_lock",
+    // redone under mmap_lock: mmap_read_trylock reads the count (last written on cpu3, 100 ns), finds it free
+    // (W left at 255) and its cmpxchg pulls the line from cpu3 again (100 ns)
+    "402 T0 acquired-read mmap_lock",
+    "602 T0 set_pte vma0", // cold walk (100) + work (100); the aborted page never reached the LRU
+    "602 T0 release mmap_lock",
+    "805 T0 set_pte vma0", // second fault, speculative again: seq even, no change
+    "806 T0 acquired node0.lru_lock",
+    "817 T0 release node0.lru_lock",
   ]);
   assert.deepEqual(r.outcomes, [FaultOutcome.SpeculativeRetry, FaultOutcome.Speculative]);
   assert.equal(r.mm.mmap_seq.sequence, 2);

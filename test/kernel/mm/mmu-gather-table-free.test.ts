@@ -19,11 +19,14 @@ function walkAndUnmap(
 test("ipi: the table is freed after the shootdown, which waited for the interrupts-off walker", () => {
   const { f, r } = walkAndUnmap("ipi");
   f.sim.run();
-  // Local flush 5-9; IPIs arrive at cpu1 at 12 (pending until irq-on at 40) and cpu2 at 13; cpu1's handler ends at 44.
+  // smp_call_function_many_cond: CSDs queued 5-7, one send at 7, the IPIs land at 9; the local flush runs 7-11 under
+  // irqs off; cpu1's IPI is pending until its irq-on at 40, and its handler ends at 44.
   assert.deepEqual(f.sim.trace!.lines(), [
     "0 cpu1 irq-off",
-    "9 cpu0 flush-ipi 2 cpus",
-    "13 cpu2 ipi-handler",
+    "5 cpu0 flush-ipi 2 cpus",
+    "7 cpu0 irq-off",
+    "9 cpu2 ipi-handler",
+    "11 cpu0 irq-on",
     "40 cpu1 irq-on",
     "40 cpu1 ipi-handler",
     "44 mmu_gather free 1 table(s) after the TLB shootdown",
@@ -108,7 +111,7 @@ test("an rcu_read_lock-only walker is not protected by the shootdown: strict mod
     () => f.sim.run(),
     (e: unknown) =>
       e instanceof InvariantViolation &&
-      e.timeNs === 17 &&
+      e.timeNs === 13 && // the acks at 13 (IPIs land at 9, 4 ns handlers); the local flush ended at 11
       /unhooked at t=5 ns freed \(after the TLB shootdown\) while cpu1 is still in a walk begun at t=0 ns/.test(
         e.message,
       ),

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { InvariantViolation } from "../../../src/sim/invariant";
 import { mmFixture } from "./fixture";
 
-test("flush_tlb_mm_range by IPI: local flush, then IPIs to the rest of mm_cpumask, waited", () => {
+test("flush_tlb_mm_range by IPI: the CSDs queued and the IPIs sent, the local flush while they travel, then the wait", () => {
   const f = mmFixture("ipi");
   let done = -1;
   f.sim.spawn("flush", function* () {
@@ -11,9 +11,11 @@ test("flush_tlb_mm_range by IPI: local flush, then IPIs to the rest of mm_cpumas
     done = f.sim.now;
   });
   f.sim.run();
-  // 4 local, then cpu1 at 4+2+1=7, cpu2 at 8, handlers of 4: the last ack at 12.
-  assert.equal(done, 12);
+  // Two CSDs (1 ns each), one send at 2: both IPIs land at 4, handlers of 4 end at 8; the local flush runs 2..6.
+  // (Before the fix the local flush came first: 4 + 2 + 1 + 1 + 4 = 12.)
+  assert.equal(done, 8);
   assert.equal(f.shootdown.ipisSent, 2);
+  assert.equal(f.shootdown.ipiCalls, 1);
   assert.equal(f.shootdown.remoteWaitNs.max, 8);
 });
 

@@ -45,7 +45,7 @@ test("vma_start_read: fails while write-locked (a fallback), and fails when a wr
   f.sim.spawn("R2", function* (self: Process) {
     yield 200; // W is queued on the VMA's rwsem: down_read_trylock fails
     results.push([f.sim.now, "R2", yield* vma_start_read(f.mm, f.vma, self, 2)]);
-    yield 1200; // W holds the VMA write-locked (sequence)
+    yield 1100; // W holds the VMA write-locked (sequence); the failed attempt took a transfer (the trylock reads the count)
     results.push([f.sim.now, "R2", yield* vma_start_read(f.mm, f.vma, self, 2)]);
     yield 1000; // after mmap_write_unlock
     const ok = yield* vma_start_read(f.mm, f.vma, self, 2);

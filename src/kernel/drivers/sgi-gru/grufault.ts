@@ -1,7 +1,9 @@
 /**
- * The GRU's TLB fill: drivers/misc/sgi-gru/grufault.c (from memory of the 2.6.28..6.x driver).
+ * The GRU's TLB fill: drivers/misc/sgi-gru/grufault.c, read at torvalds/linux @07c7b547 (gru_try_dropin,
+ * gru_user_dropin, gru_intr; the 2.6.28 copy looks up with find_vma + atomic_pte_lookup where this one calls gru_vtop).
  *
- * gru_try_dropin(): if an invalidation is active (atomic_read(&gms->ms_range_active)) the dropin fails ("failactive")
+ * gru_try_dropin(): after rmb() "TFH must be cache resident before reading ms_range_active", if an invalidation is
+ * active (atomic_read(&gts->ts_gms->ms_range_active)) the dropin fails ("failactive")
  * and gru_user_dropin() sleeps in wait_event(gms->ms_wait_queue, ms_range_active == 0) before trying again;
  * otherwise gru_vtop() walks the Linux page table without locks (atomic_pte_lookup(), like GUP-fast) and
  * tfh_write_restart() loads the translation into the TLB. A pte_none PTE goes to the CPU fault path (we send it
@@ -9,7 +11,9 @@
  *
  * The hold-off check applies only when the driver build holds fills off (`gms.holdOff`); without it, this is the
  * "flush at start" device of the thread. Whether an invalidation drops a fill between its walk and its insert is the
- * device TLB's `drainOnFlush`.
+ * device TLB's `drainOnFlush`: the file's "magic hardware that eliminates races between TLB invalidates and TLB
+ * dropins. If an invalidate occurs in the window between reading the TFH and the subsequent TLB dropin, the dropin is
+ * ignored" (2.6.28's comment above the check). gru_intr()'s mmap_read_trylock (retry in user context) is not modelled.
  */
 import type { Process, Yielded } from "../../../sim/process";
 import type { SecondaryFaultContext } from "../../mm/secondary-fault";

@@ -1,14 +1,19 @@
 /**
- * The SGI GRU's MMU-notifier side: drivers/misc/sgi-gru/grutlbpurge.c (the 2008 driver, 2.6.28, as it stayed into
- * 6.x; from memory of that file).
+ * The SGI GRU's MMU-notifier side: drivers/misc/sgi-gru/grutlbpurge.c, read at torvalds/linux @1913c7f3 (a 5.x/6.x
+ * copy: gru_mmuops has only invalidate_range_start/end; 2.6.28's invalidate_page op left in 4.13), functions
+ * gru_flush_tlb_range(), gru_invalidate_range_start(), gru_invalidate_range_end().
  *
  * The GRU keeps no page references: its TLB is filled on demand from the Linux page tables (grufault.c), so every
  * invalidation must purge the device TLB before the page can be freed.
- * - gru_flush_tlb_range(): a TGH (TLB global handle) invalidate for each GRU with the ASID loaded; one invalidate
- *   covers up to GRUMAXINVAL (1024) pages and takes "normally a few usec" (the file's comment). We charge
- *   ceil(pages / GRUMAXINVAL) invalidates per call, the mechanisms file's arithmetic.
+ * - gru_flush_tlb_range(gms, start, len): num = min(pages, GRUMAXINVAL); under ms_asid_lock, for each GRU in
+ *   ms_asidmap: ONE tgh_invalidate(tgh, start, ~0, asid, grupagesize, 0, num - 1, ctxbitmap) when the ASID has active
+ *   contexts, else the ASID is dropped (mt_asid = 0: the next load takes a fresh ASID, a full flush). So a call costs
+ *   one TGH invalidate per GRU whatever the range's size ("normally a few usec", the file's comment), not
+ *   ceil(pages / 1024) (the mechanisms file's arithmetic, which this model followed before: review D9). The model has
+ *   one GRU with a loaded, active context; its device TLB (SecondaryTlb) loses the whole range. Whether one TGH with num
+ *   capped at 1024 reaches entries past the first 1024 pages is the hardware's business (the source does not say).
  * - gru_invalidate_range_start(): atomic_inc(&gms->ms_range_active), then flush the range.
- * - gru_invalidate_range_end(): atomic_dec(&gms->ms_range_active), wake_up_all(&gms->ms_wait_queue).
+ * - gru_invalidate_range_end(): atomic_dec_and_test(&gms->ms_range_active), wake_up_all(&gms->ms_wait_queue).
  * - gru_invalidate_page() (2.6.28 to 4.12): flush one page.
  *
  * Variants the experiments need, each a choice of registered ops and of whether the active count holds fills off:
@@ -21,7 +26,7 @@ import type { Simulation } from "../../../sim/simulation";
 import type { MmuNotifierSubscriber, NotifierBody, NotifierOp } from "../../mm/mmu-notifier";
 import type { SecondaryTlb } from "../../mm/secondary-tlb";
 
-/** Pages one TGH invalidate covers (grutables.h). */
+/** gru_flush_tlb_range()'s cap on a TGH invalidate's page count, num = min(pages, GRUMAXINVAL) (grutables.h). */
 export const GRUMAXINVAL = 1024;
 
 export interface GruOptions {
@@ -58,9 +63,9 @@ export class GruMmStruct implements MmuNotifierSubscriber {
     return this.options.holdOff;
   }
 
-  /** Invalidates one call over `pages` pages issues. */
+  /** TGH invalidates one gru_flush_tlb_range() call over `pages` pages issues: one per GRU (the model has one). */
   static invalidatesFor(pages: number): number {
-    return Math.ceil(pages / GRUMAXINVAL);
+    return pages > 0 ? 1 : 0;
   }
 
   calloutNs(op: NotifierOp, pages: number): number {

@@ -2,8 +2,14 @@
  * Processes' address spaces as MGLRU's walkers see them: mm_structs, their VMAs, and one PTE per 4 KiB page, stored
  * as columns indexed by PTE slot. Each VMA starts on a PTE-table (2 MiB) boundary, so slot >> 9 is the PTE table, the
  * unit walk_pmd_range tests against the Bloom filter and lru_gen_look_around stays inside.
+ * (After mm/vmscan.c walk_mm / should_skip_vma and include/linux/mm_types.h, Linux 6.6; read in the 6.6.8 tree of
+ * syslab-CAU/ScaleSwap @83341de3. should_skip_vma walks anon VMAs when swap is possible and file VMAs whose mapping
+ * can read_folio; both kinds here qualify.)
  *
- * Simplification: every page is mapped by exactly one PTE (no sharing, no THP), so the folio is named by its slot.
+ * Simplification: every page is mapped by at most one PTE (no sharing, no THP), so the folio is named by its slot.
+ * Three kinds of range: anon VMAs (heaps, guest RAM), file VMAs (mmap'd files: code, fonts, resources, accessed
+ * through page tables), and page-cache ranges with no mapping at all (files read with read(), accessed through file
+ * descriptors): the latter are not VMAs in the kernel, so walks never visit them and they never have a PTE.
  * An mm with notifiers (mm_has_notifiers) carries a secondary MMU: KVM's SPTEs for the VMM's guest-memory VMA.
  */
 import { PTRS_PER_PTE } from "./constants";
@@ -34,9 +40,13 @@ export interface MmStruct {
   rss: number;
 }
 
+/** What backs a range: anonymous memory, a mapped file, or page cache reached only through read(). */
+export type VmaKind = "anon" | "file" | "pagecache";
+
 export interface Vma {
   readonly id: number;
   readonly mm: number;
+  readonly kind: VmaKind;
   /** First slot. */
   readonly start: number;
   /** One past the last slot. */
@@ -77,8 +87,11 @@ export class AddressSpace {
     return mm;
   }
 
-  /** Maps a VMA of `pages` pages at the next PTE-table boundary (all PTEs start not present). */
-  addVma(mm: MmStruct, pages: number): Vma {
+  /**
+   * Maps a VMA of `pages` pages at the next PTE-table boundary (all PTEs start not present). Kind "pagecache"
+   * reserves folio slots for a file's unmapped page cache (no PTE will ever be installed there).
+   */
+  addVma(mm: MmStruct, pages: number, kind: VmaKind = "anon"): Vma {
     if (!(pages >= 1) || !Number.isInteger(pages))
       throw new RangeError(`addVma: pages must be a positive integer, got ${pages}`);
     const start = this.used;
@@ -87,12 +100,17 @@ export class AddressSpace {
     const next = start + tablesNeeded * PTRS_PER_PTE;
     if (next > this.vmaOf.length)
       throw new RangeError(`addVma: ${next} slots exceed the capacity ${this.vmaOf.length}`);
-    const vma: Vma = { id: this.vmas.length, mm: mm.id, start, end };
+    const vma: Vma = { id: this.vmas.length, mm: mm.id, kind, start, end };
     this.vmas.push(vma);
     mm.vmas.push(vma.id);
     this.vmaOf.fill(vma.id, start, end);
     this.used = next;
     return vma;
+  }
+
+  /** The kind of range a slot belongs to. */
+  kindOf(slot: number): VmaKind {
+    return this.vmas[this.vmaOf[slot]].kind;
   }
 
   /**

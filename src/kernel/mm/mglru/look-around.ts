@@ -8,6 +8,9 @@
  * With the fix (`lookAroundNotify`): it tests the target first through ptep_clear_young_notify and returns whether
  * it was young (the rmap path's only check); in the window every present PTE of an mm with notifiers goes through
  * the notifier, including the target again (now old), as the loop does not skip it.
+ * Read in the 6.6.8 tree of syslab-CAU/ScaleSwap @83341de3 (6.6: void, host bits, PG_referenced or
+ * folio_activate without a walk) and torvalds/linux @538d5baa (the fixed form, returns bool).
+ * Cost: every PTE in the window costs walkPteNs and every notifier call notifierCallNs of the reclaimer's time.
  * Not modelled: giving up when the PTL is contended, VM_SPECIAL, the memcg trylock (all succeed here).
  */
 import { lru_gen_from_seq, MIN_LRU_BATCH, PTRS_PER_PTE, suitable_to_scan } from "./constants";
@@ -42,6 +45,7 @@ export function lookAroundHostOnly(m: Mglru, slot: number): void {
     young++;
     promote(m, i);
   }
+  m.costNs += (end - start) * m.costs.walkPteNs;
   feedback(m, slot, end - start, young);
 }
 
@@ -49,32 +53,34 @@ export function lookAroundHostOnly(m: Mglru, slot: number): void {
 export function lookAroundNotify(m: Mglru, slot: number): boolean {
   const as = m.as;
   const notifier = as.mmOf(slot).notifier;
-  if (notifier !== null) m.calls.rmap++;
+  if (notifier !== null) {
+    m.calls.rmap++;
+    m.costNs += m.costs.notifierCallNs;
+  }
   if (!ptep_clear_young_notify(as, slot, notifier)) return false;
   const [start, end] = lookAroundWindow(m, slot);
   if (end - start === 1) return true;
   let young = 0;
+  let calls = 0;
   for (let i = start; i < end; i++) {
     if (as.present[i] === 0) continue;
     if (as.young[i] === 0 && notifier === null) continue;
-    if (notifier !== null) m.calls.lookAround++;
+    if (notifier !== null) calls++;
     if (!ptep_clear_young_notify(as, i, notifier)) continue;
     young++;
     promote(m, i);
   }
+  m.calls.lookAround += calls;
+  m.costNs += (end - start) * m.costs.walkPteNs + calls * m.costs.notifierCallNs;
   feedback(m, slot, end - start, young);
   return true;
 }
 
-/** folio_update_gen to max_seq for a folio on the LRU; PG_referenced for one reclaim has isolated. */
+/** folio_update_gen to max_seq (for a folio reclaim has isolated, it sets PG_referenced instead). */
 function promote(m: Mglru, f: number): void {
-  if (m.lruvec.gen[f] < 0) {
-    m.pgReferenced[f] = 1;
-    return;
-  }
   const newGen = lru_gen_from_seq(m.lruvec.maxSeq);
   const old = m.lruvec.folio_update_gen(f, newGen);
-  if (old !== newGen) m.record("look-around-promote", `folio ${f} gen ${old}->${newGen}`);
+  if (old >= 0 && old !== newGen) m.record("look-around-promote", `folio ${f} gen ${old}->${newGen}`);
 }
 
 /** Feedback from rmap walkers to page-table walkers: mark this table for the next walk. */

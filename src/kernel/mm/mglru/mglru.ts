@@ -1,7 +1,14 @@
 /**
- * The state one node's MGLRU reclaim works on: the address spaces, the lruvec, the walk's Bloom filters and
- * lru_gen_mm_state.seq, the two switches that distinguish the kernels compared here, and counters.
- * The code paths that act on it live one per file beside it (walk.ts, look-around.ts, rmap.ts, evict.ts, aging.ts).
+ * The state one node's MGLRU reclaim works on (struct lruvec, lru_gen_mm_state, the lru_gen caps and vm.swappiness
+ * of mm/vmscan.c, Linux 6.6; read in the 6.6.8 tree of syslab-CAU/ScaleSwap @83341de3): the address spaces, the
+ * lruvec, the walk's Bloom filters and lru_gen_mm_state.seq, the switches that distinguish the kernels compared
+ * here, what reclaim work costs in simulated time, and counters.
+ * The code paths that act on it live one per file beside it (walk.ts, look-around.ts, rmap.ts, evict.ts, aging.ts,
+ * reclaim.ts, tiers.ts, pid-controller.ts).
+ *
+ * Reclaim takes time: every path adds what its steps cost to `costNs` (a model device, not a kernel field), and the
+ * caller that runs them as a task (kswapd, a direct reclaimer, the proactive-aging writer) yields that much
+ * simulated time after each step. The state changes of a step are applied at its start.
  */
 import type { Simulation } from "../../../sim/simulation";
 import type { AddressSpace } from "./address-space";
@@ -23,7 +30,31 @@ export interface LruGenConfig {
    * folio_referenced_one's ptep_clear_flush_young_notify on the target PTE.
    */
   clearYoungNotify: boolean;
+  /** vm.swappiness (mem_cgroup_swappiness of the root memcg), 1..200: the anon gain in get_type_to_scan. */
+  swappiness?: number;
 }
+
+/** What reclaim work costs the task doing it, ns (all 0 unless a model sets them). */
+export interface ReclaimCosts {
+  /** A folio scan_folios looks at (sort_folio or isolate_folio, under the LRU lock). */
+  scanFolioNs: number;
+  /** An isolated folio through shrink_folio_list: rmap walk, try_to_unmap, freeing. */
+  shrinkFolioNs: number;
+  /** Writing an anon folio out to swap (zram compression), on top of shrinkFolioNs. */
+  swapOutNs: number;
+  /** A PTE the aging walk or look-around reads (and clears if young). */
+  walkPteNs: number;
+  /** One secondary-MMU aging call (mmu_notifier_clear_young / clear_flush_young into KVM). */
+  notifierCallNs: number;
+}
+
+export const NO_COSTS: ReclaimCosts = {
+  scanFolioNs: 0,
+  shrinkFolioNs: 0,
+  swapOutNs: 0,
+  walkPteNs: 0,
+  notifierCallNs: 0,
+};
 
 /** Counters over a measurement window (reset with `resetStats`). */
 export class MglruStats {
@@ -44,6 +75,12 @@ export class MglruStats {
   evicted = 0;
   /** lru_gen_look_around runs that went through the window. */
   lookArounds = 0;
+  /** Folios scan_folios looked at; of them sorted away (promoted or protected by their tier). */
+  scanned = 0;
+  protectedByTier = 0;
+  /** evict_folios batches that scanned each type (isolate_folios' type_scanned). */
+  anonBatches = 0;
+  fileBatches = 0;
 
   reset(): void {
     Object.assign(this, new MglruStats());
@@ -58,8 +95,10 @@ export class Mglru {
   readonly stats = new MglruStats();
   /** Shadow entries and refault counters (mm/workingset.c). */
   readonly workingset: Workingset;
-  /** PG_referenced on isolated folios: set when a look-around hits a folio that reclaim holds (folio_update_gen). */
-  readonly pgReferenced: Uint8Array;
+  /** What each step costs; see ReclaimCosts. */
+  costs: ReclaimCosts = NO_COSTS;
+  /** Cost of the work done since the caller last took it (takeCost), ns. */
+  costNs = 0;
   /** Who the trace names as acting (the reclaiming task or the aging daemon). */
   actor = "reclaim";
   /** Called for each folio swapped out, after it left the LRU and its PTE (and any SPTE) was unmapped. */
@@ -71,8 +110,22 @@ export class Mglru {
     readonly config: LruGenConfig,
     readonly sim: Simulation | null = null,
   ) {
-    this.pgReferenced = new Uint8Array(lruvec.folios);
     this.workingset = new Workingset(lruvec.folios, lruvec.classes);
+  }
+
+  /** vm.swappiness. */
+  get swappiness(): number {
+    return this.config.swappiness ?? 60;
+  }
+
+  /**
+   * The cost accumulated since the last call, in whole ns (the fraction is carried to the next call), which the
+   * calling task then spends as simulated time.
+   */
+  takeCost(): number {
+    const c = Math.floor(this.costNs);
+    this.costNs -= c;
+    return c;
   }
 
   /** Simulated time now (ns). */
@@ -89,5 +142,10 @@ export class Mglru {
     this.stats.reset();
     this.calls.reset();
     this.workingset.resetCounters();
+  }
+
+  /** Measured (sim.measure): the measurement window opens. */
+  reset(): void {
+    this.resetStats();
   }
 }

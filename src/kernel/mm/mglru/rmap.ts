@@ -8,6 +8,8 @@
  * With commit 1d4832becdc2:
  *   if (lru_gen_enabled()) { if (lru_gen_look_around(pvmw)) referenced++; }
  * and look-around tests the target through ptep_clear_young_notify (no flush).
+ * Read in the 6.6.8 tree of syslab-CAU/ScaleSwap @83341de3 (linux-6.6.8/mm/rmap.c) and torvalds/linux @538d5baa.
+ * A page-cache folio read with read() has no mapping: folio_referenced finds nothing (0).
  */
 import { lookAroundHostOnly, lookAroundNotify } from "./look-around";
 import type { Mglru } from "./mglru";
@@ -23,7 +25,10 @@ export function folio_referenced(m: Mglru, f: number): number {
     referenced++;
   }
   const notifier = m.as.mmOf(f).notifier;
-  if (notifier !== null) m.calls.rmap++;
+  if (notifier !== null) {
+    m.calls.rmap++;
+    m.costNs += m.costs.notifierCallNs;
+  }
   if (ptep_clear_flush_young_notify(m.as, f, notifier)) referenced++;
   return referenced;
 }

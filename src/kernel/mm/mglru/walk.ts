@@ -9,6 +9,12 @@
  * at the host fault, never qualifies and its SPTE bits are never read here. With the fix, every present PTE of an mm
  * with notifiers goes through ptep_clear_young_notify, one notifier call each, young if either bit was.
  *
+ * Read in the 6.6.8 tree of syslab-CAU/ScaleSwap @83341de3 (linux-6.6.8/mm/vmscan.c: walk_pte_range tests
+ * pte_young before anything else) and, for the fix, torvalds/linux @538d5baa (get_pte_pfn passes non-young entries
+ * of mm_has_notifiers mms to ptep_clear_young_notify; that copy also has walk_update_folio and the later tiers).
+ * File VMAs are walked like anon ones (should_skip_vma); page-cache ranges are not VMAs and are skipped.
+ * Cost: every PTE looked at costs walkPteNs and every notifier call notifierCallNs of the walking task's time.
+ *
  * Not modelled: the non-leaf PMD A-bit shortcut (should_clear_pmd_young; arm64 lacks it and the fix disables it for
  * mms with notifiers), THP (walk_pmd_range_locked), and the dirty-bit transfer (no writeback here).
  */
@@ -37,7 +43,10 @@ export function should_skip_mm(mm: MmStruct, walk: MmWalk): boolean {
 
 /** walk_mm: every VMA of the mm (should_skip_vma passes anon and shmem VMAs when swap is on). */
 export function walk_mm(m: Mglru, mm: MmStruct, walk: MmWalk): void {
-  for (const id of mm.vmas) walk_pmd_range(m, m.as.vmas[id], walk);
+  for (const id of mm.vmas) {
+    const vma = m.as.vmas[id];
+    if (vma.kind !== "pagecache") walk_pmd_range(m, vma, walk);
+  }
 }
 
 /** walk_pmd_range over one VMA: each PTE table it spans, gated by the Bloom filter. */
@@ -78,13 +87,11 @@ export function walk_pte_range(m: Mglru, vma: Vma, start: number, end: number, w
       as.young[slot] = 0; // ptep_test_and_clear_young
     }
     young++;
-    if (lruvec.gen[slot] < 0) {
-      m.pgReferenced[slot] = 1;
-      continue;
-    }
+    // folio_update_gen: a folio reclaim has isolated is still found, and gets PG_referenced
     const old = lruvec.folio_update_gen(slot, newGen);
-    if (old !== newGen) m.record("walk-promote", `folio ${slot} gen ${old}->${newGen}`);
+    if (old >= 0 && old !== newGen) m.record("walk-promote", `folio ${slot} gen ${old}->${newGen}`);
   }
+  m.costNs += total * m.costs.walkPteNs + calls * m.costs.notifierCallNs;
   m.calls.walk += calls;
   m.stats.ptesWalked += total;
   m.stats.walkYoung += young;

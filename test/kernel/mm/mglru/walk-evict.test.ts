@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { FIX, PRE_FIX, tinyWorld } from "./tiny-world";
 import { try_to_inc_max_seq, run_aging, should_run_aging } from "../../../../src/kernel/mm/mglru/aging";
 import { evict_folios } from "../../../../src/kernel/mm/mglru/evict";
-import { get_nr_to_scan, try_to_free_pages } from "../../../../src/kernel/mm/mglru/reclaim";
+import { drain, get_nr_to_scan, try_to_free_pages } from "../../../../src/kernel/mm/mglru/reclaim";
 import { lookAroundWindow } from "../../../../src/kernel/mm/mglru/look-around";
 import { DEF_PRIORITY, lru_gen_from_seq } from "../../../../src/kernel/mm/mglru/constants";
 import type { LruGenConfig } from "../../../../src/kernel/mm/mglru/mglru";
@@ -38,10 +38,10 @@ test("before the fix the walk promotes the host pages the tab touched but not th
   assert.deepEqual(w.sim.trace!.lines(), [
     // first walk (seq 1): every PTE is young from its fault; SPTE bits are not looked at
     ...promoted(1000, [...range(0, 64), ...range(512, 64)], 0, 1),
-    "1000 kswapd inc_max_seq max_seq 2 min_seq 0",
+    "1000 kswapd inc_max_seq max_seq 2 min_seq 0/0",
     // second walk (seq 2): only the tab's touched pages
     ...promoted(2000, range(0, 8), 1, 2),
-    "2000 kswapd inc_max_seq max_seq 3 min_seq 0",
+    "2000 kswapd inc_max_seq max_seq 3 min_seq 0/0",
   ]);
   assert.equal(w.spte.young[512], 1);
   assert.equal(w.spte.young[520], 1, "SPTE bits set at the fault are never cleared by aging");
@@ -55,7 +55,7 @@ test("with the fix the walk asks KVM about every present guest PTE and promotes 
   const w = twoWalks(FIX);
   assert.deepEqual(w.sim.trace!.lines().slice(129), [
     ...promoted(2000, [...range(0, 8), ...range(512, 8)], 1, 2),
-    "2000 kswapd inc_max_seq max_seq 3 min_seq 0",
+    "2000 kswapd inc_max_seq max_seq 3 min_seq 0/0",
   ]);
   assert.equal(w.m.calls.walk, 128, "two walks x 64 present guest PTEs");
   assert.equal(w.spte.ageCalls, 128);
@@ -73,7 +73,7 @@ test("eviction before the fix: the rmap check's notifier call finds the stale SP
   const r = evict_folios(w.m);
   assert.deepEqual(w.sim.trace!.lines(), ["100 reclaim evict folio 0", "100 reclaim activate folio 512"]);
   // 2 scanned + 1 for min_seq moving up, but only MIN_NR_GENS generations remain: evict_folios returns 0 (age next)
-  assert.deepEqual(r, { scanned: 0, reclaimed: 1 });
+  assert.deepEqual(r, { scanned: 0, reclaimed: 1, isolated: 2, type: 0 });
   assert.equal(w.lruvec.gen[512], lru_gen_from_seq(w.lruvec.maxSeq));
   assert.equal(w.m.calls.rmap, 1);
   assert.equal(w.spte.flushes, 1, "clear_flush_young flushes when the SPTE was young");
@@ -143,12 +143,12 @@ test("direct reclaim ages when it runs out of generations and then frees unrefer
   w.m.actor = "alloc";
   for (let s = 0; s < 64; s++) w.fault(s, 1);
   w.at(7);
-  const freed = try_to_free_pages(w.m, 2);
+  const freed = drain(try_to_free_pages(w.m, 2)).result;
   assert.equal(freed >= 2, true);
   // priority 12 cannot age; at 11 aging walks the tab, clearing the 64 fault-time bits (the folios are in max_seq
   // already), and opens seq 2; eviction then finds the oldest generation empty, ages again, and frees cold folios
   const lines = w.sim.trace!.lines();
-  assert.equal(lines[0], "7 alloc inc_max_seq max_seq 2 min_seq 0");
+  assert.equal(lines[0], "7 alloc inc_max_seq max_seq 2 min_seq 0/0");
   assert.equal(
     w.as.young.subarray(0, 64).every((y) => y === 0),
     true,
@@ -165,7 +165,7 @@ test("proactive run_aging refuses a fifth generation without force_scan and fold
   assert.equal(w.lruvec.nrGens, 4);
   assert.equal(run_aging(w.m, false), false, "-ERANGE");
   assert.equal(run_aging(w.m, true), true);
-  assert.equal(w.lruvec.minSeq, 1);
+  assert.deepEqual(w.lruvec.minSeq, [1, 1]);
   assert.equal(w.lruvec.nrGens, 4);
 });
 
@@ -201,7 +201,7 @@ test("a mm that has not run since the last walk is skipped unless force_scan", (
   assert.equal(w.as.young[512], 0);
 });
 
-test("workingset: eviction leaves min_seq in the shadow; a refault within MAX_NR_GENS generations is recent", () => {
+test("workingset (6.6, D8): the shadow holds min_seq at eviction; a refault is recent only while min_seq is unchanged", () => {
   const w = tinyWorld([4], 0, PRE_FIX);
   for (let s = 0; s < 4; s++) w.fault(s, 0);
   w.as.young.fill(0);
@@ -210,10 +210,17 @@ test("workingset: eviction leaves min_seq in the shadow; a refault within MAX_NR
   assert.deepEqual(w.evicted, [0, 1, 2, 3]);
   // evict_folios advanced min_seq (try_to_inc_min_seq) before shrink_folio_list freed them: the shadows say 1
   assert.deepEqual([...w.m.workingset.shadow.subarray(0, 4)], [1, 1, 1, 1]);
-  assert.equal(w.m.workingset.lru_gen_refault(0, 0, w.lruvec.maxSeq), true, "max_seq 2 - 1 < 4");
-  for (let i = 0; i < 3; i++) w.lruvec.inc_max_seq();
-  assert.equal(w.m.workingset.lru_gen_refault(1, 0, w.lruvec.maxSeq), false, "max_seq 5 - 1 >= 4");
-  assert.equal(w.m.workingset.lru_gen_refault(1, 0, w.lruvec.maxSeq), false, "no shadow left: not a refault");
+  assert.deepEqual(w.lruvec.minSeq, [1, 1]);
+  assert.equal(w.m.workingset.lru_gen_refault(w.lruvec, 0, 0, true), true, "token 1 == min_seq 1");
+  // the later rule (abs(max_seq - token) < MAX_NR_GENS) would call this recent too: max_seq 3 - 1 < 4
+  w.lruvec.inc_max_seq();
+  w.lruvec.try_to_inc_min_seq();
+  assert.deepEqual(w.lruvec.minSeq, [2, 2]);
+  assert.equal(w.lruvec.maxSeq, 3);
+  assert.equal(w.m.workingset.lru_gen_refault(w.lruvec, 1, 0, true), false, "token 1 != min_seq 2");
+  assert.equal(w.m.workingset.lru_gen_refault(w.lruvec, 1, 0, true), false, "no shadow left: not a refault");
   assert.deepEqual([...w.m.workingset.refaults], [2]);
   assert.deepEqual([...w.m.workingset.activates], [1]);
+  assert.deepEqual([...w.m.workingset.restores], [1], "in a fault: refs 3 + PG_workingset");
+  assert.equal(w.lruvec.refs[0], 3);
 });
