@@ -301,4 +301,11 @@ export const spteAgingRules = paramRules(spteAgingParams, [
     holds: (p) => p.warmupS < p.durationS,
     rule: "warmupS must be less than durationS: the warm-up is part of the simulated time, and what is left is measured",
   },
+  {
+    params: ["agingMode", "agingIntervalMs"],
+    holds: (p) => p.agingMode !== "proactive" || p.agingIntervalMs > 0,
+    rule:
+      "agingIntervalMs must be above 0 when agingMode is 'proactive': it is the period of the debugfs aging (aging " +
+      "left to reclaim is agingMode 'reclaim', which ignores agingIntervalMs)",
+  },
 ]);
