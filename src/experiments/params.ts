@@ -134,32 +134,6 @@ function editDistance(a: string, b: string): number {
   return dp[b.length];
 }
 
-/**
- * User text inside a message: 'text' as typed, or JSON-escaped where it holds control, line-breaking or
- * direction-changing characters, so a message is always one readable line.
- */
-export function quote(text: string): string {
-  if (!UNPRINTABLE.test(text)) return `'${text}'`;
-  // JSON escapes the C0 controls; the others it leaves as they are.
-  return JSON.stringify(text).replace(
-    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
-// C0 and C1 controls, line and paragraph separators, bidirectional embeddings, overrides and isolates.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
-/**
- * A number written as a parameter (or a run option) may be: decimal digits with an optional sign, fraction, exponent
- * and `_` between digits (`1_000`, `2.5e3`). Anything else (hex, binary, "", "Infinity", "NaN") is not a number here.
- */
-export function parseNumberText(text: string): number | undefined {
-  const t = text.trim();
-  if (!/^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return undefined;
-  return Number(t.replace(/_/g, ""));
-}
-
 /** Checks one value of parameter `name` against its spec; returns it normalised (strings parsed). */
 export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamValue<ParamSpec> {
   const allowed = describeAllowed(spec);
@@ -244,19 +218,14 @@ export function defaults<S extends ParamSpecs>(specs: S): ParamValues<S> {
   return out as ParamValues<S>;
 }
 
-/** Values a CLI range may expand to unless raised: the default replication limit of a run (rules.ts). */
-export const DEFAULT_MAX_RANGE_VALUES = 100_000;
-
-/**
- * Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps. A range
- * that would expand to more than `maxValues` values is refused, saying how many (never cut short).
- */
+/** Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps. */
 export function parseCliValue(
   name: string,
   spec: ParamSpec,
   text: string,
   maxValues: number = DEFAULT_MAX_RANGE_VALUES,
 ): unknown[] {
+  // A range that would expand to more than `maxValues` values is refused, saying how many (never cut short).
   const range = /^([^:]+):([^:]+):([x+])([^:]+)$/.exec(text);
   if (range && (spec.type === "number" || spec.type === "integer")) {
     const lo = checkValue(name, spec, range[1]) as number;
@@ -291,4 +260,33 @@ export function parseCliValue(
   if (text.trim() === "")
     throw new ParamError(name, `parameter '${name}': an empty value sweeps nothing; allowed: ${describeAllowed(spec)}`);
   return text.split(",").map((s) => s.trim());
+}
+
+/** Values a CLI range may expand to unless raised: the default replication limit of a run (rules.ts). */
+export const DEFAULT_MAX_RANGE_VALUES = 100_000;
+
+/**
+ * User text inside a message: 'text' as typed, or JSON-escaped where it holds control, line-breaking or
+ * direction-changing characters, so a message is always one readable line.
+ */
+export function quote(text: string): string {
+  if (!UNPRINTABLE.test(text)) return `'${text}'`;
+  // JSON escapes the C0 controls; the others it leaves as they are.
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+// C0 and C1 controls, line and paragraph separators, bidirectional embeddings, overrides and isolates.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * A number written as a parameter (or a run option) may be: decimal digits with an optional sign, fraction, exponent
+ * and `_` between digits (`1_000`, `2.5e3`). Anything else (hex, binary, "", "Infinity", "NaN") is not a number here.
+ */
+export function parseNumberText(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return undefined;
+  return Number(t.replace(/_/g, ""));
 }

@@ -215,8 +215,23 @@ export function planSweep<S extends ParamSpecs>(
   raise?: string,
 ): { plan: SweepPlan<S>; points: Array<ParamValues<S>> } {
   const plan = checkInput(exp.params, input);
+  return { plan, points: checkPlan(exp, plan, seeds, limit, raise, Object.keys(input)) };
+}
+
+/**
+ * planSweep's checks after checkInput: the size of a checked plan against `limit`, then its points (built only
+ * then) against the rules. Returns the points. `given` names the parameters the input set.
+ */
+export function checkPlan<S extends ParamSpecs>(
+  exp: { id: string; params: S; rules?: ReadonlyArray<ParamRule<S>> },
+  plan: SweepPlan<S>,
+  seeds: number,
+  limit: number = DEFAULT_MAX_REPLICATIONS,
+  raise?: string,
+  given: readonly string[] = [],
+): Array<ParamValues<S>> {
   checkReplicationCount(countPoints(plan), seeds, checkMaxReplications(limit), raise);
   const points = sweepPoints(exp.params, plan);
-  checkRules(exp.id, exp.rules, points, Object.keys(input));
-  return { plan, points };
+  checkRules(exp.id, exp.rules, points, given);
+  return points;
 }

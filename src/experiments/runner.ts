@@ -5,9 +5,9 @@
  */
 import type { Experiment } from "./experiment";
 import { replicationFailure, runJobs, type Executor } from "./executor";
-import type { ParamInput, ParamSpecs, ParamValues } from "./params";
+import { checkInput, type ParamInput, type ParamSpecs, type ParamValues } from "./params";
 import { ResultSet, type Replication } from "./results";
-import { planSweep } from "./rules";
+import { checkPlan } from "./rules";
 
 export interface RunOptions {
   /** Replications per sweep point (default 5). */
@@ -66,9 +66,10 @@ export async function runExperiment<S extends ParamSpecs, D>(
   input: ParamInput<S> | Record<string, unknown> = {},
   options: RunOptions = {},
 ): Promise<ResultSet<S, D>> {
+  const plan = checkInput(exp.params, input as Record<string, unknown>);
   const seeds = seedList(options);
-  // Before anything runs: the input, the run's size, every sweep point against the experiment's rules.
-  const { plan, points } = planSweep(exp, input as Record<string, unknown>, seeds.length, options.maxReplications);
+  // Before anything runs: the run's size, then every sweep point against the experiment's rules.
+  const points = checkPlan(exp, plan, seeds.length, options.maxReplications, undefined, Object.keys(input));
   const jobs: Job[] = [];
   points.forEach((params, point) => {
     for (const seed of seeds) jobs.push({ experiment: exp.id, point, params, seed, detail: options.detail ?? false });
