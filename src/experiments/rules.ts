@@ -152,7 +152,7 @@ export function checkNotebookRules(
 
 /** The rules' lines for `--help`. */
 export function describeRules(rules: ReadonlyArray<ParamRule<any>> | undefined): string[] {
-  return (rules ?? []).map((r) => `  ${r.params.join(", ")}: ${r.rule}`);
+  return (rules ?? []).map((r) => `  ${r.rule}`);
 }
 
 /**

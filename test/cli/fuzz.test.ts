@@ -563,7 +563,7 @@ test("issue 18: the rules are checked by runExperiment too, and --help shows the
   for (const exp of experiments) {
     const r = await cli(["experiment", exp.id, "--help"]);
     assert.equal(r.code, 0);
-    for (const rule of exp.rules ?? []) assert.ok(r.stdout.includes(`${rule.params.join(", ")}: ${rule.rule}`));
+    for (const rule of exp.rules ?? []) assert.ok(r.stdout.includes(`\n  ${rule.rule}\n`), rule.rule);
     assert.equal(r.stdout.includes("rules between parameters"), (exp.rules ?? []).length > 0, exp.id);
   }
 });
