@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { defineExperiment } from "../../src/experiments/experiment";
+import { checkJob } from "../../src/experiments/distributed/redis-worker";
 import { localWorkers } from "../../src/experiments/executor";
 import { defaults, integer, parseCliValue, real } from "../../src/experiments/params";
 import { experiments } from "../../src/experiments/registry";
@@ -170,4 +171,18 @@ test("local runs use at most the machine's cores (silently in the API)", () => {
   assert.equal(localWorkers(1, 2), 1);
   assert.equal(localWorkers(undefined, 3), 3);
   for (const bad of [0, 1.5, NaN]) assert.throws(() => localWorkers(bad, 2), /workers must be an integer >= 1/);
+});
+
+test("a queue worker refuses a job whose parameters break a rule (outside input, checked like any other)", () => {
+  const spte = experiments.find((e) => e.id === "spte-aging")!;
+  const params = { ...defaults(spte.params), durationS: 60, warmupS: 90 };
+  const job = { experiment: "spte-aging", point: 0, params, seed: 1, detail: false };
+  assert.throws(
+    () => checkJob({ index: 0, job }, "spte-aging"),
+    /^Error: refused: parameters warmupS = 90 and durationS = 60 break a rule of spte-aging/,
+  );
+  assert.deepEqual(checkJob({ index: 0, job: { ...job, params: { ...params, warmupS: 30 } } }, "spte-aging").params, {
+    ...params,
+    warmupS: 30,
+  });
 });
