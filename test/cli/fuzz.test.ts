@@ -350,6 +350,8 @@ interface RunOptionCase {
   values: fc.Arbitrary<string[]>;
   /** Options the case must not also pass (it sets them itself). */
   sets?: string[];
+  /** What the message must say, when not `--<option>`. */
+  named?: string;
 }
 
 const anyText = fc.oneof(hostileString, fc.constantFrom(...JUNK_NUMBERS));
@@ -437,7 +439,7 @@ async function fuzzRunOptions(command: string, ids: string[], cases: RunOptionCa
             ...(c.sets?.includes("workers") ? [] : ["--workers", "1"]),
           ];
           const argv = [command, id, ...safe, ...values];
-          refused(await cli(argv), argv, `--${c.option}`);
+          refused(await cli(argv), argv, c.named ?? `--${c.option}`);
         }),
         { numRuns: RUNS_PER_OPTION, seed: SEED },
       );
@@ -464,6 +466,8 @@ test("fuzz: a bad run option of `mmsim claims` and `mmsim published` exits 2 nam
         option: "executor",
         values: fc.constantFrom("redis://", "redis://h:99999", "http://h").map(asValue("executor")),
       },
+      { option: "claim", named: "unknown claim", values: anyText.map(asValue("claim")) },
+      { option: "json", values: anyText.map((v) => [`--json=${v}`]) },
     ]);
     await fuzzRunOptions("published", ids, [
       ...runOptionCases({ min: 1, max: 1000 }, ["table", "json", "csv"]),
