@@ -123,12 +123,14 @@ export async function benchCommand(argv: string[], out: (s: string) => void): Pr
     return;
   }
   if (sub === "compare") return compare(argv.slice(1), out);
+  if (sub === "results") return require("./bench-results").benchResultsCommand(argv.slice(1), out);
   if (sub === "queue")
     return (require("./queue-bench") as typeof import("./queue-bench")).queueBench(argv.slice(1), out);
   throw new UsageError(
     "usage: mmsim bench lock [--threads K] [--think-ns T] [--hold-ns H] [--acquisitions N] [--seed S] [--warmup N] [--json]\n" +
       "       mmsim bench compare [--acquisitions N] [--runs R] [--warmup N]\n" +
-      "       mmsim bench queue [--replications N] [--acquisitions A] [--runs R] [--redis URL]",
+      "       mmsim bench queue [--replications N] [--acquisitions A] [--runs R] [--redis URL]\n" +
+      "       mmsim bench results [--points 1000,10000,100000] [--json]",
   );
 }
 

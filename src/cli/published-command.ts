@@ -9,7 +9,7 @@ import { quote } from "../experiments/params";
 import { experiments, findExperiment } from "../experiments/registry";
 import { lastOption, parseArgs, UsageError } from "./args";
 import { formatNumber, formatTable } from "./format";
-import { refuseRepeatedOptions, seedOptions, workersOption } from "./run-options";
+import { flagText, refuseRepeatedOptions, seedOptions, workersOption } from "./run-options";
 
 const OPTIONS = ["seeds", "seed-base", "workers", "format", "role", "help", "h"];
 
@@ -55,7 +55,7 @@ export async function publishedCommand(argv: string[], out: (s: string) => void)
   for (const o of args.options)
     if (!OPTIONS.includes(o.name))
       throw new UsageError(
-        `unknown option ${quote(`--${o.name}`)}; options: --seeds, --seed-base, --workers, --format, --role`,
+        `unknown option ${flagText(o.name)}; options: --seeds, --seed-base, --workers, --format, --role`,
       );
   const id = args.positionals[0];
   const exp = id ? findExperiment(id) : undefined;

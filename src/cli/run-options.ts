@@ -6,9 +6,16 @@
  * Workers beyond the machine's cores are capped at them, with a note on stderr.
  */
 import * as os from "node:os";
-import { parseNumberText } from "../experiments/params";
+import { parseNumberText, quote } from "../experiments/params";
 import { checkMaxReplications, DEFAULT_MAX_REPLICATIONS } from "../experiments/rules";
 import { UsageError, type ParsedArgs } from "./args";
+
+/** `--name` as typed, for a message; quoted and escaped when it holds characters that would break the line. */
+export function flagText(name: string): string {
+  const flag = `--${name}`;
+  const q = quote(flag);
+  return q === `'${flag}'` ? flag : q;
+}
 
 /** Refuses any option in `names` given more than once (`--seeds 2 --seeds 3`). */
 export function refuseRepeatedOptions(args: ParsedArgs, names: readonly string[]): void {

@@ -48,8 +48,9 @@ export function replicationFailure(experiment: string, job: Job, error: string):
 }
 
 /**
- * The local executor: inline when there is one worker or one job, or when the experiment is not in the registry (a
- * worker thread loads experiments by id, so one defined in a notebook cell runs in the notebook's thread); otherwise
+ * The local executor: inline when there is one worker or one job, or when the experiment is neither in the registry
+ * nor names its `module` (a worker thread loads experiments by id or from their module, so one defined in a notebook
+ * cell runs in the notebook's thread); otherwise
  * on the shared pool with at most `workers` threads (default: the machine's cores).
  */
 export function localExecutor(workers?: number): Executor {
@@ -57,7 +58,9 @@ export function localExecutor(workers?: number): Executor {
   return {
     description: "local",
     async run(exp, jobs, onProgress) {
-      const inline = maxWorkers === 1 || jobs.length <= 1 || findExperiment(exp.id) !== exp;
+      // A worker loads a built-in experiment by id and another from its module; one with neither runs inline.
+      const loadable = findExperiment(exp.id) === exp || exp.module !== undefined;
+      const inline = maxWorkers === 1 || jobs.length <= 1 || !loadable;
       if (!inline) return runOnWorkers(jobs, Math.min(maxWorkers, jobs.length), onProgress);
       return jobs.map((job, i) => {
         const r = runJob(exp, job, i);

@@ -45,20 +45,48 @@ export type ParamValue<P extends ParamSpec> =
 /** A complete, checked set of values: what a scenario runs with. */
 export type ParamValues<S extends ParamSpecs> = { [K in keyof S]: ParamValue<S[K]> };
 
-/** What a user may pass: any subset, each a value or a list of values to sweep. */
-export type ParamInput<S extends ParamSpecs> = { [K in keyof S]?: ParamValue<S[K]> | readonly ParamValue<S[K]>[] };
+/**
+ * A value a user may pass for one parameter. A choice takes any string at compile time (a notebook's parameters
+ * cell widens `["inside", "outside"]` to string[]), offering its choices for completion; every value is checked at
+ * run time.
+ */
+export type ParamInputValue<P extends ParamSpec> = P extends ChoiceParam<infer C> ? C | (string & {}) : ParamValue<P>;
 
-/** A real-valued parameter. */
+/**
+ * What a user may pass: any subset, each a value or a list of values to sweep. For a known experiment a misspelt
+ * name is a compile error; for an experiment of unknown type (looked up by an id known only at run time) any record
+ * is accepted and checked at run time.
+ */
+export type ParamInput<S extends ParamSpecs> = string extends keyof S
+  ? Record<string, unknown>
+  : { [K in keyof S]?: ParamInputValue<S[K]> | readonly ParamInputValue<S[K]>[] };
+
+/**
+ * A real-valued parameter: unit, default, allowed range, description and source.
+ *
+ * @example
+ * holdNs: real({ unit: "ns", default: 200, min: 1, max: 1e9, description: "Critical-section time.", source: "assumption" })
+ */
 export function real(spec: Omit<NumberParam, "type">): NumberParam {
   return { type: "number", ...spec };
 }
 
-/** An integer parameter. */
+/**
+ * An integer parameter.
+ *
+ * @example
+ * cpus: integer({ unit: "count", default: 16, min: 1, max: 512, description: "CPUs taking the lock.", source: "assumption" })
+ */
 export function integer(spec: Omit<NumberParam, "type">): NumberParam {
   return { type: "integer", ...spec };
 }
 
-/** One of a fixed set of names. */
+/**
+ * One of a fixed set of names (its type is the union of the names).
+ *
+ * @example
+ * placement: choice({ choices: ["inside", "outside"] as const, default: "inside", description: "...", source: "lore:..." })
+ */
 export function choice<const C extends string>(spec: {
   choices: readonly C[];
   default: NoInferC<C>;
@@ -69,6 +97,12 @@ export function choice<const C extends string>(spec: {
 }
 type NoInferC<C> = [C][C extends unknown ? 0 : never];
 
+/**
+ * A true/false parameter.
+ *
+ * @example
+ * strict: flag({ default: true, description: "Check every invariant.", source: "mmsim" })
+ */
 export function flag(spec: { default: boolean; description: string; source: string }): BooleanParam {
   return { type: "boolean", ...spec };
 }
@@ -84,7 +118,12 @@ export class ParamError extends Error {
   }
 }
 
-/** "integer in [1, 256] (count)" and the like: what a parameter allows, for help text and errors. */
+/**
+ * "an integer in [1, 256] count" and the like: what a parameter allows, for help text and errors.
+ *
+ * @example
+ * describeAllowed(spinlockConvoyParams.cpus); // "an integer in [1, 512] count"
+ */
 export function describeAllowed(spec: ParamSpec): string {
   switch (spec.type) {
     // A unit that names what the value is goes before the range ("an integer count in [1, 256]", "a fraction in
@@ -106,7 +145,13 @@ export function describeAllowed(spec: ParamSpec): string {
   }
 }
 
-function closest(name: string, candidates: string[]): string | undefined {
+/**
+ * The candidate closest to a misspelt name, if one is close enough to suggest.
+ *
+ * @example
+ * closest("thread", ["threads", "holdNs"]); // "threads"
+ */
+export function closest(name: string, candidates: string[]): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
@@ -134,7 +179,13 @@ function editDistance(a: string, b: string): number {
   return dp[b.length];
 }
 
-/** Checks one value of parameter `name` against its spec; returns it normalised (strings parsed). */
+/**
+ * Checks one value of parameter `name` against its spec; returns it normalised (strings parsed). Throws a ParamError
+ * naming the parameter and what it allows.
+ *
+ * @example
+ * checkValue("cpus", spinlockConvoyParams.cpus, "16"); // 16
+ */
 export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamValue<ParamSpec> {
   const allowed = describeAllowed(spec);
   const bad = (why: string) => new ParamError(name, `parameter '${name}': ${why}; allowed: ${allowed}`);
@@ -168,6 +219,9 @@ export type SweepPlan<S extends ParamSpecs> = { [K in keyof S]: Array<ParamValue
 /**
  * Checks user input against the schema: unknown names (with a suggestion), wrong types, out-of-range values and
  * empty lists all fail naming the parameter. Missing parameters take their defaults.
+ *
+ * @example
+ * checkInput(exp.params, { cpus: [2, 16] }); // { cpus: [2, 16], missNs: [1000], ... }
  */
 export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string, unknown> = {}): SweepPlan<S> {
   const names = Object.keys(specs);
@@ -195,12 +249,17 @@ export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string,
         `parameter '${name}': an empty list sweeps nothing; allowed: ${describeAllowed(spec)}`,
       );
     const values = list.map((v) => checkValue(name, spec, v));
-    plan[name] = values.filter((v, i) => values.indexOf(v) === i);
+    plan[name] = [...new Set(values)]; // first occurrences, in order (a Set: linear in the list)
   }
   return plan as SweepPlan<S>;
 }
 
-/** The sweep points of a plan: the cartesian product, first parameter varying slowest. */
+/**
+ * The sweep points of a plan: the cartesian product, first parameter varying slowest.
+ *
+ * @example
+ * sweepPoints(exp.params, checkInput(exp.params, { cpus: [2, 16], missNs: [0, 90] })).length; // 4
+ */
 export function sweepPoints<S extends ParamSpecs>(specs: S, plan: SweepPlan<S>): Array<ParamValues<S>> {
   let points: Array<Record<string, unknown>> = [{}];
   for (const name of Object.keys(specs)) {
@@ -211,21 +270,31 @@ export function sweepPoints<S extends ParamSpecs>(specs: S, plan: SweepPlan<S>):
   return points as Array<ParamValues<S>>;
 }
 
-/** Default values of every parameter, as a typed object (what a notebook's parameters cell starts from). */
+/**
+ * Default values of every parameter, as a typed object (what a notebook's parameters cell starts from).
+ *
+ * @example
+ * const p = { ...defaults(spinlockConvoyParams), cpus: 2 };
+ */
 export function defaults<S extends ParamSpecs>(specs: S): ParamValues<S> {
   const out: Record<string, unknown> = {};
   for (const [k, s] of Object.entries(specs)) out[k] = s.default;
   return out as ParamValues<S>;
 }
 
-/** Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps. */
+/**
+ * Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps. A range
+ * that would expand to more than `maxValues` values is refused, saying how many (never cut short).
+ *
+ * @example
+ * parseCliValue("threads", lockContentionParams.threads, "1:64:x2"); // [1, 2, 4, 8, 16, 32, 64]
+ */
 export function parseCliValue(
   name: string,
   spec: ParamSpec,
   text: string,
   maxValues: number = DEFAULT_MAX_RANGE_VALUES,
 ): unknown[] {
-  // A range that would expand to more than `maxValues` values is refused, saying how many (never cut short).
   const range = /^([^:]+):([^:]+):([x+])([^:]+)$/.exec(text);
   if (range && (spec.type === "number" || spec.type === "integer")) {
     const lo = checkValue(name, spec, range[1]) as number;

@@ -41,7 +41,12 @@ export function csvFields(line: string): string[] {
   return out;
 }
 
-/** Parses a published-numbers CSV (header first); `file` names it in errors. */
+/**
+ * Parses a published-numbers CSV (header first); `file` names it in errors.
+ *
+ * @example
+ * parsePublishedCsv(fs.readFileSync("data/published/pt-free.csv", "utf8"), "pt-free.csv");
+ */
 export function parsePublishedCsv(text: string, file = "published CSV"): PublishedRow[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
   if (lines.length === 0) throw new Error(`${file}: empty`);
@@ -77,7 +82,12 @@ export function projectRoot(from = __dirname): string {
   }
 }
 
-/** Every row of data/published/<id>.csv. */
+/**
+ * Every row of data/published/<id>.csv: each published number with its unit, conditions and source.
+ *
+ * @example
+ * loadPublished("vma-lock").filter((r) => r.quantity === "elapsedS");
+ */
 export function loadPublished(id: string): PublishedRow[] {
   const file = path.join(projectRoot(), "data", "published", `${id}.csv`);
   return parsePublishedCsv(fs.readFileSync(file, "utf8"), file);

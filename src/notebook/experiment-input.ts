@@ -4,7 +4,10 @@ import type { ParamInput, ParamSpecs } from "../experiments/params";
 
 /**
  * The entries of `params` that are parameters of `exp` (lists sweep), so one params object can feed several
- * experiments and notebook-level settings (seeds, workers) stay out: `runExperiment(exp, experimentInput(exp, params))`.
+ * experiments and notebook-level settings (seeds, workers) stay out.
+ *
+ * @example
+ * const rs = await runExperiment(exp, { ...experimentInput(exp, params), threads: params.threadsSweep });
  */
 export function experimentInput<S extends ParamSpecs>(
   exp: Experiment<S, any>,

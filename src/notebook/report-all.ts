@@ -1,7 +1,8 @@
 /**
  * The main job: run every notebook in notebooks/ at its defaults and write reports/<name>.html (with the executed
- * reports/<name>.ipynb and a status file) and reports/index.html. A failing notebook is named with its error, keeps
- * its previous report, and does not stop the others.
+ * reports/<name>.ipynb and a status file holding the run and its verdicts), optionally reports/<name>.pdf, and
+ * reports/index.html. A failing notebook is named with its error, keeps its previous report, and does not stop the
+ * others.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,6 +12,7 @@ import { indexHtml, type NotebookStatus } from "./report/index-page";
 import { notebookTitle } from "./report/html-report";
 import { describeFailure, projectVersion, runNotebook } from "./run-notebook";
 import { writeFileAtomic } from "./atomic-write";
+import { notebookVerdicts } from "./report/verdicts";
 
 export interface ReportAllOptions {
   /** Folder of notebooks (default <root>/notebooks). */
@@ -22,6 +24,8 @@ export interface ReportAllOptions {
   /** Progress lines. */
   log?: (line: string) => void;
   cellTimeoutS?: number;
+  /** Also print each new report to reports/<name>.pdf (A4, through Debian's chromium). */
+  pdf?: boolean;
 }
 
 export interface ReportAllResult {
@@ -58,6 +62,16 @@ function titleOf(file: string): string {
   }
 }
 
+/** The verdicts an executed notebook showed (none when it cannot be read). */
+function verdictsOf(executed: string) {
+  try {
+    const v = notebookVerdicts(readNotebook(executed));
+    return v.length ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function reportAll(options: ReportAllOptions = {}): Promise<ReportAllResult> {
   const notebooksDir = path.resolve(options.notebooksDir ?? path.join(PROJECT_ROOT, "notebooks"));
   const reportsDir = path.resolve(options.reportsDir ?? path.join(PROJECT_ROOT, "reports"));
@@ -70,6 +84,8 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
   checkJupyter();
   fs.mkdirSync(reportsDir, { recursive: true });
   const failed: NotebookStatus[] = [];
+  // One browser for every PDF, started on first use.
+  let browser: Awaited<ReturnType<typeof import("./report/pdf").launchChromium>> | undefined;
   for (const file of all.filter((f) => !only || only.includes(f))) {
     const full = path.join(notebooksDir, file);
     const base = file.replace(/\.ipynb$/, "");
@@ -84,7 +100,15 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
         cellTimeoutS: options.cellTimeoutS,
       });
       status = r.ok
-        ? { file, title: titleOf(full), status: "ok", date, lastGood: r.run, report: `${base}.html` }
+        ? {
+            file,
+            title: titleOf(full),
+            status: "ok",
+            date,
+            lastGood: r.run,
+            verdicts: verdictsOf(path.join(reportsDir, `${base}.ipynb`)),
+            report: `${base}.html`,
+          }
         : {
             file,
             title: titleOf(full),
@@ -92,8 +116,21 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
             date,
             error: describeFailure(file, r.error),
             lastGood: previous?.lastGood,
+            verdicts: previous?.verdicts,
             report: previous?.report,
           };
+      if (r.ok && options.pdf) {
+        const pdf = await import("./report/pdf");
+        browser ??= await pdf.launchChromium();
+        const out = await pdf.writePdf(
+          path.join(reportsDir, `${base}.html`),
+          path.join(reportsDir, `${base}.pdf`),
+          browser,
+        );
+        log(
+          `${file}: pdf -> ${out.pdf}${out.failedCharts ? ` (${out.failedCharts} charts printed as static images)` : ""}`,
+        );
+      }
     } catch (e) {
       // A notebook that cannot even be prepared (no parameters cell, bad metadata) fails alone too.
       status = {
@@ -103,6 +140,7 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
         date,
         error: `${file}: ${(e as Error).message}`,
         lastGood: previous?.lastGood,
+        verdicts: previous?.verdicts,
         report: previous?.report,
       };
     }
@@ -115,6 +153,7 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
         : `${file}: FAILED\n${status.error}`,
     );
   }
+  await browser?.close();
   const statuses = all.map(
     (file) =>
       readStatus(reportsDir, file) ?? {

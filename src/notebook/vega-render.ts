@@ -36,8 +36,12 @@ interface VegaModule {
   Warn: number;
 }
 
-/** A logger in the shape vega and vega-lite expect, collecting warnings instead of printing them. */
-function collectingLogger(warnings: string[]) {
+/**
+ * A logger in the shape vega and vega-lite expect, collecting warnings into `warnings` instead of printing them;
+ * errors throw.
+ * @example const warnings: string[] = []; vl.compile(spec, { logger: collectingLogger(warnings) })
+ */
+export function collectingLogger(warnings: string[]) {
   let level = 0;
   const logger = {
     level(l?: number) {

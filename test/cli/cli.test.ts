@@ -124,10 +124,36 @@ test("bench lock --json prints one object with the documented fields", () => {
   assert.equal(o.acquisitions, 20000);
 });
 
-test("claims <id> prints the verdict table", () => {
+test("claims <id> --json (an alias of --format json) prints one report object", () => {
   const r = mmsim("claims", "lock-contention", "--seeds", "3", "--json");
   assert.equal(r.code, 0, r.stderr);
   const v = JSON.parse(r.stdout);
-  assert.equal(v[0].id, "matches-closed-form");
-  assert.ok(["holds", "fails", "depends"].includes(v[0].verdict));
+  assert.equal(v.experiment, "lock-contention");
+  assert.deepEqual(v.seeds, [1, 2, 3]);
+  assert.equal(v.claims[0].id, "matches-closed-form");
+  assert.ok(["holds", "fails", "depends", "undecided"].includes(v.claims[0].verdict));
+});
+
+test("claims --format text fits 72 columns with a footer that reproduces it; markdown; a bad format is named", () => {
+  const r = mmsim("claims", "spinlock-convoy", "--claim", "miss-outside", "--seeds", "2", "--format", "text");
+  assert.equal(r.code, 0, r.stderr);
+  for (const line of r.stdout.split("\n")) assert.ok(line.length <= 72, `${line.length} columns: ${line}`);
+  assert.match(r.stdout, /^miss-outside: HOLDS$/m);
+  assert.match(r.stdout, /^ {2}who: Matthew Wilcox/m);
+  assert.match(r.stdout, /\d+\.\d+ ± [\d.]+, 2 seeds: holds/);
+  assert.match(r.stdout, /^mmsim \d+\.\d+\.\d+, commit [0-9a-f]{12}/m);
+  // The command may wrap as a shell continuation; as one line it is exact.
+  assert.match(
+    r.stdout.replace(/ \\\n\s+/g, " "),
+    /\n {2}npx mmsim claims spinlock-convoy --seeds 2 --seed-base 1 --claim miss-outside\n/,
+  );
+  const md = mmsim("claims", "spinlock-convoy", "--claim", "miss-outside", "--seeds", "2", "--format", "markdown");
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(md.stdout, /^\| \*\*miss-outside\*\*/m);
+  const bad = mmsim("claims", "spinlock-convoy", "--format", "yaml");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--format must be one of table, text, markdown, json/);
+  const param = mmsim("claims", "spinlock-convoy", "--claim", "miss-outside", "--seeds", "2", "--cpu", "4");
+  assert.equal(param.code, 2);
+  assert.match(param.stderr, /unknown option --cpu; .* or a parameter of spinlock-convoy: cpus/);
 });

@@ -224,13 +224,16 @@ const RUNS_PER_OPTION = 25 * SCALE;
 const RUNS_PER_RULE = 50 * SCALE;
 const RUNS_PER_NAME = 20 * SCALE;
 
+/** `mmsim experiment` and `mmsim claims` take parameters; each case picks one, with its safe run options. */
+const command = fc.constantFrom({ command: "experiment", seeds: "1" }, { command: "claims", seeds: "2" });
+
 test("fuzz: a bad value of any parameter of any experiment exits 2 naming it, prints nothing, runs nothing", async () => {
   await nothingRuns(async () => {
     for (const exp of experiments) {
       for (const [name, spec] of Object.entries(exp.params as Record<string, ParamSpec>)) {
         await fc.assert(
-          fc.asyncProperty(badValues(spec), spelling, async (value, how) => {
-            const argv = ["experiment", exp.id, ...flag(name, value, how), "--seeds", "1", "--workers", "1"];
+          fc.asyncProperty(badValues(spec), spelling, command, async (value, how, c) => {
+            const argv = [c.command, exp.id, ...flag(name, value, how), "--seeds", c.seeds, "--workers", "1"];
             const r = await cli(argv);
             // Named as the parameter, or as the flag the user typed when its value was missing.
             const named = r.stderr.includes(`'${name}'`) ? `'${name}'` : `--${how.kebab ? kebab(name) : name}`;
@@ -314,8 +317,8 @@ test("fuzz: values each allowed alone but breaking a rule together exit 2 naming
     for (const exp of experiments) {
       for (const rule of exp.rules ?? []) {
         await fc.assert(
-          fc.asyncProperty(breakingPoints(exp, rule), async (values) => {
-            const argv = ["experiment", exp.id, "--seeds", "1", "--workers", "1"];
+          fc.asyncProperty(breakingPoints(exp, rule), command, async (values, c) => {
+            const argv = [c.command, exp.id, "--seeds", c.seeds, "--workers", "1"];
             for (const [name, v] of Object.entries(values)) argv.push(`--${name}`, String(v));
             const r = await cli(argv);
             refused(r, argv, `break a rule of ${exp.id}: ${rule.rule}`, ...rule.params.map((n) => `${n} = `));
@@ -492,7 +495,7 @@ async function refusedInProcess(argv: string[], ...names: string[]): Promise<Out
 
 // The defaults these cases meet (spte-aging's warm-up and duration, notifier-race's window and fill, vma-lock's
 // machine), as the experiments declare them today.
-const SPTE = defaults(findExperiment("spte-aging")!.params) as Record<string, number>;
+const SPTE = defaults(findExperiment("spte-aging")!.params);
 
 test("issue 18: spte-aging --durationS 60 (under the default warmupS) is refused naming both and the rule", async () => {
   assert.ok(SPTE.warmupS >= 60, "the case needs a default warm-up of 60 s or more");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { lockContention } from "../../src/experiments/lock-contention/experiment";
-import { runExperiment } from "../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../src/experiments/runner";
 import { ParamError } from "../../src/experiments/params";
 import { testClaims } from "../helpers/claims";
 
@@ -20,7 +20,7 @@ test("same parameters and seeds give identical results whatever the worker count
   );
 });
 
-test("rows carry every parameter, each observable's mean and its Ci95", async () => {
+test("rows carry every parameter, each observable's mean and its Ci95, and the p99's sample count", async () => {
   const rs = await runExperiment(lockContention, { threads: 4, acquisitions: 5_000 }, { seeds: 2, workers: 1 });
   assert.deepEqual(Object.keys(rs.rows[0]), [
     "threads",
@@ -31,6 +31,7 @@ test("rows carry every parameter, each observable's mean and its Ci95", async ()
     "meanWaitNsCi95",
     "waitP99Ns",
     "waitP99NsCi95",
+    "waitP99NsSamples",
     "throughput",
     "throughputCi95",
     "utilization",
@@ -39,11 +40,12 @@ test("rows carry every parameter, each observable's mean and its Ci95", async ()
     "exactMeanWaitNsCi95",
   ]);
   assert.match(rs.toCSV().split("\n")[0], /^threads,thinkNs,holdNs,acquisitions,meanWaitNs,meanWaitNsCi95/);
+  assert.ok((rs.rows[0].waitP99NsSamples as number) > 4000, "about 5,000 waits behind each p99");
 });
 
 test("bad input is rejected before anything runs, naming the parameter and what is allowed", async () => {
   await assert.rejects(
-    runExperiment(lockContention, { thread: 3 }),
+    runExperiment(lockContention, unchecked({ thread: 3 })),
     (e: unknown) =>
       e instanceof ParamError && /unknown parameter 'thread' \(did you mean 'threads'\?\)/.test(e.message),
   );
@@ -60,7 +62,7 @@ test("bad input is rejected before anything runs, naming the parameter and what 
     /parameter 'holdNs': expected a finite number, got NaN/,
   );
   await assert.rejects(
-    runExperiment(lockContention, { holdNs: "fast" }),
+    runExperiment(lockContention, unchecked({ holdNs: "fast" })),
     /parameter 'holdNs': expected a number, got "fast"/,
   );
   await assert.rejects(

@@ -1,28 +1,20 @@
 /** Opening reports in Debian's chromium through playwright-core, offline, and reading back what rendered. */
 import assert from "node:assert/strict";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { CHROMIUM, requireChromium } from "./helpers";
+import type { Browser, Page } from "playwright-core";
+import { blockNetwork, launchChromium as launch, waitForCharts } from "../../src/notebook/report/pdf";
+import { requireChromium } from "./helpers";
 
+/** Debian's chromium, started the way `mmsim report --pdf` starts it (src/notebook/report/pdf.ts). */
 export async function launchChromium(): Promise<Browser> {
   requireChromium();
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return launch();
 }
 
 export interface PageReport {
   /** Console errors and uncaught exceptions. */
   errors: string[];
+  /** Console warnings (vega logs its warnings there: "Infinite extent for field", ...). */
+  warnings: string[];
   /** Requests for anything but file: and data: URLs (all of them blocked). */
   remote: string[];
   charts: Array<{
@@ -41,24 +33,15 @@ export interface PageReport {
  */
 export async function openReport(page: Page, file: string): Promise<PageReport> {
   const errors: string[] = [];
-  const remote: string[] = [];
+  const warnings: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
+    if (m.type() === "warning") warnings.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
-    remote.push(url);
-    return route.abort();
-  });
+  const remote = await blockNetwork(page);
   await page.goto("file://" + file, { waitUntil: "load" });
-  // Browser-side code is passed as text: the project compiles without the DOM library.
-  await page.waitForFunction(
-    `[...document.querySelectorAll("figure.mmsim-chart")].every((f) => f.classList.contains("mmsim-rendered") || f.classList.contains("mmsim-failed"))`,
-    undefined,
-    { timeout: 60_000 },
-  );
+  await waitForCharts(page);
   const charts = (await page.evaluate(`[...document.querySelectorAll("figure.mmsim-chart")].map((f) => ({
     spec: f.getAttribute("data-spec") || "",
     kind: f.classList.contains("mmsim-vega") ? "vega" : "plotly",
@@ -69,13 +52,14 @@ export async function openReport(page: Page, file: string): Promise<PageReport> 
     plotlyTraces: f.querySelectorAll(".mmsim-live .main-svg .trace").length,
     fallbackImages: f.querySelectorAll("img.mmsim-fallback").length,
   }))`)) as PageReport["charts"];
-  return { errors, remote, charts };
+  return { errors, warnings, remote, charts };
 }
 
-/** Every chart drew something, nothing was fetched, nothing logged an error. */
+/** Every chart drew something, nothing was fetched, nothing logged an error or a warning. */
 export function assertAllRendered(name: string, r: PageReport): void {
   assert.deepEqual(r.remote, [], `${name} tried to fetch remote resources`);
   assert.deepEqual(r.errors, [], `${name} logged errors`);
+  assert.deepEqual(r.warnings, [], `${name} logged warnings`);
   for (const c of r.charts) {
     assert.equal(c.state, "rendered", `${name}: ${c.kind} chart ${c.spec} did not render`);
     if (c.kind === "vega") {

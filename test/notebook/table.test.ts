@@ -39,12 +39,33 @@ test("records and danfojs DataFrames work too; text is escaped", () => {
   assert.equal(tableHtml(df), tableHtml(rows));
 });
 
-test("the verdict table colours each verdict and keeps the text form", () => {
+test("the verdict table colours each verdict and carries the text and JSON forms", () => {
+  const common = { experiment: "x", rule: "legacy" as const, seeds: [1, 2, 3], evidence: {} };
   const b = verdictBundle([
-    { id: "c1", who: "Upton", statement: "s1", expected: "holds", verdict: "holds", detail: "d1" },
-    { id: "c2", who: "Yu", statement: "s2", expected: "holds", verdict: "fails", detail: "d2" },
+    { ...common, id: "c1", who: "Upton", statement: "s1", expected: "holds", verdict: "holds", detail: "d1" },
+    { ...common, id: "c2", who: "Yu", statement: "s2", expected: "holds", verdict: "fails", detail: "d2" },
   ]);
   assert.match(String(b["text/html"]), /class="mmsim-table mmsim-verdicts"/);
-  assert.match(String(b["text/html"]), /<b style="color:#cf222e">fails<\/b> <small>\(expected: holds\)<\/small>/);
-  assert.match(String(b["text/plain"]), /c2\s+Yu\s+fails\s+d2/);
+  assert.match(String(b["text/html"]), /<b style="color:#cf222e">fails<\/b> <small>\(recorded: holds\)<\/small>/);
+  assert.match(String(b["text/html"]), /<details class="mmsim-verdicts-text">/);
+  assert.match(String(b["text/plain"]), /^c2: FAILS \(recorded: holds\)$/m);
+  const json = b["application/vnd.mmsim.verdicts+json"] as { experiment: string; claims: Array<{ id: string }> };
+  assert.equal(json.experiment, "x");
+  assert.deepEqual(
+    json.claims.map((c) => c.id),
+    ["c1", "c2"],
+  );
+});
+
+test("a mean over fewer seeds than asked is flagged in the table, with how many seeds stand behind it", async () => {
+  const { toy } = await import("../experiments/claims/toy");
+  const rs = await runExperiment(toy, { level: 3, variant: ["a", "b"] }, { seeds: 3, workers: 1 });
+  const text = tableText(rs, { columns: ["variant", "count", "countCi95", "countN"] });
+  assert.match(text, /b\s+3 \(2 of 3 seeds\)/);
+  assert.doesNotMatch(text.split("\n")[2], /seeds/, "the full row is not flagged");
+  const html = tableHtml(rs, { columns: ["variant", "count", "countCi95"] });
+  assert.match(html, /<td class="mmsim-incomplete"[^>]*>3 \(2 of 3 seeds\)<\/td>/);
+  assert.equal((html.match(/mmsim-incomplete/g) ?? []).length, 1);
+  // Shown as its own column, the count is the flag.
+  assert.match(tableText(rs, { columns: ["variant", "count", "countN"], combineCi: false }), /b\s+3\s+2/);
 });

@@ -1,46 +1,165 @@
-/** Pieces the chart builders share: row sources, axis titles, scales, the reference-point layer. */
+/**
+ * Pieces the chart builders share: row sources, the options every chart takes, the spec frame (title, caption,
+ * alt text, fonts), colors, published reference points, and the checks that name a missing column.
+ *
+ * Specs are written to mean the same on every vega-lite 5.x a front end ships (JupyterLab 4.6 bundles 5.6.1, the
+ * project renders with 5.23): scales, ticks, paddings and stacking are stated explicitly rather than left to defaults
+ * that moved between versions, and composite marks (errorbar, errorband) are avoided for plain rules, ticks and areas.
+ */
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "../vega-render";
+import { LEGEND_LABEL_FONT_SIZE, LEGEND_TITLE_FONT_SIZE } from "./legend";
+import { wrapText } from "./text";
 
-/** Rows as plain objects: a ResultSet (its `rows`), or any array of records. */
+export type { AxisOptions } from "./scales";
+
+/**
+ * Rows as plain objects, one per observation ("long format"): a ResultSet (its `rows`), or any array of records.
+ * @example rows: await mm.runExperiment(exp, {threads: [1, 2, 4], holdNs: [100, 400]})
+ */
 export type RowSource =
   ReadonlyArray<Record<string, unknown>> | { readonly rows: ReadonlyArray<Record<string, unknown>> };
 
+/** The rows of a RowSource. */
 export function rowsOf(source: RowSource): ReadonlyArray<Record<string, unknown>> {
   return Array.isArray(source) ? source : (source as { rows: ReadonlyArray<Record<string, unknown>> }).rows;
 }
 
 /** Options every chart takes. */
 export interface ChartOptions {
-  /** Title above the chart. */
+  /**
+   * Title above the chart (wrapped to the chart's width).
+   * @example {title: "Mutex wait against thread count"}
+   */
   title?: string;
-  /** Plot width in pixels (default 560). */
+  /**
+   * Plot width in pixels (default 560; per panel in a faceted chart).
+   * @example {width: 260}
+   */
   width?: number;
-  /** Plot height in pixels (default 320). */
+  /**
+   * Plot height in pixels (default 320; per panel in a faceted chart).
+   * @example {height: 200}
+   */
   height?: number;
-  /** The one-line caption (text/plain and the report's figure caption); a default is derived from the data. */
+  /**
+   * What the chart shows, in a sentence: drawn under the title (so Lab, nbconvert and GitHub show it), the
+   * text/plain form, the report's figure caption and, with the title, the image's alt text. A default is derived
+   * from the data.
+   * @example {caption: "p99 wait per lock kind; 95% CIs as bands"}
+   */
   caption?: string;
 }
 
-/** An axis: which field it shows and how to label it. */
-export interface AxisOptions {
-  /** Axis title; the field name when omitted. Put the unit in it: "mean wait (ns)". */
-  label?: string;
-  /** Logarithmic scale. Points at or below zero cannot be drawn on it and are dropped (the caption says so). */
-  log?: boolean;
+export const DEFAULT_WIDTH = 560;
+export const DEFAULT_HEIGHT = 320;
+const TITLE_FONT_SIZE = 13;
+const CAPTION_FONT_SIZE = 11;
+const CAPTION_COLOR = "#57606a";
+export const AXIS_LABEL_FONT_SIZE = 11;
+
+/** Colors in order of first use (vega's tableau10); published points are drawn black. */
+export const PALETTE = [
+  "#4c78a8",
+  "#f58518",
+  "#e45756",
+  "#72b7b2",
+  "#54a24b",
+  "#eeca3b",
+  "#b279a2",
+  "#ff9da6",
+  "#9d755d",
+  "#bab0ac",
+];
+export const REFERENCE_COLOR = "#222222";
+
+/** Dash patterns for strokeDash encodings, in order; the first is solid. */
+export const DASHES: number[][] = [
+  [1, 0],
+  [6, 4],
+  [2, 2],
+  [8, 3, 2, 3],
+  [12, 4],
+  [3, 5],
+];
+/** The dash of exact curves (closed forms). */
+export const EXACT_DASH = [6, 4];
+
+/** The alt text of a chart: its title and caption. */
+export function altText(title: string | undefined, caption: string): string {
+  return title ? `${title}. ${caption}` : caption;
+}
+
+/**
+ * The frame of every spec: schema, title with the caption as its subtitle, alt text (description), fonts. `body`
+ * holds the data, marks and encodings; `wrapWidth` is the width the title and caption wrap to.
+ */
+export function chartSpec(
+  options: ChartOptions,
+  caption: string,
+  body: VegaLiteSpec,
+  wrapWidth: number = options.width ?? DEFAULT_WIDTH,
+): VegaLiteSpec {
+  const width = Math.max(320, wrapWidth);
+  const captionLines = wrapText(caption, width, CAPTION_FONT_SIZE);
+  // Without a title the caption takes its place (vega draws no subtitle under an empty title).
+  const title: Record<string, unknown> = options.title
+    ? {
+        text: wrapText(options.title, width, TITLE_FONT_SIZE),
+        subtitle: captionLines,
+        fontSize: TITLE_FONT_SIZE,
+        subtitleFontSize: CAPTION_FONT_SIZE,
+        subtitleColor: CAPTION_COLOR,
+        subtitlePadding: 4,
+      }
+    : { text: captionLines, fontSize: CAPTION_FONT_SIZE, fontWeight: "normal", color: CAPTION_COLOR };
+  Object.assign(title, { anchor: "start", offset: 8 });
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title,
+    description: altText(options.title, caption),
+    ...body,
+    config: {
+      font: "Helvetica, Arial, sans-serif",
+      legend: {
+        symbolOpacity: 1,
+        labelFontSize: LEGEND_LABEL_FONT_SIZE,
+        titleFontSize: LEGEND_TITLE_FONT_SIZE,
+      },
+      axis: { labelFontSize: AXIS_LABEL_FONT_SIZE, titleFontSize: AXIS_LABEL_FONT_SIZE },
+      header: { labelFontSize: AXIS_LABEL_FONT_SIZE, titleFontSize: AXIS_LABEL_FONT_SIZE },
+      view: { stroke: "#ddd" },
+    },
+    // Reports take the caption from here and show it as HTML under the live chart instead of as a subtitle.
+    usermeta: { mmsim: { caption, title: options.title ?? null } },
+  };
 }
 
 /**
  * Published numbers to overlay on simulated curves: drawn as black-edged diamonds in the same axes, in the legend under
  * `label`, each with a tooltip naming its source.
+ * @example reference: {label: "published (LKML)", points: [{x: 8, y: 150, source: "<msg-id@example>"}]}
  */
 export interface ReferencePoints {
+  /**
+   * The published numbers.
+   * @example points: [{x: 32, y: 1661, source: "https://lore.kernel.org/...", note: "arm64, write lock"}]
+   */
   points: ReadonlyArray<ReferencePoint>;
-  /** Legend entry (default "published"). */
+  /**
+   * Legend entry (default "published").
+   * @example label: "published arm64 (James)"
+   */
   label?: string;
 }
 
+/**
+ * One published number.
+ * @example {x: 8, y: 150, source: "<msg-id@example>", note: "8 vCPUs"}
+ */
 export interface ReferencePoint {
+  /** Its x, in the chart's x units. */
   x: number;
+  /** Its y, in the chart's y units. */
   y: number;
   /** Where the number comes from: a message id, URL, or paper. */
   source: string;
@@ -48,68 +167,42 @@ export interface ReferencePoint {
   note?: string;
 }
 
-export function baseSpec(options: ChartOptions): VegaLiteSpec {
-  const spec: VegaLiteSpec = { $schema: VEGA_LITE_SCHEMA };
-  if (options.title) spec.title = options.title;
-  spec.width = options.width ?? 560;
-  spec.height = options.height ?? 320;
-  spec.config = {
-    font: "Helvetica, Arial, sans-serif",
-    legend: { orient: "right", symbolOpacity: 1 },
-    view: { stroke: "#ddd" },
-  };
-  return spec;
+/** The mark of published points. */
+export const REFERENCE_MARK = {
+  type: "point",
+  shape: "diamond",
+  filled: true,
+  size: 110,
+  stroke: "black",
+  strokeWidth: 0.8,
+  opacity: 1,
+} as const;
+
+/** Throws naming the first of `names` that no row has, with the columns there are. */
+export function requireColumns(
+  builder: string,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  names: ReadonlyArray<string | undefined>,
+): void {
+  if (rows.length === 0) return;
+  const columns = new Set(rows.flatMap((r) => Object.keys(r)));
+  for (const name of names) {
+    if (name !== undefined && !columns.has(name))
+      throw new RangeError(`${builder}: no column '${name}'; columns: ${[...columns].join(", ")}`);
+  }
 }
 
-/** Field name shared by series in a chart's color legend. */
-export const SERIES_FIELD = "series";
-
-/**
- * The color encoding of series: legend in the order the series were given (published points last), the same
- * explicit domain in every layer so that the layers share one legend.
- */
-export function seriesColor(names: ReadonlyArray<string>, ref: ReferencePoints | undefined): Record<string, unknown> {
-  const domain = [...new Set(names)];
-  if (ref) domain.push(ref.label ?? "published");
-  return { field: SERIES_FIELD, type: "nominal", title: null, scale: { domain } };
+/** Distinct values of a column as display strings, numbers in numeric order, others in order of appearance. */
+export function distinctLabels(values: ReadonlyArray<unknown>): string[] {
+  const seen = [...new Set(values.filter((v) => v !== undefined && v !== null))];
+  if (seen.length > 0 && seen.every((v) => typeof v === "number")) (seen as number[]).sort((a, b) => a - b);
+  return [...new Set(seen.map(String))];
 }
 
-/** A log scale ends at the data (a "nice" one would run on to the next power of ten). */
-export const LOG_SCALE = { type: "log", nice: false } as const;
-
-export function referenceLayer(
-  ref: ReferencePoints,
-  xTitle: string,
-  yTitle: string,
-  xLog: boolean,
-  yLog: boolean,
-  color: Record<string, unknown>,
-): VegaLiteSpec {
-  const label = ref.label ?? "published";
-  const values = ref.points
-    .filter((p) => (!xLog || p.x > 0) && (!yLog || p.y > 0))
-    .map((p) => ({ x: p.x, y: p.y, [SERIES_FIELD]: label, source: p.source, note: p.note ?? "" }));
+/** A color scale over `domain` (PALETTE in order), published points black. */
+export function colorScale(domain: ReadonlyArray<string>, referenceLabel?: string): Record<string, unknown> {
   return {
-    data: { values },
-    mark: { type: "point", shape: "diamond", filled: true, size: 110, stroke: "black", strokeWidth: 0.8, opacity: 1 },
-    encoding: {
-      x: { field: "x", type: "quantitative", title: xTitle },
-      y: { field: "y", type: "quantitative", title: yTitle },
-      color,
-      tooltip: [
-        { field: "source", type: "nominal", title: "source" },
-        { field: "x", type: "quantitative", title: xTitle },
-        { field: "y", type: "quantitative", title: yTitle },
-        { field: "note", type: "nominal", title: "note" },
-      ],
-    },
+    domain: [...domain],
+    range: domain.map((d, i) => (d === referenceLabel ? REFERENCE_COLOR : PALETTE[i % PALETTE.length])),
   };
 }
-
-/** "3 points at or below zero not drawn on the log axis" when some were dropped. */
-export function droppedNote(dropped: number): string {
-  return dropped > 0 ? ` (${dropped} point${dropped === 1 ? "" : "s"} at or below zero not drawn on the log axis)` : "";
-}
-
-/** Tooltip formats: three significant digits keep the numbers readable. */
-export const NUMBER_FORMAT = ".4~g";

@@ -1,5 +1,7 @@
 /**
- * The JavaScript libraries a report inlines (once per report, only those its charts need), and the guard that keeps
+ * The JavaScript libraries a report inlines (once per report, only those its charts need: vega and vega-embed for
+ * Vega-Lite charts, whose specs the report writer compiles to Vega beforehand so that vega-lite itself stays out;
+ * plotly's basic bundle when every trace is a bar, scatter or pie, the full one otherwise), and the guard that keeps
  * them working on pages that also load require.js: while the bundles run, `define.amd`, `module` and `exports` are
  * hidden, so each UMD bundle sets its global (vega, vegaLite, vegaEmbed, Plotly) instead of registering an anonymous
  * AMD module ("Mismatched anonymous define()"); they are restored right after.
@@ -13,7 +15,14 @@ const LIBRARIES = {
   vegaLite: { pkg: "vega-lite", file: "vega-lite.min.js" },
   vegaEmbed: { pkg: "vega-embed", file: "vega-embed.min.js" },
   plotly: { pkg: "plotly.js-dist-min", file: "plotly.min.js" },
+  plotlyBasic: { pkg: "plotly.js-basic-dist-min", file: "plotly-basic.min.js" },
 } as const;
+
+/** The order libraries load in: each after those it needs. */
+export const LIBRARY_ORDER: ReadonlyArray<Library> = ["vega", "vegaLite", "vegaEmbed", "plotlyBasic", "plotly"];
+
+/** Trace types plotly's basic bundle draws. */
+export const PLOTLY_BASIC_TRACES: ReadonlySet<string> = new Set(["bar", "scatter", "pie"]);
 
 export type Library = keyof typeof LIBRARIES;
 
@@ -24,7 +33,11 @@ export function librarySource(lib: Library): string {
   let text = cache.get(lib);
   if (text === undefined) {
     const { pkg, file } = LIBRARIES[lib];
-    const full = path.join(path.dirname(require.resolve(pkg)), file);
+    // The browser build sits beside the package's main file (vega, vega-embed, plotly) or in its build/ folder.
+    const dir = path.dirname(require.resolve(pkg));
+    const candidates = [path.join(dir, file), path.join(dir, "build", file)];
+    const full = candidates.find((f) => fs.existsSync(f));
+    if (!full) throw new Error(`report: ${pkg} has no ${file} (looked in ${candidates.join(", ")})`);
     text = fs.readFileSync(full, "utf8");
     cache.set(lib, text);
   }

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mmuLockAging } from "../../../src/experiments/mmu-lock-aging/experiment";
 import { runMmuLockModel } from "../../../src/experiments/mmu-lock-aging/model";
-import { runExperiment } from "../../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { defaults, ParamError } from "../../../src/experiments/params";
 import { testClaims } from "../../helpers/claims";
 
@@ -46,7 +46,7 @@ test("rows echo arch, agingLock, lockKind, vcpus and reclaimers and carry every 
 
 test("bad input fails naming the parameter", async () => {
   await assert.rejects(
-    runExperiment(mmuLockAging, { reclaimer: 3 }),
+    runExperiment(mmuLockAging, unchecked({ reclaimer: 3 })),
     (e: unknown) =>
       e instanceof ParamError && /unknown parameter 'reclaimer' \(did you mean 'reclaimers'\?\)/.test(e.message),
   );
@@ -56,7 +56,7 @@ test("bad input fails naming the parameter", async () => {
   );
   await assert.rejects(runExperiment(mmuLockAging, { vcpus: 2.5 }), /parameter 'vcpus': expected an integer, got 2.5/);
   await assert.rejects(
-    runExperiment(mmuLockAging, { faultHoldNs: "long" }),
+    runExperiment(mmuLockAging, unchecked({ faultHoldNs: "long" })),
     /parameter 'faultHoldNs': expected a number, got "long"/,
   );
   await assert.rejects(

@@ -4,7 +4,7 @@ import { notifierCost } from "../../../src/experiments/notifier-cost/experiment"
 import { runNotifierCost, type NotifierCostParams } from "../../../src/experiments/notifier-cost/model";
 import { notifierCostParams } from "../../../src/experiments/notifier-cost/params";
 import { defaults, ParamError } from "../../../src/experiments/params";
-import { runExperiment } from "../../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { testClaims } from "../../helpers/claims";
 
 testClaims(notifierCost, { seeds: 2 });
@@ -96,7 +96,7 @@ test("rows carry the issue's columns in order", async () => {
 
 test("bad input is rejected naming the parameter", async () => {
   await assert.rejects(
-    runExperiment(notifierCost, { mappingMib: 4 }),
+    runExperiment(notifierCost, unchecked({ mappingMib: 4 })),
     (e: unknown) =>
       e instanceof ParamError && /unknown parameter 'mappingMib' \(did you mean 'mappingMiB'\?\)/.test(e.message),
   );
@@ -110,11 +110,11 @@ test("bad input is rejected naming the parameter", async () => {
     /parameter 'mappingMiB': expected an integer, got 1.5/,
   );
   await assert.rejects(
-    runExperiment(notifierCost, { kvmCalloutUs: "slow" }),
+    runExperiment(notifierCost, unchecked({ kvmCalloutUs: "slow" })),
     /parameter 'kvmCalloutUs': expected a number, got "slow"/,
   );
   await assert.rejects(
-    runExperiment(notifierCost, { invalidateRangeCallback: "maybe" }),
+    runExperiment(notifierCost, unchecked({ invalidateRangeCallback: "maybe" })),
     /parameter 'invalidateRangeCallback': expected true or false/,
   );
 });

@@ -4,7 +4,7 @@ import { notifierRace } from "../../../src/experiments/notifier-race/experiment"
 import { runNotifierRace, type NotifierRaceParams } from "../../../src/experiments/notifier-race/model";
 import { notifierRaceParams, RACE_PROTOCOLS, SAFE_PROTOCOLS } from "../../../src/experiments/notifier-race/params";
 import { defaults, ParamError } from "../../../src/experiments/params";
-import { runExperiment } from "../../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { InvariantViolation } from "../../../src/sim/invariant";
 import { testClaims } from "../../helpers/claims";
 
@@ -87,7 +87,7 @@ test("the issue's columns, and detail with a latency CDF", async () => {
 
 test("bad input is rejected naming the parameter", async () => {
   await assert.rejects(
-    runExperiment(notifierRace, { protocl: "kvm-seq-retry" }),
+    runExperiment(notifierRace, unchecked({ protocl: "kvm-seq-retry" })),
     (e: unknown) =>
       e instanceof ParamError && /unknown parameter 'protocl' \(did you mean 'protocol'\?\)/.test(e.message),
   );

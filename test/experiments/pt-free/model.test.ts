@@ -4,7 +4,7 @@ import { ptFree } from "../../../src/experiments/pt-free/experiment";
 import { runPtFree } from "../../../src/experiments/pt-free/model";
 import { ptFreeParams } from "../../../src/experiments/pt-free/params";
 import { defaults, ParamError, type ParamValues } from "../../../src/experiments/params";
-import { runExperiment } from "../../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { InvariantViolation } from "../../../src/sim/invariant";
 
 const base: ParamValues<typeof ptFreeParams> = { ...defaults(ptFreeParams), durationMs: 40, warmupMs: 10 };
@@ -89,7 +89,7 @@ test("detail: bounded series and CDFs that survive structured cloning", () => {
 
 test("bad input names the parameter and what is allowed", async () => {
   await assert.rejects(
-    runExperiment(ptFree, { cpu: 4 }),
+    runExperiment(ptFree, unchecked({ cpu: 4 })),
     (e: unknown) => e instanceof ParamError && /unknown parameter 'cpu' \(did you mean 'cpus'\?\)/.test(e.message),
   );
   await assert.rejects(
@@ -101,14 +101,17 @@ test("bad input names the parameter and what is allowed", async () => {
     /parameter 'cpus': 1 is out of range; allowed: an integer count in \[2, 512\]/,
   );
   await assert.rejects(
-    runExperiment(ptFree, { irqOffNs: "long" }),
+    runExperiment(ptFree, unchecked({ irqOffNs: "long" })),
     /parameter 'irqOffNs': expected a number, got "long"/,
   );
   await assert.rejects(
     runExperiment(ptFree, { allocFailProbability: 2 }),
     /parameter 'allocFailProbability': 2 is out of range/,
   );
-  await assert.rejects(runExperiment(ptFree, { strict: "maybe" }), /parameter 'strict': expected true or false/);
+  await assert.rejects(
+    runExperiment(ptFree, unchecked({ strict: "maybe" })),
+    /parameter 'strict': expected true or false/,
+  );
 });
 
 test("memory does not grow with simulated time: same processes and queue capacity for 50 and 400 ms", () => {

@@ -4,7 +4,7 @@ import { spinlockConvoy } from "../../../src/experiments/spinlock-convoy/experim
 import { runSpinlockConvoy } from "../../../src/experiments/spinlock-convoy/model";
 import { spinlockConvoyParams } from "../../../src/experiments/spinlock-convoy/params";
 import { defaults, ParamError } from "../../../src/experiments/params";
-import { runExperiment } from "../../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { testClaims } from "../../helpers/claims";
 
 testClaims(spinlockConvoy, { seeds: 5 });
@@ -57,7 +57,7 @@ test("determinism and validation", async () => {
   const b = await runExperiment(spinlockConvoy, { cpus: [4, 8], durationMs: 2 }, { seeds: 2, workers: 2 });
   assert.deepEqual(b.toJSON(), a.toJSON());
   await assert.rejects(
-    runExperiment(spinlockConvoy, { misNs: 5 }),
+    runExperiment(spinlockConvoy, unchecked({ misNs: 5 })),
     (e: unknown) => e instanceof ParamError && /did you mean 'missNs'/.test(e.message),
   );
   await assert.rejects(runExperiment(spinlockConvoy, { missPlacement: "under" }), /'under' is not a choice/);

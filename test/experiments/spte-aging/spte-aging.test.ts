@@ -7,7 +7,7 @@ import { spteAging } from "../../../src/experiments/spte-aging/experiment";
 import { spteAgingParams } from "../../../src/experiments/spte-aging/params";
 import { buildModel } from "../../../src/experiments/spte-aging/model";
 import { chromeOsTabOpenMs, CHROMEOS_SOURCE } from "../../../src/experiments/spte-aging/published";
-import { runExperiment } from "../../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { defaults, ParamError } from "../../../src/experiments/params";
 import { findExperiment } from "../../../src/experiments/registry";
 import { testClaims } from "../../helpers/claims";
@@ -24,14 +24,20 @@ test("bad input fails before anything runs, naming the parameter", async () => {
   const named = (name: string, re: RegExp) => (e: unknown) =>
     e instanceof ParamError && e.param === name && re.test(e.message);
   await assert.rejects(
-    runExperiment(spteAging, { agingInterval: 10 }),
+    runExperiment(spteAging, unchecked({ agingInterval: 10 })),
     named("agingInterval", /did you mean 'agingIntervalMs'/),
   );
   await assert.rejects(runExperiment(spteAging, { policy: "fix" }), named("policy", /'fix' is not a choice/));
   await assert.rejects(runExperiment(spteAging, { guestShare: 1.5 }), named("guestShare", /1.5 is out of range/));
   await assert.rejects(runExperiment(spteAging, { ramPages: 1000.5 }), named("ramPages", /expected an integer/));
-  await assert.rejects(runExperiment(spteAging, { swapInUs: "slow" }), named("swapInUs", /expected a number/));
-  await assert.rejects(runExperiment(spteAging, { guestLayout: 3 }), named("guestLayout", /expected a name/));
+  await assert.rejects(
+    runExperiment(spteAging, unchecked({ swapInUs: "slow" })),
+    named("swapInUs", /expected a number/),
+  );
+  await assert.rejects(
+    runExperiment(spteAging, unchecked({ guestLayout: 3 })),
+    named("guestLayout", /expected a name/),
+  );
 });
 
 test("every parameter carries a unit or choices, a description and a source", () => {

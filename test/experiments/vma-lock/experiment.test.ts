@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { vmaLock } from "../../../src/experiments/vma-lock/experiment";
-import { runExperiment } from "../../../src/experiments/runner";
+import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { defaults, ParamError } from "../../../src/experiments/params";
 import { runPft } from "../../../src/experiments/vma-lock/model";
 import { vmaLockParams } from "../../../src/experiments/vma-lock/params";
@@ -30,7 +30,7 @@ test("rows carry the issue's columns: scheme, layout, threads, writerRatePerSec,
 
 test("bad input is rejected before anything runs, naming the parameter", async () => {
   await assert.rejects(
-    runExperiment(vmaLock, { schemes: "per-vma" }),
+    runExperiment(vmaLock, unchecked({ schemes: "per-vma" })),
     (e: unknown) =>
       e instanceof ParamError && /unknown parameter 'schemes' \(did you mean 'scheme'\?\)/.test(e.message),
   );
@@ -49,7 +49,7 @@ test("bad input is rejected before anything runs, naming the parameter", async (
     /parameter 'writerRatePerSec': -1 is out of range/,
   );
   await assert.rejects(
-    runExperiment(vmaLock, { writerRatePerSec: "often" }),
+    runExperiment(vmaLock, unchecked({ writerRatePerSec: "often" })),
     /parameter 'writerRatePerSec': expected a number, got "often"/,
   );
   await assert.rejects(runExperiment(vmaLock, { layout: [] }), /parameter 'layout': an empty list sweeps nothing/);

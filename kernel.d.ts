@@ -1,0 +1,2 @@
+// Types of "mmsim/kernel" (see kernel.js).
+export * from "./dist/src/kernel/index";

@@ -1,0 +1,16 @@
+/** The MGLRU pieces (src/kernel/mm/mglru/), as the `mglru` namespace of mmsim/kernel. */
+export * from "../mm/mglru/address-space";
+export * from "../mm/mglru/aging";
+export * from "../mm/mglru/bloom-filter";
+export * from "../mm/mglru/constants";
+export * from "../mm/mglru/evict";
+export * from "../mm/mglru/look-around";
+export * from "../mm/mglru/lruvec";
+export * from "../mm/mglru/mglru";
+export * from "../mm/mglru/pid-controller";
+export * from "../mm/mglru/reclaim";
+export * from "../mm/mglru/rmap";
+export * from "../mm/mglru/tiers";
+export * from "../mm/mglru/walk";
+export * from "../mm/mglru/workingset";
+export * from "../mm/mglru/young-notify";
