@@ -5,11 +5,13 @@
 import { claimsMarkdown, claimsReport, claimsText, evaluateClaims } from "../experiments/claims";
 import type { AnyExperiment } from "../experiments/experiment";
 import { loadExperiment } from "../experiments/module-loader";
-import { describeAllowed, parseCliValue, ParamError, type ParamSpec } from "../experiments/params";
+import { checkInput, describeAllowed, parseCliValue, ParamError, quote, type ParamSpec } from "../experiments/params";
 import { experiments, findExperiment } from "../experiments/registry";
-import { camel, lastOption, numberOption, parseArgs, UsageError } from "./args";
+import { checkPlan } from "../experiments/rules";
+import { camel, lastOption, parseArgs, UsageError } from "./args";
 import { formatTable } from "./format";
 import { parsePlacement, withExecutor } from "./placement";
+import { flagText, refuseRepeatedOptions, seedOptions, singleOption, workersOption } from "./run-options";
 
 const OPTIONS = ["json", "format", "seeds", "seed-base", "workers", "claim", "module", "executor"];
 const FORMATS = ["table", "text", "markdown", "json"];
@@ -40,27 +42,36 @@ function experimentOf(id: string | undefined, module: string | undefined): AnyEx
     }
   }
   const exp = findExperiment(id);
-  if (!exp) throw new UsageError(`unknown experiment '${id}'; experiments: ${experiments.map((e) => e.id).join(", ")}`);
+  if (!exp)
+    throw new UsageError(`unknown experiment ${quote(id)}; experiments: ${experiments.map((e) => e.id).join(", ")}`);
   return exp;
 }
 
 export async function claimsCommand(argv: string[], out: (s: string) => void): Promise<void> {
   const args = parseArgs(argv, ["json", "help", "h"]);
   if (lastOption(args, "help", "h") !== undefined) return out(CLAIMS_HELP);
-  const module = lastOption(args, "module");
+  // Each option once (--claim may repeat), numbers as strict as parameters, workers at most the machine's cores.
+  refuseRepeatedOptions(
+    args,
+    OPTIONS.filter((o) => o !== "claim"),
+  );
+  const module = singleOption(args, "module");
   const exp = experimentOf(args.positionals[0], typeof module === "string" ? module : undefined);
-  if (args.positionals.length > 1) throw new UsageError(`unexpected argument '${args.positionals[1]}'`);
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${quote(args.positionals[1])}`);
 
-  const base: Record<string, unknown> = {};
+  // No prototype: `--__proto__ 1` or `--constructor 1` is an own, unknown name like any other.
+  const base: Record<string, unknown> = Object.create(null);
   for (const o of args.options) {
     if (OPTIONS.includes(o.name)) continue;
-    const name = o.name in exp.params ? o.name : camel(o.name);
-    const spec = exp.params[name] as ParamSpec | undefined;
+    const name = Object.hasOwn(exp.params, o.name) ? o.name : camel(o.name);
+    const spec = Object.hasOwn(exp.params, name) ? (exp.params[name] as ParamSpec) : undefined;
     if (!spec)
       throw new UsageError(
-        `unknown option --${o.name}; options: ${OPTIONS.map((k) => `--${k}`).join(", ")}, or a parameter of ${exp.id}: ` +
+        `unknown option ${flagText(o.name)}; options: ${OPTIONS.map((k) => `--${k}`).join(", ")}, or a parameter of ${exp.id}: ` +
           Object.keys(exp.params).join(", "),
       );
+    if (Object.hasOwn(base, name))
+      throw new ParamError(name, `parameter '${name}' is given twice; claims take one value per parameter`);
     if (o.value === true)
       throw new ParamError(name, `parameter '${name}' needs a value; allowed: ${describeAllowed(spec)}`);
     const values = parseCliValue(name, spec, o.value);
@@ -70,32 +81,23 @@ export async function claimsCommand(argv: string[], out: (s: string) => void): P
   }
   const format = lastOption(args, "json") !== undefined ? "json" : (lastOption(args, "format") ?? "table");
   if (typeof format !== "string" || !FORMATS.includes(format))
-    throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${String(format)}`);
-  const seeds = numberOption(
-    args,
-    "seeds",
-    5,
-    (v) => Number.isInteger(v) && v >= 2 && v <= 1000,
-    "an integer in [2, 1000]",
-  );
-  const seedBase = numberOption(
-    args,
-    "seed-base",
-    1,
-    (v) => Number.isSafeInteger(v) && v >= 0,
-    "a non-negative integer",
-  );
-  const workers = numberOption(args, "workers", 0, (v) => Number.isInteger(v) && v >= 1, "an integer >= 1");
+    throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${quote(String(format))}`);
+  const { seeds, seedBase } = seedOptions(args, { seeds: 5, minSeeds: 2, maxSeeds: 1000 });
+  // The overrides, with the defaults, checked before any claim runs: their values, then the experiment's rules (each
+  // declared run is checked again with its own values by evaluateClaims, a legacy claim's as it starts).
+  checkPlan(exp, checkInput(exp.params, base), seeds, undefined, undefined, Object.keys(base));
   const only = args.options.filter((o) => o.name === "claim").map((o) => String(o.value));
   for (const c of only)
     if (!exp.claims.some((k) => k.id === c))
-      throw new UsageError(`unknown claim '${c}'; claims: ${exp.claims.map((k) => k.id).join(", ")}`);
+      throw new UsageError(`unknown claim ${quote(c)}; claims: ${exp.claims.map((k) => k.id).join(", ")}`);
   // --executor redis://...: every run the claims need goes to `mmsim worker` processes.
-  const verdicts = await withExecutor(parsePlacement(args, false), `${exp.id} claims`, (executor, onProgress) =>
+  const placement = parsePlacement(args, false);
+  const workers = workersOption(args, "claims");
+  const verdicts = await withExecutor(placement, `${exp.id} claims`, (executor, onProgress) =>
     evaluateClaims(exp, {
       seeds,
       seedBase,
-      workers: workers || undefined,
+      workers,
       only: only.length ? only : undefined,
       base,
       executor,

@@ -34,6 +34,14 @@ export function parsePlacement(args: ParsedArgs, allowShard = true): Placement {
       throw new UsageError(
         `option --executor: ${JSON.stringify(executor)} is not allowed; expected redis://[user:password@]host[:port] or rediss://...`,
       );
+    // The whole URL is checked now, before anything runs (redis-url.ts loads neither bullmq nor ioredis).
+    const { parseRedisUrl } =
+      require("../experiments/distributed/redis-url") as typeof import("../experiments/distributed/redis-url");
+    try {
+      parseRedisUrl(executor);
+    } catch (e) {
+      throw new UsageError(`option --executor: ${(e as Error).message}`);
+    }
     p.executor = executor;
   }
   if (shard !== undefined) {
@@ -49,26 +57,39 @@ export function parsePlacement(args: ParsedArgs, allowShard = true): Placement {
   return p;
 }
 
-/** Progress on stderr: redrawn in place on a terminal, otherwise a line at most every 2 s and at the end. */
-export function stderrProgress(label: string): ProgressFn {
+/**
+ * Progress on stderr: redrawn in place on a terminal, otherwise a line at most every 2 s and at the end. With
+ * `afterMs`, nothing until the run has taken that long (a quick run prints nothing).
+ */
+export function stderrProgress(label: string, afterMs = 0): ProgressFn {
   const tty = process.stderr.isTTY === true;
+  const start = Date.now();
   let last = 0;
+  let shown = afterMs === 0;
   return (done, total) => {
     const now = Date.now();
+    if (!shown && now - start < afterMs) return;
     if (done < total && now - last < (tty ? 100 : 2000)) return;
+    shown = true;
     last = now;
     const text = `${label}: ${done}/${total} replications (${Math.floor((100 * done) / total)}%)`;
     process.stderr.write(tty ? `\r${text}${done === total ? "\n" : ""}` : `${text}\n`);
   };
 }
 
-/** Runs `f` with the executor the placement names (opened and closed around it) and a progress display for it. */
+/** A local run shows its progress once it has taken this long. */
+export const LOCAL_PROGRESS_AFTER_MS = 3000;
+
+/**
+ * Runs `f` with the executor the placement names (opened and closed around it) and a progress display for it; a
+ * local run (no executor) shows its progress only once it has taken LOCAL_PROGRESS_AFTER_MS.
+ */
 export async function withExecutor<T>(
   placement: Placement,
   label: string,
-  f: (executor: Executor | undefined, onProgress: ProgressFn | undefined) => Promise<T>,
+  f: (executor: Executor | undefined, onProgress: ProgressFn) => Promise<T>,
 ): Promise<T> {
-  if (placement.executor === undefined) return f(undefined, undefined);
+  if (placement.executor === undefined) return f(undefined, stderrProgress(label, LOCAL_PROGRESS_AFTER_MS));
   const executor = openExecutor(placement.executor);
   try {
     return await f(executor, stderrProgress(`${label} on ${executor.description}`));

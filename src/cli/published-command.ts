@@ -5,9 +5,11 @@ import {
   PUBLISHED_ROLES,
   type PublishedResult,
 } from "../experiments/published-compare";
+import { quote } from "../experiments/params";
 import { experiments, findExperiment } from "../experiments/registry";
-import { lastOption, numberOption, parseArgs, UsageError } from "./args";
+import { lastOption, parseArgs, UsageError } from "./args";
 import { formatNumber, formatTable } from "./format";
+import { flagText, refuseRepeatedOptions, seedOptions, workersOption } from "./run-options";
 
 const OPTIONS = ["seeds", "seed-base", "workers", "format", "role", "help", "h"];
 
@@ -54,43 +56,30 @@ export async function publishedCommand(argv: string[], out: (s: string) => void)
   if (lastOption(args, "help", "h") !== undefined) return out(PUBLISHED_HELP);
   for (const o of args.options)
     if (!OPTIONS.includes(o.name))
-      throw new UsageError(`unknown option --${o.name}; options: --seeds, --seed-base, --workers, --format, --role`);
+      throw new UsageError(
+        `unknown option ${flagText(o.name)}; options: --seeds, --seed-base, --workers, --format, --role`,
+      );
   const id = args.positionals[0];
   const exp = id ? findExperiment(id) : undefined;
   if (!exp)
     throw new UsageError(
-      `${id ? `unknown experiment '${id}'` : "name an experiment"}; experiments: ${experiments.map((e) => e.id).join(", ")}`,
+      `${id ? `unknown experiment ${quote(id)}` : "name an experiment"}; experiments: ${experiments.map((e) => e.id).join(", ")}`,
     );
-  if (args.positionals.length > 1) throw new UsageError(`unexpected argument '${args.positionals[1]}'`);
-  const seeds = numberOption(
-    args,
-    "seeds",
-    3,
-    (v) => Number.isInteger(v) && v >= 1 && v <= 1000,
-    "an integer in [1, 1000]",
-  );
-  const seedBase = numberOption(
-    args,
-    "seed-base",
-    1,
-    (v) => Number.isSafeInteger(v) && v >= 0,
-    "a non-negative integer",
-  );
-  const workers = numberOption(
-    args,
-    "workers",
-    0,
-    (v) => Number.isInteger(v) && v >= 1 && v <= 256,
-    "an integer in [1, 256]",
-  );
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${quote(args.positionals[1])}`);
+  // Each option once, numbers as strict as parameters, workers at most the machine's cores.
+  refuseRepeatedOptions(args, OPTIONS);
+  const { seeds, seedBase } = seedOptions(args, { seeds: 3, minSeeds: 1, maxSeeds: 1000 });
   const format = lastOption(args, "format") ?? "table";
   if (format !== "table" && format !== "json" && format !== "csv")
-    throw new UsageError(`option --format: '${String(format)}' is not allowed; expected table, json or csv`);
+    throw new UsageError(`option --format: ${quote(String(format))} is not allowed; expected table, json or csv`);
   const role = lastOption(args, "role");
   if (role !== undefined && !PUBLISHED_ROLES.includes(role as never))
-    throw new UsageError(`option --role: '${String(role)}' is not allowed; expected ${PUBLISHED_ROLES.join(", ")}`);
+    throw new UsageError(
+      `option --role: ${quote(String(role))} is not allowed; expected ${PUBLISHED_ROLES.join(", ")}`,
+    );
 
-  let results = await comparePublished(exp, { seeds, seedBase, workers: workers || undefined });
+  const workers = workersOption(args, "published");
+  let results = await comparePublished(exp, { seeds, seedBase, workers });
   if (role !== undefined) results = results.filter((r) => r.role === role);
   if (format === "json") {
     out(

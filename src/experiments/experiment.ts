@@ -47,6 +47,8 @@ export interface Experiment<S extends ParamSpecs = ParamSpecs, D = unknown, O ex
   thread: string;
   /** Which kernel version and functions the model follows. */
   kernel: string;
+  /** Rules that tie parameters together (rules.ts), checked on every sweep point before anything runs. */
+  rules?: ReadonlyArray<import("./rules").ParamRule<S>>;
   params: S;
   observables: { readonly [K in O]: ObservableSpec };
   /** One replication. Must be deterministic in (params, seed). */

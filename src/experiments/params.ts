@@ -192,15 +192,8 @@ export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamVa
   switch (spec.type) {
     case "number":
     case "integer": {
-      let v: number;
-      if (typeof raw === "number") v = raw;
-      else if (
-        typeof raw === "string" &&
-        raw.trim() !== "" &&
-        /^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim())
-      ) {
-        v = Number(raw.trim().replace(/_/g, ""));
-      } else throw bad(`expected a number, got ${JSON.stringify(raw)}`);
+      const v = typeof raw === "number" ? raw : typeof raw === "string" ? parseNumberText(raw) : undefined;
+      if (v === undefined) throw bad(`expected a number, got ${JSON.stringify(raw)}`);
       if (!Number.isFinite(v)) throw bad(`expected a finite number, got ${String(raw)}`);
       if (spec.type === "integer" && !Number.isInteger(v)) throw bad(`expected an integer, got ${v}`);
       if (v < spec.min || v > spec.max) throw bad(`${v} is out of range`);
@@ -208,7 +201,7 @@ export function checkValue(name: string, spec: ParamSpec, raw: unknown): ParamVa
     }
     case "choice": {
       if (typeof raw !== "string") throw bad(`expected a name, got ${JSON.stringify(raw)}`);
-      if (!spec.choices.includes(raw)) throw bad(`'${raw}' is not a choice`);
+      if (!spec.choices.includes(raw)) throw bad(`${quote(raw)} is not a choice`);
       return raw;
     }
     case "boolean": {
@@ -233,11 +226,11 @@ export type SweepPlan<S extends ParamSpecs> = { [K in keyof S]: Array<ParamValue
 export function checkInput<S extends ParamSpecs>(specs: S, input: Record<string, unknown> = {}): SweepPlan<S> {
   const names = Object.keys(specs);
   for (const key of Object.keys(input)) {
-    if (!(key in specs)) {
+    if (!Object.hasOwn(specs, key)) {
       const hint = closest(key, names);
       throw new ParamError(
         key,
-        `unknown parameter '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}; parameters: ${names.join(", ")}`,
+        `unknown parameter ${quote(key)}${hint ? ` (did you mean '${hint}'?)` : ""}; parameters: ${names.join(", ")}`,
       );
     }
   }
@@ -290,26 +283,45 @@ export function defaults<S extends ParamSpecs>(specs: S): ParamValues<S> {
 }
 
 /**
- * Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps.
+ * Parses a CLI value: "a,b,c" is a list (a sweep); "lo:hi:xF" multiplies from lo to hi; "lo:hi:+S" steps. A range
+ * that would expand to more than `maxValues` values is refused, saying how many (never cut short).
  *
  * @example
  * parseCliValue("threads", lockContentionParams.threads, "1:64:x2"); // [1, 2, 4, 8, 16, 32, 64]
  */
-export function parseCliValue(name: string, spec: ParamSpec, text: string): unknown[] {
+export function parseCliValue(
+  name: string,
+  spec: ParamSpec,
+  text: string,
+  maxValues: number = DEFAULT_MAX_RANGE_VALUES,
+): unknown[] {
   const range = /^([^:]+):([^:]+):([x+])([^:]+)$/.exec(text);
   if (range && (spec.type === "number" || spec.type === "integer")) {
     const lo = checkValue(name, spec, range[1]) as number;
     const hi = checkValue(name, spec, range[2]) as number;
-    const step = Number(range[4]);
+    const step = parseNumberText(range[4]) ?? NaN;
     const mult = range[3] === "x";
     if (!Number.isFinite(step) || (mult ? step <= 1 : step <= 0)) {
       throw new ParamError(
         name,
-        `parameter '${name}': range step '${range[3]}${range[4]}' must be ${mult ? "a factor > 1" : "an increment > 0"}`,
+        `parameter '${name}': range step ${quote(range[3] + range[4])} must be ${mult ? "a factor > 1" : "an increment > 0"}`,
       );
     }
+    if (mult && lo <= 0)
+      throw new ParamError(name, `parameter '${name}': a range multiplied by ${step} must start above 0, not at ${lo}`);
+    const top = hi * (1 + 1e-12);
+    // How many values the range has, before building any (the loop below stops one past the limit in any case).
+    const count = lo > top ? 0 : Math.floor(mult ? Math.log(top / lo) / Math.log(step) : (top - lo) / step) + 1;
+    const tooMany = () =>
+      new ParamError(
+        name,
+        `parameter '${name}': the range ${quote(text)} has ${count.toLocaleString("en-US")} values, more than the limit of ` +
+          `${maxValues.toLocaleString("en-US")} (sweep a coarser range, or raise the limit with --max-replications)`,
+      );
+    if (count > maxValues) throw tooMany();
     const out: number[] = [];
-    for (let v = lo; v <= hi * (1 + 1e-12) && out.length <= 10_000; v = mult ? v * step : v + step) {
+    for (let v = lo; v <= top; v = mult ? v * step : v + step) {
+      if (out.length >= maxValues) throw tooMany();
       out.push(spec.type === "integer" ? Math.round(v) : Number(v.toPrecision(12)));
     }
     return out;
@@ -317,4 +329,33 @@ export function parseCliValue(name: string, spec: ParamSpec, text: string): unkn
   if (text.trim() === "")
     throw new ParamError(name, `parameter '${name}': an empty value sweeps nothing; allowed: ${describeAllowed(spec)}`);
   return text.split(",").map((s) => s.trim());
+}
+
+/** Values a CLI range may expand to unless raised: the default replication limit of a run (rules.ts). */
+export const DEFAULT_MAX_RANGE_VALUES = 100_000;
+
+/**
+ * User text inside a message: 'text' as typed, or JSON-escaped where it holds control, line-breaking or
+ * direction-changing characters, so a message is always one readable line.
+ */
+export function quote(text: string): string {
+  if (!UNPRINTABLE.test(text)) return `'${text}'`;
+  // JSON escapes the C0 controls; the others it leaves as they are.
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+// C0 and C1 controls, line and paragraph separators, bidirectional embeddings, overrides and isolates.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * A number written as a parameter (or a run option) may be: decimal digits with an optional sign, fraction, exponent
+ * and `_` between digits (`1_000`, `2.5e3`). Anything else (hex, binary, "", "Infinity", "NaN") is not a number here.
+ */
+export function parseNumberText(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return undefined;
+  return Number(t.replace(/_/g, ""));
 }

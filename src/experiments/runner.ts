@@ -5,15 +5,16 @@
  */
 import type { Experiment, ObservableSpec } from "./experiment";
 import { replicationFailure, runJobs, RunFailedError, type Executor } from "./executor";
-import { checkInput, sweepPoints, type ParamInput, type ParamSpecs, type ParamValues } from "./params";
+import { checkInput, type ParamInput, type ParamSpecs, type ParamValues } from "./params";
 import { ResultSet, type Replication } from "./results";
+import { checkPlan } from "./rules";
 
 export interface RunOptions {
   /** Replications per sweep point (default 5). */
   seeds?: number;
   /** First seed; replication i uses seedBase + i (default 1). Claim tests use seeds the notebooks never do. */
   seedBase?: number;
-  /** Worker threads (default: the machine's cores, at most one per job; 1 runs inline). */
+  /** Worker threads (default, and at most: the machine's cores, at most one per job; 1 runs inline). */
   workers?: number;
   /** Collect each replication's chart detail. */
   detail?: boolean;
@@ -24,6 +25,8 @@ export interface RunOptions {
    * "redis://[user:password@]host:port" / "rediss://..." for workers started with `mmsim worker` (see executor.ts).
    */
   executor?: Executor | string;
+  /** The most replications (sweep points x seeds) the run may have: a bigger one is refused before any runs. */
+  maxReplications?: number;
 }
 
 export interface Job {
@@ -56,6 +59,12 @@ export function seedList(options: RunOptions): number[] {
     throw new RangeError(`seeds must be an integer in [1, 10000], got ${n}`);
   if (!Number.isSafeInteger(base) || base < 0)
     throw new RangeError(`seedBase must be a non-negative integer, got ${base}`);
+  // Compared without computing the last seed, which past 2^53 would round.
+  if (base > Number.MAX_SAFE_INTEGER - (n - 1))
+    throw new RangeError(
+      `seedBase ${base} with ${n} seeds makes the last seed ${BigInt(base) + BigInt(n - 1)}, past the largest safe ` +
+        `integer ${Number.MAX_SAFE_INTEGER}: seedBase must be at most ${Number.MAX_SAFE_INTEGER - (n - 1)}`,
+    );
   return Array.from({ length: n }, (_, i) => base + i);
 }
 
@@ -73,8 +82,9 @@ export async function runExperiment<S extends ParamSpecs, D, O extends string>(
   options: RunOptions = {},
 ): Promise<ResultSet<S, D, O>> {
   const plan = checkInput(exp.params, input as Record<string, unknown>);
-  const points = sweepPoints(exp.params, plan);
   const seeds = seedList(options);
+  // Before anything runs: the run's size, then every sweep point against the experiment's rules.
+  const points = checkPlan(exp, plan, seeds.length, options.maxReplications, undefined, Object.keys(input));
   const jobs: Job[] = [];
   points.forEach((params, point) => {
     for (const seed of seeds)

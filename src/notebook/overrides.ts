@@ -17,6 +17,7 @@
  */
 import { camel } from "../cli/args";
 import type { Experiment } from "../experiments/experiment";
+import { checkNotebookRules } from "../experiments/rules";
 import {
   checkInput,
   checkValue,
@@ -232,6 +233,7 @@ export function checkOverrides(schema: NotebookSchema, input: Record<string, unk
         `${name} takes a list (its default is ${entry.text}): ${JSON.stringify(raw)} became [${JSON.stringify(checked[0])}]`,
       );
   }
+  for (const exp of schema.experiments) checkNotebookRules(exp, schema.cell.entries, overrides);
   const effective: Record<string, unknown> = {};
   for (const e of schema.cell.entries)
     effective[e.name] = e.name in overrides ? overrides[e.name] : e.value !== undefined ? e.value : e.text;

@@ -7,8 +7,9 @@
  * sweep once), all of them side by side on the worker pool, with one progress count across them.
  */
 import type { Experiment } from "../experiment";
-import { checkInput, sweepPoints, type ParamInput, type ParamSpecs } from "../params";
+import { checkInput, type ParamInput, type ParamSpecs } from "../params";
 import type { ResultSet } from "../results";
+import { checkPlan } from "../rules";
 import { runExperiment, seedList, type RunOptions } from "../runner";
 import { usesFreeForm, type Finding } from "./checks";
 import { isLegacyClaim, type Claim, type ClaimRule, type LegacyClaim, type RuleClaim } from "./claim";
@@ -72,10 +73,12 @@ interface PlannedRun {
 
 function plan(exp: AnyExperiment, input: Record<string, unknown>, seeds: number[]): PlannedRun {
   const checked = checkInput(exp.params, input);
+  // Before any run: its size, and every point against the experiment's rules (rules.ts).
+  const points = checkPlan(exp, checked, seeds.length, undefined, undefined, Object.keys(input));
   return {
     key: JSON.stringify({ plan: checked, seeds }),
     input,
-    jobs: sweepPoints(exp.params, checked).length * seeds.length,
+    jobs: points.length * seeds.length,
   };
 }
 

@@ -12,6 +12,7 @@ import * as os from "node:os";
 import { Queue, Worker, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import { checkInput, type ParamSpec } from "../params";
+import { checkRules } from "../rules";
 import { findExperiment } from "../registry";
 import type { Job } from "../runner";
 import { runOnWorkers } from "../worker-pool";
@@ -260,5 +261,10 @@ export function checkJob(data: unknown, experiment: string): Job {
   if (typeof job.detail !== "boolean") throw new Error("refused: detail is not a boolean");
   const checked: Record<string, unknown> = {};
   for (const name of Object.keys(specs)) checked[name] = plan[name][0];
+  try {
+    checkRules(exp.id, exp.rules, [checked as never]);
+  } catch (e) {
+    throw new Error(`refused: ${(e as Error).message}`, { cause: e });
+  }
   return { experiment, point: job.point as number, params: checked, seed: job.seed as number, detail: job.detail };
 }

@@ -2,7 +2,7 @@
 import { defineExperiment } from "../experiment";
 import { num, pm } from "../notifier-cost/format";
 import { runNotifierRace } from "./model";
-import { notifierRaceParams, RACE_PROTOCOLS, SAFE_PROTOCOLS, type RaceProtocol } from "./params";
+import { notifierRaceParams, notifierRaceRules, RACE_PROTOCOLS, SAFE_PROTOCOLS, type RaceProtocol } from "./params";
 
 export interface NotifierRaceDetail {
   /** CDF of device-fault latency, us. */
@@ -26,6 +26,7 @@ export const notifierRace = defineExperiment({
     "virt/kvm/kvm_main.c and arch/x86/kvm/mmu/mmu.c (6.6: kvm_mmu_invalidate_begin/end over an hva range, mmu_invalidate_retry_hva, RET_PF_RETRY); invalidate_page after the PT lock as in 3.17-4.12 try_to_unmap_one; " +
     "mm/mmu_notifier.c interval notifiers (5.5+: mmu_interval_read_begin/_retry, mmu_interval_set_seq under the driver lock)",
   params: notifierRaceParams,
+  rules: notifierRaceRules,
   observables: {
     staleTranslations: {
       unit: "count",

@@ -4,6 +4,7 @@
  */
 import { choice, flag, integer, real } from "../params";
 import { zapAndDeviceParams } from "../notifier-cost/params";
+import { paramRules } from "../rules";
 
 export const RACE_PROTOCOLS = [
   "flush-at-start",
@@ -121,3 +122,14 @@ export const notifierRaceParams = {
   }),
   ...zapAndDeviceParams,
 };
+
+/** Rules between the parameters, checked on every sweep point before anything runs (../rules.ts). */
+export const notifierRaceRules = paramRules(notifierRaceParams, [
+  {
+    params: ["walkToInsertNs", "fillUs"],
+    holds: (p) => p.walkToInsertNs <= p.fillUs * 1000,
+    rule:
+      "walkToInsertNs must be at most fillUs x 1000: the window from reading the PTE to the translation being " +
+      "usable is part of the fill",
+  },
+]);

@@ -4,7 +4,7 @@
  * used; the fix asks wherever MGLRU clears host A bits.
  */
 import { defineExperiment } from "../experiment";
-import { spteAgingParams } from "./params";
+import { spteAgingParams, spteAgingRules } from "./params";
 import { spteAgingObservables, spteAgingScenario, type SpteAgingDetail } from "./scenario";
 import { spteAgingClaims } from "./claims";
 
@@ -19,6 +19,7 @@ export const spteAging = defineExperiment<typeof spteAgingParams, SpteAgingDetai
     "mm/rmap.c folio_referenced_one, with and without commit 1d4832becdc2; virt/kvm/kvm_main.c aging notifiers " +
     "(read in the 6.6.8 tree of syslab-CAU/ScaleSwap @83341de3 and torvalds/linux @538d5baa)",
   params: spteAgingParams,
+  rules: spteAgingRules,
   observables: spteAgingObservables,
   scenario: spteAgingScenario,
   claims: spteAgingClaims,

@@ -3,6 +3,7 @@
  * or say "assumption"; the notebook sweeps the assumptions that move the answer.
  */
 import { choice, integer, real } from "../params";
+import { paramRules } from "../rules";
 
 /** Which kernel the guest's memory is aged under. */
 export const POLICIES = ["eviction-only", "walk-notify", "base", "no-walk"] as const;
@@ -292,3 +293,19 @@ export const spteAgingParams = {
 };
 
 export type SpteAgingParams = typeof spteAgingParams;
+
+/** Rules between the parameters, checked on every sweep point before anything runs (../rules.ts). */
+export const spteAgingRules = paramRules(spteAgingParams, [
+  {
+    params: ["warmupS", "durationS"],
+    holds: (p) => p.warmupS < p.durationS,
+    rule: "warmupS must be less than durationS: the warm-up is part of the simulated time, and what is left is measured",
+  },
+  {
+    params: ["agingMode", "agingIntervalMs"],
+    holds: (p) => p.agingMode !== "proactive" || p.agingIntervalMs > 0,
+    rule:
+      "agingIntervalMs must be above 0 when agingMode is 'proactive': it is the period of the debugfs aging (aging " +
+      "left to reclaim is agingMode 'reclaim', which ignores agingIntervalMs)",
+  },
+]);

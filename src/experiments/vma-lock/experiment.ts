@@ -4,7 +4,7 @@
  */
 import { defineExperiment } from "../experiment";
 import type { ParamValues } from "../params";
-import { vmaLockParams, type VmaLockParamSpecs } from "./params";
+import { vmaLockParams, vmaLockRules, type VmaLockParamSpecs } from "./params";
 import { runPft, type PftResult } from "./model";
 import { vmaLockClaims } from "./claims";
 
@@ -41,6 +41,7 @@ export const vmaLock = defineExperiment({
   kernel:
     "Linux 6.4 per-VMA locks (include/linux/mm.h vma_start_read/vma_start_write, include/linux/mmap_lock.h vma_end_write_all/mmap_write_unlock, mm/memory.c lock_vma_under_rcu, arch/x86/mm/fault.c do_user_addr_fault, lib/maple_tree.c mas_walk/mas_store, mm/swap.c folio_add_lru); kernel/locking/rwsem.c for mmap_lock; Michel Lespinasse's SPF v2 mmap_seq for rcu-fault (from memory)",
   params: vmaLockParams,
+  rules: vmaLockRules,
   observables: {
     faultsPerSec: { unit: "per-s", description: "Faults completed per simulated second, all threads." },
     speedupVs1Thread: {

@@ -299,3 +299,20 @@ export const MICHEL_MACHINE = {
 
 /** The thread counts of Mel's pft table. */
 export const PFT_THREADS = [1, 4, 12, 21, 48, 80] as const;
+
+// (Imported here, beside its one use, to keep this addition to the file in one piece.)
+import { paramRules } from "../rules";
+
+/** Rules between the parameters, checked on every sweep point before anything runs (../rules.ts). */
+export const vmaLockRules = paramRules(vmaLockParams, [
+  {
+    params: ["threads", "sockets", "cpusPerSocket"],
+    holds: (p) => p.threads <= p.sockets * p.cpusPerSocket,
+    rule: "threads must be at most sockets x cpusPerSocket: each faulting thread runs on a CPU of its own",
+  },
+  {
+    params: ["cpusPerSocket", "smtWays"],
+    holds: (p) => p.cpusPerSocket % p.smtWays === 0,
+    rule: "smtWays must divide cpusPerSocket: every core of a socket has smtWays hardware threads",
+  },
+]);

@@ -53,10 +53,10 @@ test("bad input is rejected before anything runs, naming the parameter", async (
     /parameter 'writerRatePerSec': expected a number, got "often"/,
   );
   await assert.rejects(runExperiment(vmaLock, { layout: [] }), /parameter 'layout': an empty list sweeps nothing/);
-  // Cross-parameter limits are checked by the scenario and reported with the seed and point.
+  // Cross-parameter rules (vmaLockRules) are checked on every sweep point before anything runs.
   await assert.rejects(
-    runExperiment(vmaLock, { ...quick, threads: 100 }, { seeds: 1, workers: 1 }),
-    /threads \(100\) exceeds the machine's 80 CPUs/,
+    runExperiment(vmaLock, { ...quick, threads: [8, 100] }, { seeds: 1, workers: 1 }),
+    /parameters threads = 100, sockets = 2 and cpusPerSocket = 40 break a rule of vma-lock: threads must be at most sockets x cpusPerSocket/,
   );
 });
 
