@@ -267,8 +267,9 @@ export class Lruvec {
    * list_move_tail()s each to the list folio_inc_gen names: the next generation (refs cleared), or the one the walk
    * promoted it to. Appending in that order puts the folded folios after the next generation's own but reverses
    * their order among themselves: the youngest of them ends at the tail, to be scanned first.
-   * Here: promoted folios bound elsewhere are moved one by one in the same order; the rest are reversed in place and
-   * spliced onto the next list's tail, which is the same final order in O(1) list operations per folio.
+   * Here in one pass, as the kernel does it: each folio taken from the old tail is appended to its target list's
+   * tail; the folios staying in the next generation are appended without the per-folio length updates (the lengths
+   * move in one step at the end), which is the same final order the kernel leaves.
    */
   inc_min_seq(type: number): void {
     const oldGen = lru_gen_from_seq(this.minSeq[type]);
@@ -276,54 +277,49 @@ export class Lruvec {
     const oldIdx = oldGen * ANON_AND_FILE + type;
     const newIdx = newGen * ANON_AND_FILE + type;
     const s = this.folios + oldIdx;
+    const t = this.folios + newIdx;
     const C = this.classes;
     const next = this.next;
     const prev = this.prev;
     const genOf = this.gen;
     const listOf = this.list;
     const klass = this.klass;
+    const refs = this.refs;
+    const flags = this.flags;
     const nr = this.nrPages;
+    let moved = 0;
     for (let f = prev[s]; f !== s;) {
       const before = prev[f];
       const flag = genOf[f];
-      if (flag === oldGen) {
-        genOf[f] = newGen;
-        const c = klass[f];
-        nr[oldIdx * C + c]--;
-        nr[newIdx * C + c]++;
-        this.refs[f] = 0;
-        this.flags[f] &= ~LRU_REFS_FLAGS;
+      if (flag === oldGen || flag === newGen) {
+        if (flag === oldGen) {
+          genOf[f] = newGen;
+          const c = klass[f];
+          nr[oldIdx * C + c]--;
+          nr[newIdx * C + c]++;
+          refs[f] = 0;
+          flags[f] &= ~LRU_REFS_FLAGS;
+        }
+        // list_move_tail(&folio->lru, &folios[newGen][type]); the old list's links are dropped at the end
+        const last = prev[t];
+        next[last] = f;
+        prev[f] = last;
+        next[f] = t;
+        prev[t] = f;
         listOf[f] = newGen;
-      } else if (flag === newGen) {
-        listOf[f] = newGen;
+        moved++;
       } else {
-        this.moveToTail(f, flag);
+        // promoted by the walk to a younger generation; its old-list neighbours are not relinked (the old list is
+        // dropped whole at the end, and its next neighbour may already sit on the new list)
+        this.listLen[oldIdx]--;
+        this.link(f, flag, true);
       }
       f = before;
     }
-    const n = this.listLen[oldIdx];
-    if (n > 0) {
-      // reverse the remaining list in place (sentinel included), then splice it after the new list's tail
-      let f = s;
-      do {
-        const nx = next[f];
-        next[f] = prev[f];
-        prev[f] = nx;
-        f = nx;
-      } while (f !== s);
-      const first = next[s];
-      const last = prev[s];
-      const t = this.folios + newIdx;
-      const oldTail = prev[t];
-      next[oldTail] = first;
-      prev[first] = oldTail;
-      next[last] = t;
-      prev[t] = last;
-      next[s] = s;
-      prev[s] = s;
-      this.listLen[newIdx] += n;
-      this.listLen[oldIdx] = 0;
-    }
+    next[s] = s;
+    prev[s] = s;
+    this.listLen[newIdx] += moved;
+    this.listLen[oldIdx] -= moved;
     this.reset_ctrl_pos(type, true);
     this.minSeq[type]++;
   }
