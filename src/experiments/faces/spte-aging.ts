@@ -6,6 +6,7 @@
 export * from "../spte-aging/claims";
 export * from "../spte-aging/experiment";
 export * from "../spte-aging/layout";
+export * from "../spte-aging/magnitude-recorded";
 export * from "../spte-aging/magnitude-search";
 export * from "../spte-aging/metrics";
 export * from "../spte-aging/model";
