@@ -226,50 +226,67 @@ const publishedMagnitude = defineClaim(subject, {
     "memcgs (MODEL_LACKS).",
 });
 
+/** A slow, contended secondary-MMU aging call (arm64 under a contended kvm->mmu_lock), for fix-restores-base. */
+const SLOW_NOTIFIER_NS = 3000;
+
 const fixRestoresBase = defineClaim(subject, {
   id: "fix-restores-base",
   who: "James Houghton and Yu Zhao (commit 1d4832becdc2)",
-  values: { lo: 0.9, hi: 1.1, modes: AGING_MODES },
+  values: { lo: 0.9, hi: 1.1, modes: AGING_MODES, slowNotifierNs: SLOW_NOTIFIER_NS },
   statement: (v) =>
     `With the fix, guest and host pages of equal coldness are evicted alike (guestEvictIdleS / hostEvictIdleS within ` +
     `[${v.lo}, ${v.hi}], paired) and the tail returns to the base level: tabOpenP95Ms and tabOpenP99Ms under ` +
     `walk-notify over base (MGLRU seeing guest accesses where it sees host ones, at no notifier cost) within ` +
-    `[${v.lo}, ${v.hi}], paired; with aging left to reclaim and with proactive aging, the fix paying for its notifier ` +
-    "calls and its walk of every guest PTE.",
-  runs: () => ({ kernels: KERNELS }),
-  test: (r, v) =>
-    overCases(
-      "each aging mode",
-      v.modes,
-      (a) =>
-        allOf(
+    `[${v.lo}, ${v.hi}], paired, although the fix pays for a notifier call on every present guest PTE it walks: ` +
+    `with aging left to reclaim and with proactive aging at the default notifierCallNs, and with aging left to ` +
+    `reclaim at notifierCallNs ${v.slowNotifierNs}.`,
+  runs: (v) => ({
+    kernels: KERNELS,
+    slowNotifier: { policy: [AFTER, BASE], notifierCallNs: v.slowNotifierNs, ...CLAIM_RUN },
+  }),
+  test: (r, v) => {
+    const cases = [
+      ...v.modes.map((aging) => ({ aging, rs: r.kernels, more: {} as Match, name: agingName(aging) })),
+      {
+        aging: RECLAIM,
+        rs: r.slowNotifier,
+        more: { notifierCallNs: v.slowNotifierNs } as Match,
+        name: `agingMode=reclaim, notifierCallNs=${v.slowNotifierNs}`,
+      },
+    ];
+    return overCases(
+      "each aging mode and notifier cost",
+      cases,
+      ({ aging, rs, more }) => {
+        const fix = { policy: AFTER, ...aging, ...more } as Match;
+        const base = { policy: BASE, ...aging, ...more } as Match;
+        return allOf(
           within(
-            pairedRatio(at(r.kernels, "guestEvictIdleS", AFTER, a), at(r.kernels, "hostEvictIdleS", AFTER, a), {
+            pairedRatio(observable(rs, "guestEvictIdleS", fix), observable(rs, "hostEvictIdleS", fix), {
               label: "guestEvictIdleS / hostEvictIdleS, walk-notify",
             }),
             v.lo,
             v.hi,
           ),
-          within(
-            pairedRatio(r.kernels, "tabOpenP95Ms", { policy: AFTER, ...a } as Match, { policy: BASE, ...a } as Match),
-            v.lo,
-            v.hi,
-          ),
-          within(
-            pairedRatio(r.kernels, "tabOpenP99Ms", { policy: AFTER, ...a } as Match, { policy: BASE, ...a } as Match),
-            v.lo,
-            v.hi,
-          ),
-        ),
-      agingCases,
-    ),
+          within(pairedRatio(rs, "tabOpenP95Ms", fix, base), v.lo, v.hi),
+          within(pairedRatio(rs, "tabOpenP99Ms", fix, base), v.lo, v.hi),
+        );
+      },
+      { caseName: (c) => c.name, caseValues: (c) => ({ ...c.aging, ...c.more }) },
+    );
+  },
   expected: "holds",
   note:
-    "Issue 20: base and walk-notify were bit-identical by construction. 'base' in the posting is most likely the " +
-    "classic LRU (MGLRU off), which the model does not have; here base is MGLRU with no VM (guest accesses set host " +
-    "A bits), the reference the fix can at best restore. They differ now by what the fix costs: a notifier call " +
-    "(notifierCallNs) for every present guest PTE the walk visits, young or not, and for look-around, charged to " +
-    "kswapd, the direct reclaimer or the proactive writer. The ratios are now paired per seed with their CIs.",
+    "Issue 20: base and walk-notify were bit-identical by construction. The posting does not say what 'base' was; " +
+    "most likely the classic active/inactive LRU (MGLRU off), which asks KVM about every page it scans, and which " +
+    "the model does not have. Here base is MGLRU with no VM (guest accesses set host A bits), the reference the fix " +
+    "can at best restore. The two now differ by what the fix costs: with it, the walk makes a notifier call " +
+    "(notifierCallNs) for every present guest PTE of a walked table, young or not, where base reads the host PTE " +
+    "(walkPteNs) and skips old ones; look-around and the rmap check call too; each call is charged to kswapd, the " +
+    "direct reclaimer (a tab being opened) or the proactive writer. The published base-vs-fix differences (p95 " +
+    "2347 vs 2470 ms, p99 3454 vs 4211 ms) compare two algorithms; the model shows only the part the fix's cost " +
+    "makes. The slow-notifier case is new; the ratios are now paired per seed with their CIs (phase A: p95 -1.8% / " +
+    "-0.2%, p99 -0.4% / 0.0%, ratios of means).",
 });
 
 /** The guest shares of the gap map beyond the default one that the shared run holds. */
