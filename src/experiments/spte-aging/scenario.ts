@@ -5,6 +5,7 @@ import type { ParamValues } from "../params";
 import type { ReplicationResult, ScenarioOptions, ObservableSpec } from "../experiment";
 import { buildModel, CLASS_HOST_FILE, GUEST, HOST } from "./model";
 import type { SpteAgingParams } from "./params";
+import { msToNs, nsToMs, nsToS, sToNs, usToNs } from "../../sim/time";
 
 export const spteAgingObservables = {
   guestEvictionShare: { unit: "fraction", description: "Guest pages among all pages evicted after warm-up." },
@@ -24,6 +25,10 @@ export const spteAgingObservables = {
       "direct-reclaim stalls, a reload after an OOM kill) plus tabOpenBaseMs.",
   },
   tabOpenP95Ms: { unit: "ms", description: "95th percentile of host tab-open latency." },
+  tabOpenMeanMs: {
+    unit: "ms",
+    description: "Mean host tab-open latency (ChromeOS published the mean beside the quantiles).",
+  },
   tabOpenP99Ms: { unit: "ms", description: "99th percentile of host tab-open latency." },
   guestMeanGen: {
     unit: "generations",
@@ -110,11 +115,12 @@ export interface SpteAgingDetail {
   notifierCalls: { walk: number; lookAround: number; rmap: number };
 }
 
+/** A CDF with its values converted to another unit. */
 function scaleCdf(
   cdf: Array<{ value: number; fraction: number }>,
-  k: number,
+  convert: (value: number) => number,
 ): Array<{ value: number; fraction: number }> {
-  return cdf.map((p) => ({ value: p.value * k, fraction: p.fraction }));
+  return cdf.map((p) => ({ value: convert(p.value), fraction: p.fraction }));
 }
 
 export function spteAgingScenario(
@@ -129,12 +135,15 @@ export function spteAgingScenario(
   const ws = r.mglru.workingset;
   const secs = r.measuredS;
   const evicted = M.evictions[HOST] + M.evictions[GUEST];
-  const q = (o: number, x: number) => M.openUs[o].quantile(x) / 1e3;
+  // open times are recorded in us, idle times at eviction in ms (metrics.ts)
+  const openMs = (us: number) => nsToMs(usToNs(us));
+  const q = (o: number, x: number) => openMs(M.openUs[o].quantile(x));
   const values: Record<keyof typeof spteAgingObservables, number> = {
     guestEvictionShare: evicted > 0 ? M.evictions[GUEST] / evicted : NaN,
     guestColdShare: M.samples > 0 ? M.coldShareSum / M.samples : NaN,
     hostRefaultsPerSec: M.refaults[HOST] / secs,
     tabOpenP50Ms: q(HOST, 0.5),
+    tabOpenMeanMs: M.openUs[HOST].count > 0 ? openMs(M.openUs[HOST].mean) : NaN,
     tabOpenP95Ms: q(HOST, 0.95),
     tabOpenP99Ms: q(HOST, 0.99),
     guestMeanGen: M.meanGenAge(GUEST),
@@ -142,14 +151,14 @@ export function spteAgingScenario(
     notifierCallsPerPass: st.agingPasses > 0 ? calls.walk / st.agingPasses : 0,
     guestRefaultsPerSec: M.refaults[GUEST] / secs,
     guestOpenP95Ms: q(GUEST, 0.95),
-    hostEvictIdleS: M.anonEvictions[HOST] > 0 ? M.evictIdleNs[HOST] / M.anonEvictions[HOST] / 1e9 : NaN,
-    guestEvictIdleS: M.anonEvictions[GUEST] > 0 ? M.evictIdleNs[GUEST] / M.anonEvictions[GUEST] / 1e9 : NaN,
-    hostFileEvictIdleS: M.hostFileEvictions > 0 ? M.hostFileEvictIdleNs / M.hostFileEvictions / 1e9 : NaN,
+    hostEvictIdleS: M.anonEvictions[HOST] > 0 ? nsToS(M.evictIdleNs[HOST] / M.anonEvictions[HOST]) : NaN,
+    guestEvictIdleS: M.anonEvictions[GUEST] > 0 ? nsToS(M.evictIdleNs[GUEST] / M.anonEvictions[GUEST]) : NaN,
+    hostFileEvictIdleS: M.hostFileEvictions > 0 ? nsToS(M.hostFileEvictIdleNs / M.hostFileEvictions) : NaN,
     guestResidentShare: M.samples > 0 ? M.residentShareSum / M.samples : NaN,
     agingPassesPerSec: st.agingPasses / secs,
     notifierCallsPerSec: calls.total / secs,
-    notifierCpuMsPerSec: (calls.total / secs) * p.notifierCallNs * 1e-6,
-    refaultCpuMsPerSec: ((M.refaults[HOST] + M.refaults[GUEST]) / secs) * p.swapInUs * 1e-3,
+    notifierCpuMsPerSec: nsToMs((calls.total / secs) * p.notifierCallNs),
+    refaultCpuMsPerSec: nsToMs(((M.refaults[HOST] + M.refaults[GUEST]) / secs) * usToNs(p.swapInUs)),
     hostTabOpens: M.openUs[HOST].count,
     hostRecentRefaultShare:
       ws.refaults[HOST] + ws.refaults[CLASS_HOST_FILE] > 0
@@ -160,7 +169,7 @@ export function spteAgingScenario(
     fileRefaultsPerSec: M.hostFileRefaults / secs,
     directReclaimStallP99Ms: M.directStallMs.count > 0 ? M.directStallMs.quantile(0.99) : 0,
     directReclaimsPerSec: M.directStallMs.count / secs,
-    kswapdCpuFraction: r.kswapdBusyNs / (secs * 1e9),
+    kswapdCpuFraction: r.kswapdBusyNs / sToNs(secs),
     tabOpenStallShare: M.tabOpenNs > 0 ? M.tabOpenStallNs / M.tabOpenNs : NaN,
     tabOpens: M.openUs[HOST].count,
     guestOpens: M.openUs[GUEST].count,
@@ -171,10 +180,10 @@ export function spteAgingScenario(
   if (!options.detail) return { values };
   const detail: SpteAgingDetail = {
     genAge: { host: M.genAgeFractions(HOST), guest: M.genAgeFractions(GUEST) },
-    tabOpenCdf: scaleCdf(M.openUs[HOST].cdf(), 1e-3),
-    guestOpenCdf: scaleCdf(M.openUs[GUEST].cdf(), 1e-3),
-    hostEvictIdleCdf: scaleCdf(M.evictIdleMs[HOST].cdf(), 1e-3),
-    guestEvictIdleCdf: scaleCdf(M.evictIdleMs[GUEST].cdf(), 1e-3),
+    tabOpenCdf: scaleCdf(M.openUs[HOST].cdf(), openMs),
+    guestOpenCdf: scaleCdf(M.openUs[GUEST].cdf(), openMs),
+    hostEvictIdleCdf: scaleCdf(M.evictIdleMs[HOST].cdf(), (ms) => nsToS(msToNs(ms))),
+    guestEvictIdleCdf: scaleCdf(M.evictIdleMs[GUEST].cdf(), (ms) => nsToS(msToNs(ms))),
     notifierCalls: { walk: calls.walk, lookAround: calls.lookAround, rmap: calls.rmap },
   };
   return { values, detail };

@@ -23,10 +23,12 @@ import { DEF_PRIORITY, lru_gen_from_seq, LRU_GEN_FILE, MAX_RECLAIM_RETRIES, SWAP
 import type { Mglru } from "./mglru/mglru";
 import { lru_gen_shrink_node, scanControl, type ScanControl } from "./mglru/reclaim";
 import type { Zone } from "./page-alloc-watermarks";
+import { msToNs } from "../../sim/time";
 
-const MS = 1e6;
 /** HZ/10: kswapd_try_to_sleep's short nap. */
-export const KSWAPD_NAP_NS = 100 * MS;
+export const KSWAPD_NAP_NS = msToNs(100);
+/** The model guard's wait after a round that cost nothing and freed nothing (see the file comment). */
+const IDLE_ROUND_WAIT_NS = msToNs(1);
 
 export interface KswapdOptions {
   /** lru_gen_min_ttl (/sys/kernel/mm/lru_gen/min_ttl_ms), ns; 0 = off (the kernel default). */
@@ -108,7 +110,7 @@ export class Kswapd {
       this.runs++;
       const before = this.busyNs;
       const reclaimed = yield* this.balance_pgdat();
-      if (reclaimed === 0 && this.busyNs === before && !this.zone.balanced) yield MS;
+      if (reclaimed === 0 && this.busyNs === before && !this.zone.balanced) yield IDLE_ROUND_WAIT_NS;
     }
   }
 

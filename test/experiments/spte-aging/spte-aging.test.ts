@@ -1,12 +1,12 @@
 // spte-aging: claims on fresh seeds, parameter validation, determinism, common random numbers, published data.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { spteAging } from "../../../src/experiments/spte-aging/experiment";
 import { spteAgingParams } from "../../../src/experiments/spte-aging/params";
 import { buildModel } from "../../../src/experiments/spte-aging/model";
-import { chromeOsTabOpenMs, CHROMEOS_SOURCE } from "../../../src/experiments/spte-aging/published";
+import { chromeOsTabOpenMs, CHROMEOS_SOURCE, publishedP95Ratio } from "../../../src/experiments/spte-aging/published";
+import { loadPublished } from "../../../src/experiments/published";
+import { publishedComparisons } from "../../../src/experiments/published-compare";
 import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { defaults, ParamError } from "../../../src/experiments/params";
 import { findExperiment } from "../../../src/experiments/registry";
@@ -177,14 +177,8 @@ test("state does not grow with simulated time: event queue and processes are bou
   assert.ok(long.sim.queueCapacity <= short.sim.queueCapacity + 4);
 });
 
-test("data/published/spte-aging.csv holds the ChromeOS table of published.ts, with its source", () => {
-  const csv = readFileSync(join(__dirname, "../../../../data/published/spte-aging.csv"), "utf8").trim().split("\n");
-  assert.equal(csv[0], "quantity,value,unit,conditions,source");
-  const rows = csv.slice(1).map((l) => {
-    const m = /^([^,]+),([^,]+),([^,]+),"([^"]*)",(\S+)$/.exec(l);
-    assert.ok(m, l);
-    return { quantity: m[1], value: Number(m[2]), unit: m[3], conditions: m[4], source: m[5] };
-  });
+test("data/published/spte-aging.csv holds the ChromeOS table of published.ts, with its source and comparison", () => {
+  const rows = loadPublished("spte-aging").map((r) => r.fields);
   for (const kernel of ["base", "mglru", "fix"] as const) {
     for (const [k, q] of [
       ["p50", "tabOpenP50Ms"],
@@ -195,8 +189,16 @@ test("data/published/spte-aging.csv holds the ChromeOS table of published.ts, wi
     ] as const) {
       const row = rows.find((r) => r.quantity === q && r.conditions.includes(`'${kernel}'`));
       assert.ok(row, `${kernel} ${q}`);
-      assert.equal(row.value, chromeOsTabOpenMs[kernel][k], `${kernel} ${q}`);
+      assert.equal(Number(row.value), chromeOsTabOpenMs[kernel][k], `${kernel} ${q}`);
       assert.equal(row.source, CHROMEOS_SOURCE);
     }
   }
+  // every row says how the model reproduces it; the ratio rows are compared, paired
+  const comparisons = publishedComparisons(spteAging);
+  assert.equal(comparisons.length, rows.length);
+  for (const c of comparisons) assert.ok(c.matchWhy.length > 20, `line ${c.line}`);
+  const p95 = comparisons.find((c) => c.row.fields.quantity === "tabOpenP95Ratio")!;
+  assert.equal(p95.role, "prediction");
+  assert.equal(p95.recordedAgreement, "further");
+  assert.ok(Math.abs(Number(p95.row.fields.value) - publishedP95Ratio) < 0.001);
 });
