@@ -11,8 +11,21 @@ import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { defaults, ParamError } from "../../../src/experiments/params";
 import { findExperiment } from "../../../src/experiments/registry";
 import { testClaims } from "../../helpers/claims";
+import { CLAIM_TEST_SEED_BASE, evaluateClaim } from "../../../src/experiments/claims";
 
 testClaims(spteAging, { seeds: 5 });
+
+test("the claims can fail: with no VM the kernels are one, and the rise James reported fails", async () => {
+  // guestShare 0 leaves almost nothing for the fix to change: eviction-only and walk-notify run (nearly) the same,
+  // so the paired refault ratios are about 1 (1.00 +- 0.02), wholly below the claim's 1.1
+  const claim = spteAging.claims.find((c) => c.id === "host-refaults-and-tail-rise")!;
+  const v = await evaluateClaim(spteAging, claim, {
+    seeds: 2,
+    seedBase: CLAIM_TEST_SEED_BASE,
+    base: { guestShare: 0 },
+  });
+  assert.equal(v.verdict, "fails", v.detail);
+});
 
 const SHORT = { durationS: 60, warmupS: 20, ramPages: 8192, tabPages: 256 };
 
