@@ -62,7 +62,13 @@ export function raceTimeline(
   const toNs = end.t + marginNs;
 
   const spans: TimelineSpan[] = [
-    { lane: "madvise", state: "zap", startUs: nsToUs(begin.t), endUs: nsToUs(end.t), label: `MADV_DONTNEED ${begin.on}` },
+    {
+      lane: "madvise",
+      state: "zap",
+      startUs: nsToUs(begin.t),
+      endUs: nsToUs(end.t),
+      label: `MADV_DONTNEED ${begin.on}`,
+    },
   ];
   const marks: TimelineMark[] = [];
   const ptlSince = new Map<string, number>();
