@@ -16,7 +16,10 @@ import {
   perSeed,
   within,
 } from "../claims/vocabulary";
-import { PAGES_PER_MIB } from "./model";
+import type { Finding } from "../claims/checks";
+import type { Measure } from "../claims/measures";
+import type { ResultSet } from "../results";
+import { PAGES_PER_MIB, type NotifierCostParams } from "./model";
 import { notifierCostParams } from "./params";
 
 const subject = { params: notifierCostParams };
@@ -29,7 +32,33 @@ const TEARDOWN_SWEEP = {
   device: ["gru", "kvm"] as Array<"gru" | "kvm">,
   mappingMiB: COST_SIZES_MIB,
 };
-const sizeCase = { caseName: (m: number) => `mappingMiB=${m}`, caseValues: (m: number) => ({ mappingMiB: m }) };
+type Scheme = NotifierCostParams["scheme"];
+
+/** One check per mapping size, each case named by its size. */
+function eachSize(sizesMiB: readonly number[], decide: (mappingMiB: number) => Finding): Finding {
+  return overCases("each size", sizesMiB, decide, {
+    caseName: (m) => `mappingMiB=${m}`,
+    caseValues: (m) => ({ mappingMiB: m }),
+  });
+}
+
+/** An observable of the GRU teardown under one scheme over the same under another, per seed, at one size. */
+function gruRatio(
+  rs: ResultSet<typeof notifierCostParams>,
+  name: "callouts" | "teardownMs",
+  mappingMiB: number,
+  a: Scheme,
+  b: Scheme,
+  label: string,
+): Measure {
+  return pairedRatio(
+    rs,
+    name,
+    { device: "gru", mappingMiB, scheme: a },
+    { device: "gru", mappingMiB, scheme: b },
+    { label },
+  );
+}
 
 const calloutsScaleWithSize = defineClaim(subject, {
   id: "callouts-scale-with-size",
@@ -53,54 +82,36 @@ const calloutsScaleWithSize = defineClaim(subject, {
         observable(r.teardown, "callouts", { device: "gru", scheme: "per-page", mappingMiB: v.millionAtMiB }),
         v.aboutAMillion,
       ),
-      overCases(
-        "each size",
-        v.sizesMiB,
-        (mappingMiB) =>
-          within(
-            perSeed(
-              "per-page callouts per 4 KiB page",
-              [observable(r.teardown, "callouts", { device: "gru", mappingMiB, scheme: "per-page" })],
-              (c) => c / (mappingMiB * PAGES_PER_MIB),
-            ),
-            1,
-            1,
+      eachSize(v.sizesMiB, (mappingMiB) =>
+        within(
+          perSeed(
+            "per-page callouts per 4 KiB page",
+            [observable(r.teardown, "callouts", { device: "gru", mappingMiB, scheme: "per-page" })],
+            (c) => c / (mappingMiB * PAGES_PER_MIB),
           ),
-        sizeCase,
+          1,
+          1,
+        ),
       ),
-      overCases(
-        "each size",
-        v.sizesMiB,
-        (mappingMiB) =>
-          within(
-            pairedRatio(
-              r.teardown,
-              "callouts",
-              { device: "gru", mappingMiB, scheme: "per-page" },
-              { device: "gru", mappingMiB, scheme: "per-pt" },
-              { label: "callouts, per-page / per-pt" },
-            ),
-            v.batchCutMin,
-            v.batchCutMax,
-          ),
-        sizeCase,
+      eachSize(v.sizesMiB, (mappingMiB) =>
+        within(
+          gruRatio(r.teardown, "callouts", mappingMiB, "per-page", "per-pt", "callouts, per-page / per-pt"),
+          v.batchCutMin,
+          v.batchCutMax,
+        ),
       ),
-      overCases(
-        "each size",
-        v.sizesMiB,
-        (mappingMiB) =>
-          within(
-            pairedRatio(
-              r.teardown,
-              "callouts",
-              { device: "gru", mappingMiB, scheme: "range" },
-              { device: "gru", mappingMiB: v.sizesMiB[0], scheme: "range" },
-              { label: `range callouts / range callouts at ${v.sizesMiB[0]} MiB` },
-            ),
-            1,
-            1,
+      eachSize(v.sizesMiB, (mappingMiB) =>
+        within(
+          pairedRatio(
+            r.teardown,
+            "callouts",
+            { device: "gru", mappingMiB, scheme: "range" },
+            { device: "gru", mappingMiB: v.sizesMiB[0], scheme: "range" },
+            { label: `range callouts / range callouts at ${v.sizesMiB[0]} MiB` },
           ),
-        sizeCase,
+          1,
+          1,
+        ),
       ),
     ),
   expected: "holds",
@@ -120,21 +131,17 @@ const gruPerPageTeardownOrdersSlower = defineClaim(subject, {
     `${v.sizesMiB[v.sizesMiB.length - 1] / 1024} GiB.`,
   runs: () => ({ teardown: TEARDOWN_SWEEP }),
   test: (r, v) =>
-    overCases(
-      "each size",
-      v.sizesMiB,
-      (mappingMiB) =>
-        atLeast(
-          pairedRatio(
-            r.teardown,
-            "teardownMs",
-            { device: "gru", mappingMiB, scheme: "per-page" },
-            { device: "gru", mappingMiB, scheme: "range" },
-            { label: "GRU teardown, per-page / range" },
-          ),
-          v.slower,
+    eachSize(v.sizesMiB, (mappingMiB) =>
+      atLeast(
+        pairedRatio(
+          r.teardown,
+          "teardownMs",
+          { device: "gru", mappingMiB, scheme: "per-page" },
+          { device: "gru", mappingMiB, scheme: "range" },
+          { label: "GRU teardown, per-page / range" },
         ),
-      sizeCase,
+        v.slower,
+      ),
     ),
   expected: "holds",
   note:
@@ -153,21 +160,11 @@ const perPtBatchingSufficesForGru = defineClaim(subject, {
     `${v.sizesMiB[v.sizesMiB.length - 1] / 1024} GiB (at the default CPU zap costs).`,
   runs: () => ({ teardown: TEARDOWN_SWEEP }),
   test: (r, v) =>
-    overCases(
-      "each size",
-      v.sizesMiB,
-      (mappingMiB) =>
-        atMost(
-          pairedRatio(
-            r.teardown,
-            "teardownMs",
-            { device: "gru", mappingMiB, scheme: "per-pt" },
-            { device: "gru", mappingMiB, scheme: "range" },
-            { label: "GRU teardown, per-pt / range" },
-          ),
-          v.within,
-        ),
-      sizeCase,
+    eachSize(v.sizesMiB, (mappingMiB) =>
+      atMost(
+        gruRatio(r.teardown, "teardownMs", mappingMiB, "per-pt", "range", "GRU teardown, per-pt / range"),
+        v.within,
+      ),
     ),
   expected: "holds",
   note:
