@@ -21,6 +21,7 @@ import {
   type Measure,
 } from "../claims/vocabulary";
 import type { ResultSet } from "../results";
+import { nsToMs, usToNs } from "../../sim/time";
 import { mmuLockAgingParams, type MmuLockAgingParams } from "./params";
 
 const subject = { params: mmuLockAgingParams };
@@ -443,7 +444,7 @@ const writeLockAcceptable = defineClaim(subject, {
   },
   statement: (v) =>
     "Write-lock aging costs eviction throughput only under pathological reclaim: with kswapd and " +
-    `${v.reclaimers} direct reclaimers pausing ${v.pausedIdleUs / 1000} ms between rounds it evicts at least ` +
+    `${v.reclaimers} direct reclaimers pausing ${nsToMs(usToNs(v.pausedIdleUs))} ms between rounds it evicts at least ` +
     `${100 * v.fineShare}% as many folios per second as lockless aging, while reclaiming back to back it evicts at ` +
     `most ${100 * v.pathologicalShare}% as many (paired ratios); checked at guest fault intervals of ` +
     `${v.faultIntervalsUs.join(", ")} us per vCPU.`,
