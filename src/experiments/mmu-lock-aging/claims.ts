@@ -82,40 +82,22 @@ type BoundResults = { loads: Results; longer: Results };
 
 /** The parts both of Oliver's claims share: growth with load and with time, and the reader-preferring contrast. */
 function starvationParts(r: BoundResults, v: BoundValues): Finding[] {
-  const q = { lockKind: "qrwlock" as const };
-  const p = { lockKind: "reader-pref" as const };
-  const max = (rs: Results, at: At) => observable(rs, "writerWaitMaxNs", at);
+  const heavy = (lockKind: "qrwlock" | "reader-pref") => ({ lockKind, faultIntervalUs: v.heavyUs });
+  /** The longest wait over the longer measurement / over the base one, at the heavy load. */
+  const overTime = (lockKind: "qrwlock" | "reader-pref") =>
+    pairedRatio(
+      observable(r.longer, "writerWaitMaxNs", { lockKind }),
+      observable(r.loads, "writerWaitMaxNs", heavy(lockKind)),
+      {
+        label: `${lockKind} writerWaitMaxNs, ${v.longerFactor}x longer / ${v.durationMs} ms measurement, at faultIntervalUs=${v.heavyUs}`,
+      },
+    );
+  const light = { lockKind: "qrwlock" as const, faultIntervalUs: v.lightUs };
   return [
-    atMost(
-      pairedRatio(
-        r.loads,
-        "writerWaitMaxNs",
-        { ...q, faultIntervalUs: v.heavyUs },
-        { ...q, faultIntervalUs: v.lightUs },
-      ),
-      v.maxGrowth,
-    ),
-    atMost(
-      pairedRatio(max(r.longer, q), max(r.loads, { ...q, faultIntervalUs: v.heavyUs }), {
-        label: `qrwlock writerWaitMaxNs, ${v.longerFactor}x longer / ${v.durationMs} ms measurement, at faultIntervalUs=${v.heavyUs}`,
-      }),
-      v.maxTimeGrowth,
-    ),
-    atLeast(
-      pairedRatio(
-        r.loads,
-        "writerWaitMaxNs",
-        { ...p, faultIntervalUs: v.heavyUs },
-        { ...q, faultIntervalUs: v.heavyUs },
-      ),
-      v.starvedOverQueued,
-    ),
-    atLeast(
-      pairedRatio(max(r.longer, p), max(r.loads, { ...p, faultIntervalUs: v.heavyUs }), {
-        label: `reader-pref writerWaitMaxNs, ${v.longerFactor}x longer / ${v.durationMs} ms measurement, at faultIntervalUs=${v.heavyUs}`,
-      }),
-      v.minStarvedTimeGrowth,
-    ),
+    atMost(pairedRatio(r.loads, "writerWaitMaxNs", heavy("qrwlock"), light), v.maxGrowth),
+    atMost(overTime("qrwlock"), v.maxTimeGrowth),
+    atLeast(pairedRatio(r.loads, "writerWaitMaxNs", heavy("reader-pref"), heavy("qrwlock")), v.starvedOverQueued),
+    atLeast(overTime("reader-pref"), v.minStarvedTimeGrowth),
   ];
 }
 
