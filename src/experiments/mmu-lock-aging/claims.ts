@@ -145,7 +145,7 @@ const boundedWait = defineClaim(subject, {
 
 const notStarved = defineClaim(subject, {
   id: "qrwlock-writers-not-starved",
-  who: "Oliver Upton (the bound qrwlock.c gives, with what it includes; issue 11)",
+  who: "Oliver Upton (the bound qrwlock.c gives)",
   values: boundValues,
   statement: (v) =>
     "Under the queued rwlock no eviction writer waits longer than the kernel's bound, counted from the moment its " +
