@@ -40,12 +40,6 @@ export {
   type LockModelResult,
 } from "./experiments/lock-contention/model";
 export * from "./experiments/published";
-export {
-  comparePublished,
-  agreementCounts,
-  type PublishedResult,
-  type ComparePublishedOptions,
-} from "./experiments/published-compare";
 export { buildInfo, describeBuild, type BuildInfo } from "./experiments/build-info";
 export {
   comparePublished,
