@@ -31,29 +31,31 @@ const growsWithCpusAndIrqOff = defineClaim(subject, {
   id: "ipi-grows-rcu-flat",
   who: "Matthew Wilcox (the case for freeing page tables under RCU)",
   values: {
-    cpus: [4, 64],
+    cpus: [4, 8, 16, 32, 64],
     cpusGrowth: 2,
-    irqOffNs: [1000, 20_000],
+    irqOffNs: [1000, 5000, 20_000],
     irqOffCpus: 16,
     irqOffGrowth: 1.2,
     flatWithin: 0.05,
     flushes: RCU_TLB_FLUSHES,
   },
   statement: (v) =>
-    `Under 'ipi', munmap p99 grows with the CPUs in the mm (${v.cpus[0]} -> ${v.cpus[1]} CPUs: at least ` +
-    `x${v.cpusGrowth}) and with the walkers' interrupts-off length (irqOffNs ${v.irqOffNs[0]} -> ${v.irqOffNs[1]} ns ` +
+    `Under 'ipi', munmap p99 grows with the CPUs in the mm (${v.cpus[0]} -> ${v.cpus[v.cpus.length - 1]} CPUs: at ` +
+    `least x${v.cpusGrowth}) and with the walkers' interrupts-off length (irqOffNs ${v.irqOffNs[0]} -> ` +
+    `${v.irqOffNs[v.irqOffNs.length - 1]} ns ` +
     `at ${v.irqOffCpus} CPUs: at least x${v.irqOffGrowth}); under 'rcu' p99 moves by less than ` +
     `${100 * v.flatWithin}% over the same sweeps, decided for each RCU TLB flush (${v.flushes.join(", ")}: the ` +
     "native x86 flush still IPIs the mm's CPUs).",
   runs: (v) => ({
-    byCpus: { ...SHORT, config: ["ipi", "rcu"], cpus: v.cpus },
-    byIrqOff: { ...SHORT, config: ["ipi", "rcu"], cpus: v.irqOffCpus, irqOffNs: v.irqOffNs },
+    byCpus: { ...SHORT, config: ["ipi", "rcu"], rcuTlbFlush: "broadcast", cpus: v.cpus },
+    byIrqOff: { ...SHORT, config: ["ipi", "rcu"], rcuTlbFlush: "broadcast", cpus: v.irqOffCpus, irqOffNs: v.irqOffNs },
     x86ByCpus: { ...SHORT, config: "rcu", rcuTlbFlush: "ipi", cpus: v.cpus },
     x86ByIrqOff: { ...SHORT, config: "rcu", rcuTlbFlush: "ipi", cpus: v.irqOffCpus, irqOffNs: v.irqOffNs },
   }),
   test: (r, v) => {
-    const [fewCpus, manyCpus] = v.cpus;
-    const [shortIrq, longIrq] = v.irqOffNs;
+    // The sweeps' ends decide; the points between are the notebook's curves.
+    const [fewCpus, manyCpus] = [v.cpus[0], v.cpus[v.cpus.length - 1]];
+    const [shortIrq, longIrq] = [v.irqOffNs[0], v.irqOffNs[v.irqOffNs.length - 1]];
     const flat = (byCpus: Rs, byIrq: Rs) =>
       allOf(
         within(
@@ -101,7 +103,15 @@ const littlesLaw = defineClaim(subject, {
     `time a table waits (Little's law) within ${100 * v.tolerance}% under both grace-period profiles ` +
     `(${v.profiles.join(", ")}); that wait is at least ${v.minWaitOverGp}x the mean grace period, so rate x mean ` +
     "grace period underestimates the memory held.",
-  runs: (v) => ({ storm: { config: "rcu", gracePeriodProfile: [...v.profiles], durationMs: 400, warmupMs: 100 } }),
+  runs: (v) => ({
+    storm: {
+      config: "rcu",
+      rcuTlbFlush: "broadcast",
+      gracePeriodProfile: [...v.profiles],
+      durationMs: 400,
+      warmupMs: 100,
+    },
+  }),
   test: (r, v) =>
     overCases(
       "each grace-period profile",
@@ -148,6 +158,7 @@ const fallbackTail = defineClaim(subject, {
       durationMs: 200,
       warmupMs: 20,
       config: ["rcu", "rcu-ipi-fallback", "rcu-ptdesc"],
+      rcuTlbFlush: "broadcast",
       allocFailProbability: v.ps,
     },
   }),
@@ -242,7 +253,14 @@ const balance = defineClaim(subject, {
     `walker load (walkerDuty ${v.walkerDuty.join(", ")}); where it depends, the crossover CPU count is located ` +
     "(the memory it costs, bytesAwaitingGpMean, is in the evidence).",
   runs: (v) => ({
-    balance: { durationMs: 60, warmupMs: 20, config: ["ipi", "rcu"], cpus: v.cpus, walkerDuty: v.walkerDuty },
+    balance: {
+      durationMs: 60,
+      warmupMs: 20,
+      config: ["ipi", "rcu"],
+      rcuTlbFlush: "broadcast",
+      cpus: v.cpus,
+      walkerDuty: v.walkerDuty,
+    },
   }),
   test: (r, v) =>
     overCases(
