@@ -88,10 +88,11 @@ const growsWithCpusAndIrqOff = defineClaim(subject, {
   },
   expected: "depends",
   note:
-    "Was holds, decided on the broadcast flush alone with the x86 rows shown beside (issue 13). Now the rcuTlbFlush " +
-    "cases decide too: with a broadcast flush (arm64, INVLPGB) the rcu p99 is flat (64 vs 4 CPUs within 5%); with " +
-    "the native x86 flush it climbs with the CPUs like 'ipi' (native_flush_tlb_multi still IPIs mm_cpumask and " +
-    "waits for interrupts-off walkers), so RCU table freeing keeps munmap latency flat only with a broadcast flush.",
+    "Was holds (first model: ipi p99 64 vs 4 CPUs x4.1, irqOff 20 vs 1 us x3.98, rcu flat), decided on the " +
+    "broadcast flush alone with the x86 rows shown beside (issue 13). Now the rcuTlbFlush cases decide too: ipi " +
+    "x4.2-4.4 and x3.6-3.7; with a broadcast flush (arm64, INVLPGB) rcu is flat (x1.00); with the native x86 flush " +
+    "it climbs like 'ipi' (x4.2-4.4: native_flush_tlb_multi still IPIs mm_cpumask and waits for interrupts-off " +
+    "walkers), so RCU table freeing keeps munmap latency flat only with a broadcast flush.",
 });
 
 const littlesLaw = defineClaim(subject, {
