@@ -40,6 +40,7 @@ export {
   type LockModelResult,
 } from "./experiments/lock-contention/model";
 export * from "./experiments/published";
+export * from "./experiments/published-compare";
 export { buildInfo, describeBuild, type BuildInfo } from "./experiments/build-info";
 export {
   comparePublished,
