@@ -4,7 +4,8 @@
  * - The engine (src/sim): `Simulation`, processes, `RandomStreams`, distributions, `Histogram`, `Trace`, time units;
  *   also as the namespace `sim` (`mm.sim.Simulation`).
  * - Experiments: `defineExperiment`, parameter builders (`integer`, `real`, `choice`, `flag`), `runExperiment`,
- *   the typed registry (`findExperiment("spinlock-convoy")`), published numbers (`loadPublished`).
+ *   the typed registry (`findExperiment("spinlock-convoy")`), published numbers (`loadPublished`, and beside the
+ *   model row by row: `comparePublished`, `agreementCounts`).
  * - Results: `ResultSet` (rows with `<name>Ci95`, `<name>N`, `<name>Samples`; `stat`, `difference`, `samples`).
  * - Claims: the vocabulary (`defineClaim`, `pairedRatio`, `atLeast`, `within`, `overCases`, `crossover`, ...),
  *   `evaluateClaims`, and the report forms (`claimsText`, `claimsMarkdown`, `claimsReport`).
@@ -41,3 +42,12 @@ export {
 export * from "./experiments/published";
 export * from "./experiments/published-compare";
 export { buildInfo, describeBuild, type BuildInfo } from "./experiments/build-info";
+export {
+  comparePublished,
+  agreementCounts,
+  agreementOf,
+  type PublishedResult,
+  type Agreement,
+  type PublishedRole,
+  type ComparePublishedOptions,
+} from "./experiments/published-compare";

@@ -1,11 +1,9 @@
 /** A small argument parser: `--name value`, `--name=value`, bare flags, positionals. Errors name the option. */
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+// UsageError and camel live with the parameters (src/experiments/params.ts) so that src/notebook, which checks
+// `mmsim run`'s overrides, needs nothing from src/cli; re-exported here for the commands.
+import { UsageError, camel } from "../experiments/params";
+export { UsageError, camel };
 
 export interface ParsedArgs {
   positionals: string[];
@@ -56,11 +54,6 @@ export function parseArgs(argv: string[], flags: string[] = [], pairs: string[] 
     options.push({ name, value });
   }
   return { positionals, options };
-}
-
-/** kebab-case to camelCase: --hold-ns and --holdNs name the same parameter. */
-export function camel(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 export function lastOption(args: ParsedArgs, ...names: string[]): string | true | undefined {

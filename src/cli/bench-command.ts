@@ -213,13 +213,15 @@ export async function benchCommand(argv: string[], out: (s: string) => void): Pr
   if (sub === "results") return require("./bench-results").benchResultsCommand(argv.slice(1), out);
   if (sub === "queue")
     return (require("./queue-bench") as typeof import("./queue-bench")).queueBench(argv.slice(1), out);
-  throw new UsageError(
+  const usage =
     "usage: mmsim bench lock [--style generator|machine] [--threads K] [--think-ns T] [--hold-ns H] [--acquisitions N] [--seed S] [--warmup N] [--json]\n" +
-      "       mmsim bench compare [--acquisitions N] [--runs R] [--no-setup]\n" +
-      "       mmsim bench setup\n" +
-      "       mmsim bench queue [--replications N] [--acquisitions A] [--runs R] [--redis URL]\n" +
-      "       mmsim bench results [--points 1000,10000,100000] [--json]",
-  );
+    "       mmsim bench compare [--acquisitions N] [--runs R] [--no-setup]\n" +
+    "       mmsim bench setup\n" +
+    "       mmsim bench queue [--replications N] [--acquisitions A] [--runs R] [--redis URL]\n" +
+    "       mmsim bench results [--points 1000,10000,100000] [--json]";
+  // `mmsim bench --help` asks for the usage: it is an answer (stdout, exit 0), not an error.
+  if (sub === "--help" || sub === "-h" || sub === "help") return out(usage + "\n");
+  throw new UsageError(usage);
 }
 
 /** Runs mmsim's model in a fresh child process, so each run's peak memory is its own. */

@@ -8,6 +8,7 @@ import { integer } from "../experiments/params";
 import { ResultSet, type Replication } from "../experiments/results";
 import { runExperiment } from "../experiments/runner";
 import { lastOption, parseArgs, UsageError } from "./args";
+import { nsToS } from "../sim/time";
 
 const trivial = defineExperiment({
   id: "bench-trivial",
@@ -38,7 +39,7 @@ export async function benchResults(points: number): Promise<ResultsBench> {
   const values = Array.from({ length: points }, (_, i) => i);
   const t0 = process.hrtime.bigint();
   const rs = await runExperiment(trivial, { i: values }, { seeds: 1, workers: 1 });
-  const runS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const runS = nsToS(Number(process.hrtime.bigint() - t0));
   const t1 = process.hrtime.bigint();
   const again = new ResultSet(
     rs.experiment,
@@ -49,7 +50,7 @@ export async function benchResults(points: number): Promise<ResultsBench> {
     rs.replications as Array<Replication<typeof trivial.params>>,
     0,
   );
-  const buildS = Number(process.hrtime.bigint() - t1) / 1e9;
+  const buildS = nsToS(Number(process.hrtime.bigint() - t1));
   if (again.rows.length !== points) throw new Error(`bench results: ${again.rows.length} rows, expected ${points}`);
   return { points, runS, runPointsPerS: points / runS, buildS, buildPointsPerS: points / buildS };
 }

@@ -50,7 +50,10 @@ export function experimentHelp(exp: Experiment<any, any>): string {
   const rules = describeRules(exp.rules);
   if (rules.length > 0)
     lines.push("", "rules between parameters (every sweep point is checked before anything runs):", ...rules);
-  lines.push("", "observables (each as mean over seeds, plus <name>Ci95, the 95% CI half-width):");
+  lines.push(
+    "",
+    "observables (each as mean over seeds, plus <name>Ci95, the 95% CI half-width; <name>N where fewer seeds gave a value; <name>Samples behind a quantile):",
+  );
   for (const [name, o] of Object.entries(exp.observables)) lines.push(`  ${name} (${o.unit}): ${o.description}`);
   lines.push("", "claims:");
   for (const c of exp.claims) lines.push(`  ${c.id} (${c.who}): ${c.statement}`);

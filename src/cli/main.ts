@@ -18,15 +18,25 @@ const HELP = `mmsim: Linux memory-management arguments, reproduced as experiment
 
 usage:
   mmsim experiment [--help]                 list experiments
-  mmsim experiment <id> --help              an experiment's parameters, observables and claims
-  mmsim experiment <id> [--<param> v]...    run it (a comma list sweeps); --seeds N --format table|json|csv
-  mmsim claims <id> [--seeds N]             decide the experiment's claims on fresh seeds
+  mmsim experiment <id> --help              an experiment's parameters (units, ranges, sources, rules),
+                                            observables and claims
+  mmsim experiment <id> [--<param> v]...    run it (a comma list sweeps); --seeds N --seed-base B --workers W
+                                            --max-replications N --format table|json|csv
+  mmsim claims <id> [--seeds N] [--claim C]... [--format table|text|markdown|json]
+                                            decide the experiment's claims by the one rule, on fresh seeds
+                                            (text: 72 columns for a mail reply; markdown: for a review)
+  mmsim published <id> [--seeds N] [--role R] [--format table|json|csv]
+                                            every published number beside the model's, row by row, with its
+                                            role (input, calibration, prediction, context) and agreement
   mmsim run <notebook> [-p name value]... [-f params.yaml] [-o out.ipynb] [--html out.html]
-  mmsim published <id> [--seeds N]          every published number beside the model's, row by row
-  mmsim report [notebook]...                every notebook at its defaults -> reports/*.html and reports/index.html
+  mmsim report [notebook]... [--pdf]        every notebook at its defaults -> reports/*.html and index.html
   mmsim bench lock [--threads K] [--think-ns T] [--hold-ns H] [--acquisitions N] [--seed S] [--json]
-  mmsim bench compare                       this engine vs SimPy vs a C loop, as ratios
+  mmsim bench compare                       this engine vs SimPy, Cimba and a C loop, as ratios
   mmsim bench queue                         2 queue workers vs 1, and the queue's cost per replication
+
+result columns: each observable's mean over seeds, <name>Ci95 (95% CI half-width, Student's t), <name>N where
+fewer seeds than asked gave a value, <name>Samples (the fewest samples behind a quantile in any seed).
+every command takes --help; a bad option, parameter or value is named with what is allowed, before anything runs.
 
 sweeps on other machines (see the README):
   mmsim worker --redis redis://host:port    compute replications for runs submitted with --executor

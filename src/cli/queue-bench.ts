@@ -14,6 +14,7 @@ import { startRedisServer, type RedisServer } from "../experiments/distributed/r
 import { lockContention } from "../experiments/lock-contention/experiment";
 import { runExperiment, type RunOptions } from "../experiments/runner";
 import { numberOption, parseArgs, lastOption, UsageError } from "./args";
+import { nsToS } from "../sim/time";
 
 const USAGE =
   "usage: mmsim bench queue [--replications N] [--acquisitions A] [--runs R] [--redis URL]\n" +
@@ -70,7 +71,7 @@ export async function queueBench(argv: string[], out: (s: string) => void): Prom
       for (let i = 0; i < runs; i++) {
         const t0 = process.hrtime.bigint();
         await runExperiment(lockContention, input, options);
-        best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+        best = Math.min(best, nsToS(Number(process.hrtime.bigint() - t0)));
       }
       return best;
     };

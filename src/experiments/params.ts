@@ -107,6 +107,19 @@ export function flag(spec: { default: boolean; description: string; source: stri
   return { type: "boolean", ...spec };
 }
 
+/** A bad command-line or file input that is not one parameter's value (an unknown option, an unreadable -f file). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** kebab-case to camelCase: --hold-ns and --holdNs name the same parameter. */
+export function camel(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 export class ParamError extends Error {
   constructor(
     /** The parameter at fault ("" when the error is about the set as a whole). */

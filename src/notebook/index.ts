@@ -58,5 +58,4 @@ export { verdicts, verdictBundle } from "./verdicts";
 export { progress, type Progress, type ProgressOptions } from "./progress";
 export { experimentInput } from "./experiment-input";
 export { checkParameters } from "./overrides";
-export { runNotebook, prepareRun, type RunNotebookOptions, type RunNotebookResult } from "./run-notebook";
-export { reportAll, type ReportAllOptions, type ReportAllResult } from "./report-all";
+// What runs notebooks and writes reports is host-side: `mmsim/host` (src/notebook/host.ts), never loaded by a cell.

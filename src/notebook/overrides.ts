@@ -15,7 +15,7 @@
  * `checkParameters` runs the same checks inside the kernel, from the injected cell (see inject.ts), for stock
  * papermill, which checks nothing.
  */
-import { camel } from "../cli/args";
+import { camel } from "../experiments/params";
 import type { Experiment } from "../experiments/experiment";
 import { checkNotebookRules } from "../experiments/rules";
 import {

@@ -4,6 +4,7 @@
  */
 import { displayBundle, inKernel, newDisplayId } from "./bundle";
 import { escapeHtml } from "./html";
+import { msToS } from "../sim/time";
 
 export interface Progress {
   /** Reports `done` of `total` steps. Redraws at most every `intervalMs`, and always at the last step. */
@@ -27,7 +28,7 @@ export function progress(label: string, options: ProgressOptions = {}): Progress
   let last = { done: 0, total: 0 };
   const draw = (done: number, total: number, note?: string) => {
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
-    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+    const seconds = msToS(Date.now() - t0).toFixed(1);
     const status = note ?? `${done}/${total}`;
     const text = `${label}: ${status} (${Math.round(fraction * 100)}%, ${seconds} s)`;
     const html =

@@ -4,6 +4,7 @@
  * reports/index.html. A failing notebook is named with its error, keeps its previous report, and does not stop the
  * others.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readNotebook } from "./ipynb";
@@ -40,6 +41,70 @@ export function listNotebooks(dir: string): string[] {
     .readdirSync(dir)
     .filter((f) => f.endsWith(".ipynb") && !f.startsWith("."))
     .sort();
+}
+
+/**
+ * The file in a reports folder that records the hash of what its reports were made from (`notebookInputsHash`),
+ * written only after a full run in which every notebook succeeded, and removed by any other run.
+ */
+export const INPUTS_STAMP = ".inputs-sha256";
+
+function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? e.name === "__pycache__" || e.name.startsWith(".")
+          ? []
+          : filesUnder(path.join(dir, e.name), keep)
+        : keep(e.name)
+          ? [path.join(dir, e.name)]
+          : [],
+    )
+    .sort();
+}
+
+/**
+ * A hash of everything a notebook's execution depends on in this project: the compiled sources (dist/src), the
+ * notebooks and the module files beside them, the published data, the kernel launcher and the lock file. Equal
+ * hashes mean the reports of one run are the reports another would make (a rebuild of unchanged code keeps it).
+ */
+export function notebookInputsHash(notebooksDir: string = path.join(PROJECT_ROOT, "notebooks")): string {
+  const h = createHash("sha256");
+  const files = [
+    ...filesUnder(path.join(PROJECT_ROOT, "dist", "src"), (n) => n.endsWith(".js")),
+    ...filesUnder(path.resolve(notebooksDir), (n) => n.endsWith(".ipynb") || n.endsWith(".ts")),
+    ...filesUnder(path.join(PROJECT_ROOT, "data"), () => true),
+    path.join(PROJECT_ROOT, "scripts", "tslab-kernel.js"),
+    path.join(PROJECT_ROOT, "package-lock.json"),
+  ].filter((f) => fs.existsSync(f));
+  for (const f of files) h.update(path.relative(PROJECT_ROOT, f)).update("\0").update(fs.readFileSync(f));
+  return h.digest("hex");
+}
+
+/**
+ * The reports in `reportsDir` when they are a complete, successful run of every notebook made from the present inputs
+ * (its INPUTS_STAMP equals `notebookInputsHash`); undefined otherwise. The test suite uses it to check the main job's
+ * reports instead of executing every notebook a second time.
+ */
+export function freshReports(
+  reportsDir: string,
+  notebooksDir: string = path.join(PROJECT_ROOT, "notebooks"),
+): ReportAllResult | undefined {
+  const stamp = path.join(reportsDir, INPUTS_STAMP);
+  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8").trim() !== notebookInputsHash(notebooksDir))
+    return undefined;
+  const statuses: NotebookStatus[] = [];
+  for (const file of listNotebooks(notebooksDir)) {
+    const status = readStatus(reportsDir, file);
+    const executed = path.join(reportsDir, file);
+    if (status?.status !== "ok" || !fs.existsSync(executed) || !status.report) return undefined;
+    if (!fs.existsSync(path.join(reportsDir, status.report))) return undefined;
+    statuses.push(status);
+  }
+  const index = path.join(reportsDir, "index.html");
+  return fs.existsSync(index) ? { statuses, failed: [], index } : undefined;
 }
 
 function statusPath(reportsDir: string, file: string): string {
@@ -83,6 +148,10 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
   // Without the environment every notebook would fail the same way: say it once.
   checkJupyter();
   fs.mkdirSync(reportsDir, { recursive: true });
+  // Until this run has finished every notebook, the folder is no complete run of the present inputs.
+  const stampFile = path.join(reportsDir, INPUTS_STAMP);
+  fs.rmSync(stampFile, { force: true });
+  const inputsHash = only ? undefined : notebookInputsHash(notebooksDir);
   const failed: NotebookStatus[] = [];
   // One browser for every PDF, started on first use.
   let browser: Awaited<ReturnType<typeof import("./report/pdf").launchChromium>> | undefined;
@@ -166,6 +235,9 @@ export async function reportAll(options: ReportAllOptions = {}): Promise<ReportA
   );
   const index = path.join(reportsDir, "index.html");
   writeFileAtomic(index, indexHtml(statuses, projectVersion(), new Date().toISOString()));
+  // Stamped only when nothing changed under the run (an edit while it ran leaves it unstamped).
+  if (inputsHash !== undefined && failed.length === 0 && notebookInputsHash(notebooksDir) === inputsHash)
+    writeFileAtomic(stampFile, inputsHash + "\n");
   log(`index: ${index}`);
   return { statuses, failed, index };
 }

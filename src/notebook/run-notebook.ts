@@ -30,6 +30,7 @@ import { parseParamsCell } from "./params-cell";
 import { reportHtml } from "./report/html-report";
 import { writeFileAtomic } from "./atomic-write";
 import { makeTempRun } from "./temp-runs";
+import { msToS } from "../sim/time";
 
 export interface RunNotebookOptions {
   /** Parameter overrides by name (values as parsed from YAML: numbers, strings, booleans, lists). */
@@ -222,7 +223,7 @@ export async function runNotebook(file: string, options: RunNotebookOptions = {}
       parameters: checked.effective,
       overrides: checked.overrides,
       date: start.toISOString(),
-      durationS: (end.getTime() - start.getTime()) / 1000,
+      durationS: msToS(end.getTime() - start.getTime()),
       version: projectVersion(),
     };
     const executed = fs.existsSync(output) ? readNotebook(output) : undefined;

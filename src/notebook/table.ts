@@ -2,7 +2,7 @@
  * Tables in notebooks: ResultSet rows, arrays of records or danfojs DataFrames, shown as one bundle of an HTML table
  * (JupyterLab, the report) and the same table as aligned text (text/plain, for terminals and plain viewers).
  */
-import { formatNumber, formatTable } from "../cli/format";
+import { formatNumber, formatTable } from "../experiments/format";
 import type { Row } from "../experiments/results";
 import { displayBundle, type MimeBundle } from "./bundle";
 import { escapeHtml } from "./html";

@@ -1,7 +1,7 @@
 /** Parameter values from the command line: `-p name value` parses value as YAML; `-f file` reads a YAML mapping. */
 import * as fs from "node:fs";
 import { ParamError } from "../experiments/params";
-import { UsageError } from "../cli/args";
+import { UsageError } from "../experiments/params";
 
 const yaml = () => require("yaml") as { parse(text: string): unknown };
 

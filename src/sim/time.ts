@@ -23,6 +23,8 @@ export const nsToUs = (ns: number): number => ns / NS_PER_US;
 export const nsToMs = (ns: number): number => ns / NS_PER_MS;
 /** Nanoseconds to seconds. */
 export const nsToS = (ns: number): number => ns / NS_PER_S;
+/** Milliseconds to seconds (wall-clock spans from Date.now(), for instance). */
+export const msToS = (ms: number): number => ms / 1e3;
 
 /** A time the clock can take: the nearest integer nanosecond. */
 export const roundNs = (ns: number): Ns => Math.round(ns);

@@ -9,7 +9,13 @@ import { CLAIM_TEST_SEED_BASE, evaluateClaim } from "../../src/experiments/claim
 
 export function testClaims(
   exp: Experiment<any, any>,
-  options: { seeds?: number; workers?: number; timeoutMs?: number } = {},
+  options: {
+    seeds?: number;
+    workers?: number;
+    timeoutMs?: number;
+    /** Parameters for every run of every claim (a short durationMs that still decides the verdicts). */
+    base?: Record<string, unknown>;
+  } = {},
 ): void {
   for (const claim of exp.claims) {
     test(
@@ -20,6 +26,7 @@ export function testClaims(
           seeds: options.seeds ?? 5,
           seedBase: CLAIM_TEST_SEED_BASE,
           workers: options.workers,
+          ...(options.base === undefined ? {} : { base: options.base }),
         });
         assert.equal(v.verdict, claim.expected, `${claim.statement}\n  decided: ${v.verdict}: ${v.detail}`);
       },

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkJupyter } from "../../src/notebook/jupyter";
+import { freshReports, INPUTS_STAMP, notebookInputsHash } from "../../src/notebook/report-all";
 import type { NotebookStatus } from "../../src/notebook/report/index-page";
 import { codeCell, ROOT, testOutput, tinyNotebookJson } from "./helpers";
 
@@ -82,4 +83,26 @@ test("a failing notebook: named with its error, others still reported, previous 
     /<tr data-notebook="b-bad\.ipynb" data-status="failed"><td><a href="b-bad\.html">tiny<\/a>.*boom at n=3.*showing the last good report, from <time datetime="2026-01-01T00:00:00\.000Z"/s,
   );
   assert.equal(fs.readdirSync(reports).filter((f) => f.endsWith(".tmp")).length, 0, "no temporary files left");
+  // A run with a failure is no complete run: not stamped, so the test suite would execute the notebooks itself.
+  assert.equal(fs.existsSync(path.join(reports, INPUTS_STAMP)), false);
+  assert.equal(freshReports(reports, notebooks), undefined);
+
+  // Mended, the next run is complete and stamped with its inputs; any edit to a notebook makes it stale.
+  fs.writeFileSync(path.join(notebooks, "b-bad.ipynb"), tinyNotebook('console.log("mended", params.n);'));
+  const again = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "bin", "mmsim.js"), "report", "--notebooks", notebooks, "--reports", reports],
+    { encoding: "utf8" },
+  );
+  assert.equal(again.status, 0, again.stdout + again.stderr);
+  assert.equal(fs.readFileSync(path.join(reports, INPUTS_STAMP), "utf8").trim(), notebookInputsHash(notebooks));
+  assert.deepEqual(
+    freshReports(reports, notebooks)?.statuses.map((s) => [s.file, s.status]),
+    [
+      ["a-good.ipynb", "ok"],
+      ["b-bad.ipynb", "ok"],
+    ],
+  );
+  fs.writeFileSync(path.join(notebooks, "a-good.ipynb"), tinyNotebook('console.log("n was", params.n);'));
+  assert.equal(freshReports(reports, notebooks), undefined, "an edited notebook makes the reports stale");
 });

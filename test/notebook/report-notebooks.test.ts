@@ -4,20 +4,19 @@
  * text and legends whose entries all read differently and in full; every report under 3 MB, inlining only the
  * libraries it uses; and one report printed to PDF with every chart whole on a page.
  *
- * The executed notebooks come from the notebooks test when it has just run (test-output/reports, newer than the build
- * and the notebooks), so the suite executes them once; run alone, this file executes them itself, once, into
- * test-output/chart-reports.
+ * The executed notebooks come from the main job (reports/) or the notebooks test (test-output/reports) when either is
+ * a complete run made from the present inputs (freshReports), so the suite executes them at most once; otherwise
+ * this file executes them itself, once, into test-output/chart-reports.
  */
 import { before, after, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { checkJupyter } from "../../src/notebook/jupyter";
 import { joinText, readNotebook, type Output } from "../../src/notebook/ipynb";
-import { listNotebooks, reportAll } from "../../src/notebook/report-all";
+import { freshReports, listNotebooks, reportAll } from "../../src/notebook/report-all";
 import { writePdf } from "../../src/notebook/report/pdf";
 import { launchChromium } from "./browser";
 import {
@@ -31,6 +30,7 @@ import { requireChromium, ROOT, testOutput } from "./helpers";
 
 const NOTEBOOKS_DIR = path.join(ROOT, "notebooks");
 const NOTEBOOKS = listNotebooks(NOTEBOOKS_DIR);
+const MAIN_JOB = path.join(ROOT, "reports");
 const SHARED = path.dirname(testOutput("reports", "x"));
 const OWN = path.dirname(testOutput("chart-reports", "x"));
 const MAX_REPORT_BYTES = 3 * 1024 * 1024;
@@ -38,73 +38,22 @@ const MAX_REPORT_BYTES = 3 * 1024 * 1024;
 let reports = SHARED;
 let browser: Browser | undefined;
 
-function filesUnder(dir: string, suffix: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory()
-        ? filesUnder(path.join(dir, e.name), suffix)
-        : e.name.endsWith(suffix)
-          ? [path.join(dir, e.name)]
-          : [],
-    )
-    .sort();
-}
-
-/** What the executions depend on: the compiled sources and the notebooks (a rebuild of unchanged code keeps it). */
-function inputsHash(): string {
-  const h = createHash("sha256");
-  for (const f of [...filesUnder(path.join(ROOT, "dist", "src"), ".js"), ...filesUnder(NOTEBOOKS_DIR, ".ipynb")])
-    h.update(f).update(fs.readFileSync(f));
-  return h.digest("hex");
-}
-
-const STAMP = ".inputs-sha256";
-
-/**
- * The executed notebooks in `dir` are complete (every status ok) and were made from the present build and notebooks:
- * `dir` carries the hash of those inputs (written below), or, for the notebooks test's folder, its index is newer.
- */
-function fresh(dir: string, hash: string): boolean {
-  const index = path.join(dir, "index.html");
-  if (!fs.existsSync(index)) return false;
-  const stamp = path.join(dir, STAMP);
-  const current = fs.existsSync(stamp)
-    ? fs.readFileSync(stamp, "utf8") === hash
-    : fs.statSync(index).mtimeMs >
-      Math.max(
-        ...[...filesUnder(path.join(ROOT, "dist", "src"), ".js"), ...filesUnder(NOTEBOOKS_DIR, ".ipynb")].map(
-          (f) => fs.statSync(f).mtimeMs,
-        ),
-      );
-  return (
-    current &&
-    NOTEBOOKS.every((f) => {
-      const status = path.join(dir, f.replace(/\.ipynb$/, ".status.json"));
-      return (
-        fs.existsSync(status) && (JSON.parse(fs.readFileSync(status, "utf8")) as { status: string }).status === "ok"
-      );
-    })
-  );
-}
-
 before(async () => {
   checkJupyter(ROOT);
   requireChromium();
-  const hash = inputsHash();
-  if (!fresh(SHARED, hash)) {
-    reports = OWN;
-    if (!fresh(OWN, hash)) {
-      fs.rmSync(OWN, { recursive: true, force: true });
-      const job = await reportAll({ reportsDir: OWN, log: (l) => process.stderr.write(`# ${l}\n`) });
-      assert.deepEqual(
-        job.failed.map((s) => s.error),
-        [],
-        "every notebook runs",
-      );
-      fs.writeFileSync(path.join(OWN, STAMP), hash);
-    }
+  const found = [MAIN_JOB, SHARED, OWN].find((dir) => freshReports(dir) !== undefined);
+  if (found) {
+    reports = found;
+    return;
   }
+  reports = OWN;
+  fs.rmSync(OWN, { recursive: true, force: true });
+  const job = await reportAll({ reportsDir: OWN, log: (l) => process.stderr.write(`# ${l}\n`) });
+  assert.deepEqual(
+    job.failed.map((s) => s.error),
+    [],
+    "every notebook runs",
+  );
 });
 
 after(async () => {

@@ -3,6 +3,7 @@
  * published numbers and the helpers its notebook uses. Every file of src/experiments/notifier-cost/ is re-exported here
  * (test/experiments/faces.test.ts checks it).
  */
+export * from "../notifier-cost/claims";
 export * from "../notifier-cost/experiment";
 export * from "../notifier-cost/format";
 export * from "../notifier-cost/model";

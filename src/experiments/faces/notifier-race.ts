@@ -3,6 +3,7 @@
  * published numbers and the helpers its notebook uses. Every file of src/experiments/notifier-race/ is re-exported here
  * (test/experiments/faces.test.ts checks it).
  */
+export * from "../notifier-race/claims";
 export * from "../notifier-race/experiment";
 export * from "../notifier-race/model";
 export * from "../notifier-race/params";

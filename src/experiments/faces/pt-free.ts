@@ -4,7 +4,6 @@
  * (test/experiments/faces.test.ts checks it).
  */
 export * from "../pt-free/claims";
-export * from "../pt-free/compare";
 export * from "../pt-free/experiment";
 export * from "../pt-free/grace-period-profiles";
 export * from "../pt-free/model";

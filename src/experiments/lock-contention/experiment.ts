@@ -3,6 +3,7 @@ import { defineExperiment } from "../experiment";
 import { lockContentionClaims } from "./claims";
 import { finiteSourceMeanWaitNs, runLockModel } from "./model";
 import { lockContentionParams } from "./params";
+import { nsToS, perSecond } from "../../sim/time";
 
 export { lockContentionParams, type LockContentionParams } from "./params";
 
@@ -30,13 +31,13 @@ export const lockContention = defineExperiment({
   scenario(p, seed, options) {
     const r = runLockModel(p, seed);
     const exact = finiteSourceMeanWaitNs(p.threads, p.thinkNs, p.holdNs);
-    const throughput = (r.acquisitions * 1e9) / r.simNs;
+    const throughput = perSecond(r.acquisitions, r.simNs);
     return {
       values: {
         meanWaitNs: r.meanWaitNs,
         waitP99Ns: r.wait.quantile(0.99),
         throughput,
-        utilization: (throughput * p.holdNs) / 1e9,
+        utilization: throughput * nsToS(p.holdNs),
         exactMeanWaitNs: exact.meanWaitNs,
         waits: r.wait.count,
       },

@@ -1,327 +1,476 @@
 /**
- * The thread's claims as propositions about the observables, each decided by runs of the model. Thresholds are
- * fixed in the statements; the verdicts come from the runs (means with 95% CIs over seeds, ratios taken per seed
- * on common random numbers).
+ * The thread's claims as data, decided by the one rule (src/experiments/claims/rule.ts) on per-seed measures: the
+ * variants of a seed share their random streams, so every ratio is paired. Every threshold and swept value is a
+ * named value that the statement's text and the test share. What each verdict was on the first model, and why it
+ * moved: the claims' `note`s and docs/fidelity/000-mmu-lock-aging.md §5.
  */
-import type { Claim, ClaimOutcome } from "../experiment";
+import {
+  allOf,
+  atLeast,
+  atMost,
+  crossover,
+  defineClaim,
+  never,
+  observable,
+  overCases,
+  pairedRatio,
+  perSeed,
+  within,
+  type Finding,
+  type Match,
+  type Measure,
+} from "../claims/vocabulary";
 import type { ResultSet } from "../results";
-import type { ParamValues } from "../params";
-import { meanCi95, type MeanCi } from "../../sim/stats/replication";
-import type { MmuLockAgingParams } from "./params";
+import { nsToMs, usToNs } from "../../sim/time";
+import { mmuLockAgingParams, type MmuLockAgingParams } from "./params";
 
-type Match = Partial<ParamValues<MmuLockAgingParams>>;
-type Results = ResultSet<MmuLockAgingParams>;
-
-/** Per-seed ratio a/b of an observable between two sweep points (same seeds, so the ratio is paired). */
-export function pairedRatio(rs: Results, observable: string, a: Match, b: Match): MeanCi {
-  const x = rs.samples(observable, a);
-  const y = rs.samples(observable, b);
-  return meanCi95(x.map((v, i) => v / y[i]));
-}
+const subject = { params: mmuLockAgingParams };
+type Results = ResultSet<MmuLockAgingParams, any, any>;
+type At = Match<MmuLockAgingParams>;
 
 /**
- * Per-seed relative change of vCPU wall time for fixed guest work, from the fraction lost to mmu_lock and to aging
- * walks' interference (vcpuWallLostFraction; the first model had only mmu_lock): b -> a.
+ * Per-seed relative change of vCPU wall time for fixed guest work when going from point `from` to point `to`:
+ * (1 - lost at `from`) / (1 - lost at `to`) - 1, from the fraction of vCPU time lost to mmu_lock and to aging walks'
+ * interference (vcpuWallLostFraction). Negative: the vCPUs finish sooner at `to`.
+ *
+ * @example
+ * vcpuWallChange(rs, { agingLock: "write" }, { agingLock: "read" }); // James's -0.9% is read vs write
  */
-export function vcpuWallChange(rs: Results, a: Match, b: Match): MeanCi {
-  const fa = rs.samples("vcpuWallLostFraction", a);
-  const fb = rs.samples("vcpuWallLostFraction", b);
-  return meanCi95(fa.map((v, i) => (1 - fb[i]) / (1 - v) - 1));
+export function vcpuWallChange(rs: Results, from: At, to: At, label?: string): Measure {
+  return perSeed(
+    label ?? "vCPU wall time change",
+    [observable(rs, "vcpuWallLostFraction", from), observable(rs, "vcpuWallLostFraction", to)],
+    (lostFrom, lostTo) => (1 - lostFrom) / (1 - lostTo) - 1,
+    "fraction",
+  );
 }
 
-const fmt = (m: MeanCi, digits = 3): string =>
-  `${m.mean.toPrecision(digits)} ± ${Number.isFinite(m.ci95) ? m.ci95.toPrecision(2) : "?"}`;
-const pct = (m: MeanCi): string =>
-  `${(100 * m.mean).toFixed(2)}% ± ${Number.isFinite(m.ci95) ? (100 * m.ci95).toFixed(2) : "?"}%`;
-const us = (ns: number): string => `${(ns / 1000).toPrecision(3)} us`;
-const num = (r: Record<string, unknown>, k: string): number => r[k] as number;
+// ---------------------------------------------------------------------------------------------------------------
+// Oliver Upton: the queued rwlock bounds a writer's wait (two claims: the strict bound as first stated, and the
+// kernel's own bound with starvation-freedom, which issue 11 asks to state beside it).
 
-/** Claim 1 sweep: fault rate from light to extreme, at 32 vCPUs, kswapd only, read-lock aging. */
+/** Claim 1's loads: mean guest run between faults per vCPU, light to extreme (a 40-fold rise). */
 export const BOUND_LOADS_US = [200, 20, 5] as const;
 
-const boundedWait: Claim<MmuLockAgingParams> = {
+const boundValues = {
+  vcpus: 32,
+  loadsUs: BOUND_LOADS_US,
+  lightUs: BOUND_LOADS_US[0],
+  heavyUs: BOUND_LOADS_US[BOUND_LOADS_US.length - 1],
+  durationMs: 2,
+  /** The longer measurement, in multiples of durationMs (long enough for starvation to show above seed noise). */
+  longerFactor: 8,
+  /** The queued lock's longest wait grows less than this over the 40-fold load rise. */
+  maxGrowth: 4,
+  /** ... and less than this over the longer measurement (it does not grow with simulated time). */
+  maxTimeGrowth: 1.5,
+  /** The reader-preferring lock's longest wait at the heavy load is at least this many times the queued lock's ... */
+  starvedOverQueued: 10,
+  /** ... and grows at least this much with the longer measurement (starvation lasts as long as the run). */
+  minStarvedTimeGrowth: 1.5,
+};
+type BoundValues = typeof boundValues;
+
+const boundRuns = (v: BoundValues) => {
+  const base = { vcpus: v.vcpus, reclaimers: 0, agingLock: "read" as const, lockKind: ["qrwlock", "reader-pref"] };
+  return {
+    loads: { ...base, faultIntervalUs: [...v.loadsUs], durationMs: v.durationMs },
+    longer: { ...base, faultIntervalUs: v.heavyUs, durationMs: v.longerFactor * v.durationMs },
+  };
+};
+type BoundResults = { loads: Results; longer: Results };
+
+/** The parts both of Oliver's claims share: growth with load and with time, and the reader-preferring contrast. */
+function starvationParts(r: BoundResults, v: BoundValues): Finding[] {
+  const heavy = (lockKind: "qrwlock" | "reader-pref") => ({ lockKind, faultIntervalUs: v.heavyUs });
+  /** The longest wait over the longer measurement / over the base one, at the heavy load. */
+  const overTime = (lockKind: "qrwlock" | "reader-pref") =>
+    pairedRatio(
+      observable(r.longer, "writerWaitMaxNs", { lockKind }),
+      observable(r.loads, "writerWaitMaxNs", heavy(lockKind)),
+      {
+        label: `${lockKind} writerWaitMaxNs, ${v.longerFactor}x longer / ${v.durationMs} ms measurement, at faultIntervalUs=${v.heavyUs}`,
+      },
+    );
+  const light = { lockKind: "qrwlock" as const, faultIntervalUs: v.lightUs };
+  return [
+    atMost(pairedRatio(r.loads, "writerWaitMaxNs", heavy("qrwlock"), light), v.maxGrowth),
+    atMost(overTime("qrwlock"), v.maxTimeGrowth),
+    atLeast(pairedRatio(r.loads, "writerWaitMaxNs", heavy("reader-pref"), heavy("qrwlock")), v.starvedOverQueued),
+    atLeast(overTime("reader-pref"), v.minStarvedTimeGrowth),
+  ];
+}
+
+const starvationText = (v: BoundValues) =>
+  `as the fault rate rises ${v.lightUs / v.heavyUs}-fold (faultIntervalUs ${v.lightUs} -> ${v.heavyUs} at ${v.vcpus} ` +
+  `vCPUs, read-lock aging, kswapd alone) the writers' longest wait grows less than ${v.maxGrowth}x and does not grow ` +
+  `with simulated time (${v.longerFactor}x longer measurement: < ${v.maxTimeGrowth}x); under the reader-preferring ` +
+  `lock the longest wait at the highest load is at least ${v.starvedOverQueued}x the queued lock's and grows at least ` +
+  `${v.minStarvedTimeGrowth}x with the ${v.longerFactor}x longer measurement (starvation: it lasts as long as the run). ` +
+  "Every ratio paired per seed.";
+
+/** Writers over a bound at any of the loads, per seed (a count: decided by counterexample). */
+function overBoundCount(rs: Results, v: BoundValues, observableName: string, overOne: boolean, label: string): Measure {
+  const per = v.loadsUs.map((faultIntervalUs) =>
+    observable(rs, observableName as "writerBoundViolations", { lockKind: "qrwlock", faultIntervalUs }),
+  );
+  return perSeed(label, per, (...xs) => xs.reduce((a, x) => a + (overOne ? (x > 1 ? 1 : 0) : x), 0));
+}
+
+const boundedWait = defineClaim(subject, {
   id: "qrwlock-writer-wait-bounded",
   who: "Oliver Upton",
-  statement:
-    "Under the queued rwlock no eviction writer waits longer than its bound (the holds queued ahead of it plus the longest " +
-    "remaining hold inside, taken when it starts to spin), and as the fault rate rises 40-fold (faultIntervalUs 200 -> 5 at " +
-    "32 vCPUs, read-lock aging, kswapd alone) the writers' longest wait grows less than 4x and does not grow with simulated time " +
-    "(4x longer measurement: < 1.5x); under the reader-preferring lock the longest wait at the highest load is over 10x the " +
-    "queued lock's and grows over 1.5x with the 4x longer measurement (starvation: it lasts as long as the run).",
+  values: boundValues,
+  statement: (v) =>
+    "Under the queued rwlock no eviction writer waits longer than its strict bound (the holds queued ahead of it plus " +
+    "the longest remaining hold inside plus one line transfer per hand-off, taken when its fast path fails), and " +
+    starvationText(v),
+  runs: boundRuns,
+  test: (r, v) =>
+    allOf(
+      never(overBoundCount(r.loads, v, "writerBoundViolations", false, "writers over their strict bound, all loads")),
+      ...starvationParts(r, v),
+    ),
   expected: "fails",
-  async evaluate(ctx): Promise<ClaimOutcome> {
-    const base = { reclaimers: 0, agingLock: "read" as const, durationMs: 2 };
-    const rs = await ctx.run({ ...base, lockKind: ["qrwlock", "reader-pref"], faultIntervalUs: [...BOUND_LOADS_US] });
-    const longer = await ctx.run({
-      ...base,
-      lockKind: ["qrwlock", "reader-pref"],
-      faultIntervalUs: 5,
-      durationMs: 4 * base.durationMs,
-    });
-    const q = rs.where({ lockKind: "qrwlock" });
-    const violations = q.reduce((a, r) => a + num(r, "writerBoundViolations"), 0);
-    const overBound = Math.max(...q.map((r) => num(r, "writerWaitOverBound")));
-    const maxAt = (lockKind: "qrwlock" | "reader-pref", faultIntervalUs: number) =>
-      num(rs.one({ lockKind, faultIntervalUs }), "writerWaitMaxNs");
-    const qLight = maxAt("qrwlock", 200);
-    const qHeavy = maxAt("qrwlock", 5);
-    const pHeavy = maxAt("reader-pref", 5);
-    const qTime = num(longer.one({ lockKind: "qrwlock" }), "writerWaitMaxNs") / qHeavy;
-    const pTime = num(longer.one({ lockKind: "reader-pref" }), "writerWaitMaxNs") / pHeavy;
-    const ok =
-      violations === 0 &&
-      overBound <= 1 + 1e-9 &&
-      qHeavy / qLight < 4 &&
-      qTime < 1.5 &&
-      pHeavy / qHeavy > 10 &&
-      pTime > 1.5;
-    return {
-      verdict: ok ? "holds" : "fails",
-      detail:
-        `qrwlock: ${violations} writers over their bound (largest wait/bound ${overBound.toFixed(3)}); longest wait ${us(qLight)} at ` +
-        `200 us between faults, ${us(qHeavy)} at 5 us (x${(qHeavy / qLight).toFixed(2)}), x${qTime.toFixed(2)} over a 4x longer measurement. ` +
-        `reader-preferring: ${us(pHeavy)} at 5 us (x${(pHeavy / qHeavy).toFixed(1)} the queued lock's), x${pTime.toFixed(2)} over a 4x longer measurement.`,
-      evidence: [...rs.rows, ...longer.rows],
-    };
-  },
-};
+  note:
+    "First model: holds (0 writers over the bound, largest wait/bound 1.000; longest wait x1.60 over the load rise, " +
+    "x1.33 over a 4x longer run). Now: fails on the strict bound alone (336 +- 11 writers over it per seed on seeds " +
+    "1-5, largest wait/bound 4.35, excess up to 5.6 us), because the model now follows qrwlock.c's slow path: readers " +
+    "whose _QR_BIAS lands in the hand-off window before _QW_WAITING get in, transient biases make the head writer's cmpxchg retry (0.85 retries per " +
+    "write acquisition at 5 us), and every slow-path step is a line transfer (issue 11 items 2-4). The starvation parts " +
+    "still hold (seeds 1-5): x2.61 +- 0.94 over the load rise, x1.09 +- 0.10 over an 8x longer run; reader-preferring " +
+    "x210 +- 55 the queued lock's, x4.35 +- 1.45 over the 8x longer run (the longer run was 4x: its x2.2 +- 0.7 was " +
+    "undecided against 1.5 on 5 seeds). The kernel's own bound holds: see qrwlock-writers-not-starved.",
+});
 
-/** Claim 2 sweep: the unpublished guest fault rate. */
-export const SPEEDUP_FAULT_INTERVALS_US = [20, 50, 75, 100, 200] as const;
-
-const readLockSpeedup: Claim<MmuLockAgingParams> = {
-  id: "read-lock-pass-faster-vcpus-unharmed",
-  who: "James Houghton (arm64 data, quoted by Yu Zhao)",
-  statement:
-    "At 32 vCPUs with aging running beside them (access-tracking), there is a guest fault rate at which read-lock aging costs " +
-    "at most a third of write-lock aging per page (published 5.4x: 1.661 s vs 0.307 s per pass) while vCPU wall time changes " +
-    "by at most 1% (published -0.9%); tested at faultIntervalUs 20, 50, 75, 100, 200, each bound met with its 95% CI.",
-  expected: "fails",
-  async evaluate(ctx): Promise<ClaimOutcome> {
-    const rs = await ctx.run({
-      workload: "access-tracking",
-      vcpus: 32,
-      reclaimers: 0,
-      agingLock: ["write", "read"],
-      faultIntervalUs: [...SPEEDUP_FAULT_INTERVALS_US],
-      durationMs: 3,
-      warmupMs: 0.5,
-    });
-    const points = SPEEDUP_FAULT_INTERVALS_US.map((faultIntervalUs) => {
-      const speedup = pairedRatio(
-        rs,
-        "agingNsPerPage",
-        { agingLock: "write", faultIntervalUs },
-        { agingLock: "read", faultIntervalUs },
-      );
-      const wall = vcpuWallChange(rs, { agingLock: "read", faultIntervalUs }, { agingLock: "write", faultIntervalUs });
-      const fast = speedup.mean - speedup.ci95 >= 3;
-      const unharmed = Math.abs(wall.mean) + wall.ci95 <= 0.01;
-      return { faultIntervalUs, speedup, wall, fast, unharmed };
-    });
-    const both = points.filter((p) => p.fast && p.unharmed);
-    const lines = points.map((p) => `${p.faultIntervalUs} us: x${fmt(p.speedup)}, vCPU wall ${pct(p.wall)}`).join("; ");
-    const fast = points.filter((p) => p.fast).map((p) => `${p.faultIntervalUs}`);
-    const unharmed = points.filter((p) => p.unharmed).map((p) => `${p.faultIntervalUs}`);
-    const where = (list: string[]) =>
-      list.length > 0 ? `at faultIntervalUs ${list.join(", ")}` : "at none of the fault intervals";
-    return {
-      verdict: both.length > 0 ? "holds" : "fails",
-      detail:
-        (both.length > 0
-          ? `both hold at faultIntervalUs ${both.map((p) => p.faultIntervalUs).join(", ")}. `
-          : `no fault rate gives both: the speedup is >= 3x ${where(fast)}, the vCPU cost is <= 1% ${where(unharmed)}. `) +
-        `Write/read per-page cost and read-vs-write vCPU wall change by fault interval: ${lines}.`,
-      evidence: points.map((p) => ({
-        faultIntervalUs: p.faultIntervalUs,
-        speedup: p.speedup.mean,
-        speedupCi95: p.speedup.ci95,
-        vcpuWallChange: p.wall.mean,
-        vcpuWallChangeCi95: p.wall.ci95,
-      })),
-    };
-  },
-};
-
-/** Claim 4 sweep: concurrent reclaimers. */
-export const RECLAIMER_SWEEP = [0, 2, 8, 32, 64] as const;
-/** Claim 3 sweep: concurrent reclaimers, workloads and notifier call sizes (per PTE, per PMD). */
-export const INVERSION_RECLAIMERS = RECLAIMER_SWEEP;
-export const INVERSION_WORKLOADS = ["reclaim", "split"] as const;
-export const INVERSION_CALL_PAGES = [1, 512] as const;
-
-const inversion: Claim<MmuLockAgingParams> = {
-  id: "read-aging-inverts-eviction-writers",
-  who: "Yu Zhao",
-  statement:
-    "With read-lock aging, the eviction writers' p99 wait reaches at least 2x the faults-only baseline's (no aging through KVM) " +
-    "at some D in 0, 2, 8, 32, 64 concurrent direct reclaimers (the crossover: paired ratio's 95% CI above 2), while lockless aging " +
-    "stays within 1.25x of the baseline at every D. Checked with reclaimers that all age and evict (reclaim) and with kswapd " +
-    "reclaiming beside D proactive agers writing lru_gen's debugfs aging command (split), for the walk's notifier calls per PTE " +
-    "(1 page) and per PMD (512 pages).",
-  expected: "depends",
-  async evaluate(ctx): Promise<ClaimOutcome> {
-    const common = { reclaimers: [...INVERSION_RECLAIMERS], workload: [...INVERSION_WORKLOADS], durationMs: 2 };
-    const read = await ctx.run({ ...common, agingLock: "read", pagesPerAgingCall: [...INVERSION_CALL_PAGES] });
-    const baselines = await ctx.run({ ...common, agingLock: ["lockless", "faults-only"] });
-    type Workload = (typeof INVERSION_WORKLOADS)[number];
-    const ratio = (workload: Workload, reclaimers: number, readSamples: number[]) => {
-      const base = baselines.samples("writerWaitP99Ns", { workload, reclaimers, agingLock: "faults-only" });
-      return meanCi95(readSamples.map((v, i) => v / base[i]));
-    };
-    const cases = INVERSION_WORKLOADS.flatMap((workload) =>
-      INVERSION_CALL_PAGES.map((pagesPerAgingCall) => {
-        const points = INVERSION_RECLAIMERS.map((reclaimers) => ({
-          reclaimers,
-          read: ratio(
-            workload,
-            reclaimers,
-            read.samples("writerWaitP99Ns", { workload, reclaimers, pagesPerAgingCall }),
-          ),
-          evicted: meanCi95(
-            read
-              .samples("evictedPagesPerSec", { workload, reclaimers, pagesPerAgingCall })
-              .map(
-                (v, i) =>
-                  v / baselines.samples("evictedPagesPerSec", { workload, reclaimers, agingLock: "faults-only" })[i],
-              ),
-          ),
-        }));
-        const crossover = points.find((p) => p.read.mean - p.read.ci95 >= 2);
-        return { workload, pagesPerAgingCall, points, crossover };
-      }),
-    );
-    const lockless = INVERSION_WORKLOADS.flatMap((workload) =>
-      INVERSION_RECLAIMERS.map((reclaimers) =>
-        pairedRatio(
-          baselines,
-          "writerWaitP99Ns",
-          { workload, reclaimers, agingLock: "lockless" },
-          { workload, reclaimers, agingLock: "faults-only" },
+const notStarved = defineClaim(subject, {
+  id: "qrwlock-writers-not-starved",
+  who: "Oliver Upton (the bound qrwlock.c gives)",
+  values: boundValues,
+  statement: (v) =>
+    "Under the queued rwlock no eviction writer waits longer than the kernel's bound, counted from the moment its " +
+    "_QW_WAITING lands (the longest remaining hold of those inside then, hand-off-window readers included, plus one " +
+    "line transfer per CPU on the line per try for the last release, the read and the cmpxchg, and per failed try for " +
+    "a transient bias's removal), and " +
+    starvationText(v),
+  runs: boundRuns,
+  test: (r, v) =>
+    allOf(
+      never(
+        overBoundCount(
+          r.loads,
+          v,
+          "writerWaitOverKernelBound",
+          true,
+          "loads at which a writer waited longer than the kernel's bound",
         ),
       ),
-    );
-    const locklessFlat = lockless.every((m) => m.mean <= 1.25);
-    const found = cases.filter((c) => c.crossover !== undefined);
-    const verdict = !locklessFlat || found.length === 0 ? "fails" : found.length === cases.length ? "holds" : "depends";
-    const describe = (c: (typeof cases)[number]) => {
-      const last = c.points[c.points.length - 1];
-      return (
-        `${c.workload}, ${c.pagesPerAgingCall} page(s) per call: ` +
-        (c.crossover ? `crossover at D=${c.crossover.reclaimers}` : "no crossover") +
-        ` (read/faults-only p99 ${c.points.map((p) => `D=${p.reclaimers} x${fmt(p.read)}`).join(", ")}; evictions at D=${last.reclaimers} x${fmt(last.evicted)} of faults-only)`
-      );
-    };
-    return {
-      verdict,
-      detail:
-        `${cases.map(describe).join(". ")}. Lockless stays within x${Math.max(...lockless.map((m) => m.mean)).toFixed(2)} of faults-only everywhere. ` +
-        "When every reclaimer also evicts, read-lock aging throttles the reclaimers themselves and writers queue mostly behind writers, which hides " +
-        "the inversion; with a fixed eviction load, read-lock aging raises the writers' p99 and cuts evictions as D grows, through long reader holds " +
-        "(per-PMD calls) or traffic on the lock word's cache line (per-PTE calls).",
-      evidence: cases.flatMap((c) =>
-        c.points.map((p) => ({
-          workload: c.workload,
-          pagesPerAgingCall: c.pagesPerAgingCall,
-          reclaimers: p.reclaimers,
-          readOverFaultsOnly: p.read.mean,
-          readOverFaultsOnlyCi95: p.read.ci95,
-          evictedReadOverFaultsOnly: p.evicted.mean,
-        })),
-      ),
-    };
-  },
-};
+      ...starvationParts(r, v),
+    ),
+  expected: "holds",
+  note:
+    "New with issue 11: the strict bound of qrwlock-writer-wait-bounded leaves out what qrwlock.c lets in before a " +
+    "writer's _QW_WAITING lands; this is the bound the lock does give (no writer over it on seeds 1-5: " +
+    "writerWaitOverKernelBound 0.53-0.95). Holds on 5 seeds; on 3 the load-growth ratio (x2.5 +- 2.2) is undecided.",
+});
 
-const agingStalls: Claim<MmuLockAgingParams> = {
+// ---------------------------------------------------------------------------------------------------------------
+// James Houghton's arm64 numbers: read-lock aging 5.4x faster per page, vCPUs unharmed (-0.9%).
+
+/** Claim 2's sweep: the unpublished guest fault rate. */
+export const SPEEDUP_FAULT_INTERVALS_US = [20, 50, 75, 100, 200] as const;
+
+const readLockSpeedup = defineClaim(subject, {
+  id: "read-lock-pass-faster-vcpus-unharmed",
+  who: "James Houghton (arm64 data, quoted by Yu Zhao)",
+  values: {
+    vcpus: 32,
+    faultIntervalsUs: SPEEDUP_FAULT_INTERVALS_US,
+    /** Read-lock aging costs at most 1/minSpeedup of write-lock aging per page (published 5.4x). */
+    minSpeedup: 3,
+    /** vCPU wall time changes by at most this fraction either way (published -0.9%). */
+    maxWallChange: 0.01,
+    durationMs: 3,
+    warmupMs: 0.5,
+  },
+  statement: (v) =>
+    `At ${v.vcpus} vCPUs with aging running beside them (access-tracking), there is a guest fault rate at which ` +
+    `read-lock aging costs at most 1/${v.minSpeedup} of write-lock aging per page (published 5.4x: 1.661 s vs 0.307 s ` +
+    `per pass) while vCPU wall time changes by at most ${100 * v.maxWallChange}% either way, read vs write (published ` +
+    `-0.9%); tested at faultIntervalUs ${v.faultIntervalsUs.join(", ")}, both bounds met with their 95% CIs at one of them.`,
+  runs: (v) => ({
+    passes: {
+      workload: "access-tracking",
+      vcpus: v.vcpus,
+      reclaimers: 0,
+      agingLock: ["write", "read"],
+      faultIntervalUs: [...v.faultIntervalsUs],
+      durationMs: v.durationMs,
+      warmupMs: v.warmupMs,
+    },
+  }),
+  test: (r, v) =>
+    overCases(
+      "some fault interval",
+      v.faultIntervalsUs,
+      (faultIntervalUs) =>
+        allOf(
+          atLeast(
+            pairedRatio(
+              r.passes,
+              "agingNsPerPage",
+              { agingLock: "write", faultIntervalUs },
+              { agingLock: "read", faultIntervalUs },
+            ),
+            v.minSpeedup,
+          ),
+          within(
+            vcpuWallChange(
+              r.passes,
+              { agingLock: "write", faultIntervalUs },
+              { agingLock: "read", faultIntervalUs },
+              `vCPU wall time change, read vs write, at faultIntervalUs=${faultIntervalUs}`,
+            ),
+            -v.maxWallChange,
+            v.maxWallChange,
+          ),
+        ),
+      { quantifier: "some", caseName: (f) => `faultIntervalUs=${f}`, caseValues: (f) => ({ faultIntervalUs: f }) },
+    ),
+  expected: "fails",
+  note:
+    "Fails on both models: the fault rates that make the write lock 3x dearer per page cost the vCPUs more than 1%. " +
+    "First model at 50 us: x5.56 +- 1.3, -2.39%; at 200 us: x1.44, -0.18%. Now (vCPU wall time includes the walk's " +
+    "interference, walkInterferenceFraction, and every slow-path atomic is a line transfer), seeds 1-5: at 50 us " +
+    "x6.05 +- 0.38, -2.62%; at 75 us x3.31, -1.55%; at 100 us x2.42, -1.06%; at 200 us x1.52, -0.40%. The one rule " +
+    "asks the whole CI inside +-1%; the legacy " +
+    "code asked |mean| + CI <= 1%, the same test.",
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Yu Zhao: read-lock aging inverts the eviction writers; aging that takes the lock is what stalls.
+
+/** D, the concurrent reclaimers (or debugfs agers in split) the sweeps visit. */
+export const RECLAIMER_SWEEP = [0, 2, 8, 32, 64] as const;
+export const INVERSION_RECLAIMERS = RECLAIMER_SWEEP;
+export const INVERSION_WORKLOADS = ["reclaim", "split"] as const;
+/** The walk's notifier call sizes: per PTE (walk_pte_range) and per PMD. */
+export const INVERSION_CALL_PAGES = [1, 512] as const;
+
+const inversion = defineClaim(subject, {
+  id: "read-aging-inverts-eviction-writers",
+  who: "Yu Zhao",
+  values: {
+    reclaimers: INVERSION_RECLAIMERS,
+    workloads: INVERSION_WORKLOADS,
+    callPages: INVERSION_CALL_PAGES,
+    /** The inversion: read-lock aging's writer p99 at least this many times the faults-only baseline's. */
+    inversionFactor: 2,
+    /** Lockless aging stays within this many times the baseline's p99. */
+    locklessMax: 1.25,
+    durationMs: 2,
+  },
+  statement: (v) =>
+    `With read-lock aging, the eviction writers' p99 wait reaches at least ${v.inversionFactor}x the faults-only ` +
+    `baseline's (no aging through KVM) at some D in ${v.reclaimers.join(", ")} (the crossover located along D), while ` +
+    `lockless aging stays within ${v.locklessMax}x of the baseline at every D (paired ratios, whole 95% CI). Checked ` +
+    "with reclaimers that all age and evict (reclaim: their readers are the rmap path's look-around calls and the " +
+    "walk iterate_mm_list hands to one of them per generation) and with kswapd reclaiming beside D proactive agers " +
+    "writing lru_gen's debugfs aging command (split: the walk's readers come from run_aging), for the walk's notifier " +
+    `calls per PTE (${v.callPages[0]} page) and per PMD (${v.callPages[1]} pages).`,
+  runs: (v) => ({
+    read: {
+      reclaimers: [...v.reclaimers],
+      workload: [...v.workloads],
+      durationMs: v.durationMs,
+      agingLock: "read",
+      pagesPerAgingCall: [...v.callPages],
+    },
+    baselines: {
+      reclaimers: [...v.reclaimers],
+      workload: [...v.workloads],
+      durationMs: v.durationMs,
+      agingLock: ["lockless", "faults-only"],
+    },
+  }),
+  test: (r, v) => {
+    const baseline = (workload: (typeof v.workloads)[number], reclaimers: number) =>
+      observable(r.baselines, "writerWaitP99Ns", { workload, reclaimers, agingLock: "faults-only" });
+    const cases = v.workloads.flatMap((workload) =>
+      v.callPages.map((pagesPerAgingCall) => ({ workload, pagesPerAgingCall })),
+    );
+    return allOf(
+      overCases(
+        "each workload and call size",
+        cases,
+        (c) =>
+          crossover(
+            "reclaimers",
+            v.reclaimers,
+            (reclaimers) =>
+              atLeast(
+                pairedRatio(
+                  observable(r.read, "writerWaitP99Ns", { ...c, reclaimers }),
+                  baseline(c.workload, reclaimers),
+                  {
+                    label: `writerWaitP99Ns, read / faults-only, at workload=${c.workload}, pagesPerAgingCall=${c.pagesPerAgingCall}, reclaimers=${reclaimers}`,
+                  },
+                ),
+                v.inversionFactor,
+              ),
+            { quantifier: "some" },
+          ),
+        { caseName: (c) => `workload=${c.workload}, pagesPerAgingCall=${c.pagesPerAgingCall}` },
+      ),
+      overCases(
+        "lockless at every workload and D",
+        v.workloads.flatMap((workload) => v.reclaimers.map((reclaimers) => ({ workload, reclaimers }))),
+        (c) =>
+          atMost(
+            pairedRatio(
+              r.baselines,
+              "writerWaitP99Ns",
+              { ...c, agingLock: "lockless" },
+              { ...c, agingLock: "faults-only" },
+            ),
+            v.locklessMax,
+          ),
+      ),
+    );
+  },
+  expected: "depends",
+  note:
+    "Depends on both models, for a different reason now. First model: reclaim no crossover; split (D reclaimers that " +
+    "only aged, which the kernel cannot have) per PTE no crossover (D=64 x1.61), per PMD from D=2 (x3.05). Now " +
+    "(iterate_mm_list's one walker per mm per generation; split is kswapd beside D debugfs agers): reclaim no " +
+    "crossover (D=64 x0.72, per PTE); split per PTE between D=2 and 8 (x4.62 at 8; D=64 x98), per PMD between D=0 " +
+    "and 2 (x2.98 at 2; D=64 x6.35) (seeds 1-5). Lockless within x1.03. The legacy code compared the lockless means with 1.25; the one rule " +
+    "asks the whole paired CI below it.",
+});
+
+const agingStalls = defineClaim(subject, {
   id: "lock-taking-aging-stalls-under-reclaim",
   who: "Yu Zhao",
-  statement:
-    "Aging that takes mmu_lock is what suffers under concurrent reclaim: with read-lock aging the aging cost per page at D=64 " +
-    "direct reclaimers is at least 10x its D=0 value (the queued lock makes each per-page reader wait behind the queued unmap " +
-    "writers), while lockless aging stays within 10% of its uncontended cost at every D in 0, 2, 8, 32, 64.",
-  expected: "holds",
-  async evaluate(ctx): Promise<ClaimOutcome> {
-    const rs = await ctx.run({ reclaimers: [...RECLAIMER_SWEEP], agingLock: ["read", "lockless"], durationMs: 2 });
-    const read = RECLAIMER_SWEEP.map((reclaimers) => rs.stat("agingNsPerPage", { reclaimers, agingLock: "read" }));
-    const lockless = RECLAIMER_SWEEP.map((reclaimers) =>
-      rs.stat("agingNsPerPage", { reclaimers, agingLock: "lockless" }),
-    );
-    const slowdown = pairedRatio(
-      rs,
-      "agingNsPerPage",
-      { reclaimers: 64, agingLock: "read" },
-      { reclaimers: 0, agingLock: "read" },
-    );
-    const locklessSpread = Math.max(...lockless.map((m) => m.mean)) / Math.min(...lockless.map((m) => m.mean));
-    const ok = slowdown.mean - slowdown.ci95 >= 10 && locklessSpread <= 1.1;
-    const per = RECLAIMER_SWEEP.map((d, i) => `D=${d}: read ${fmt(read[i])} ns, lockless ${fmt(lockless[i])} ns`).join(
-      "; ",
-    );
-    return {
-      verdict: ok ? "holds" : "fails",
-      detail: `read-lock aging per page at D=64 is x${fmt(slowdown)} its D=0 cost; lockless varies by x${locklessSpread.toFixed(3)} across D. Per page: ${per}.`,
-      evidence: rs.rows,
-    };
+  values: {
+    reclaimers: RECLAIMER_SWEEP,
+    /** Read-lock aging per page at the highest D is at least this many times its D=0 cost. */
+    minSlowdown: 10,
+    /** Lockless aging per page stays within this fraction of its D=0 cost at every D. */
+    locklessTolerance: 0.1,
+    durationMs: 2,
   },
-};
+  statement: (v) =>
+    "Aging that takes mmu_lock is what suffers under concurrent reclaim: with read-lock aging the aging cost per page " +
+    `at D=${v.reclaimers[v.reclaimers.length - 1]} direct reclaimers is at least ${v.minSlowdown}x its D=0 value (the ` +
+    "queued lock makes each reader wait behind the queued unmap writers), while lockless aging stays within " +
+    `${100 * v.locklessTolerance}% of its D=0 cost at every D in ${v.reclaimers.join(", ")} (paired ratios).`,
+  runs: (v) => ({
+    sweep: { reclaimers: [...v.reclaimers], agingLock: ["read", "lockless"], durationMs: v.durationMs },
+  }),
+  test: (r, v) =>
+    allOf(
+      atLeast(
+        pairedRatio(
+          r.sweep,
+          "agingNsPerPage",
+          { reclaimers: v.reclaimers[v.reclaimers.length - 1], agingLock: "read" },
+          { reclaimers: 0, agingLock: "read" },
+        ),
+        v.minSlowdown,
+      ),
+      overCases(
+        "lockless at every D",
+        v.reclaimers,
+        (reclaimers) =>
+          within(
+            pairedRatio(
+              r.sweep,
+              "agingNsPerPage",
+              { reclaimers, agingLock: "lockless" },
+              { reclaimers: 0, agingLock: "lockless" },
+            ),
+            1 - v.locklessTolerance,
+            1 + v.locklessTolerance,
+          ),
+        { caseName: (d) => `reclaimers=${d}`, caseValues: (d) => ({ reclaimers: d }) },
+      ),
+    ),
+  expected: "holds",
+  note:
+    "Holds on both models. First model: read per page D=64/D=0 x591 +- 100. Now x297 +- 24 (49 -> 14 500 ns): no " +
+    "reclaimer walks the VM each round any more; the aging cost is mostly the rmap path's look-around calls queued " +
+    "behind the unmaps. Lockless aging takes no lock and costs its 30 ns walk at every D (x1.000): that part cannot " +
+    "fail in this model, by construction.",
+});
 
-/** Claim 5 sweep: guest fault intervals, and reclaim back to back against reclaimers pausing 1 ms between rounds. */
+// ---------------------------------------------------------------------------------------------------------------
+// David Matlack: write-lock aging is fine unless reclaim is pathological.
+
+/** Claim 5's sweep: guest fault intervals, and reclaim back to back against reclaimers pausing 1 ms. */
 export const MATLACK_FAULT_INTERVALS_US = [50, 200, 1000] as const;
 export const MATLACK_IDLE_US = [0, 1000] as const;
 
-const writeLockAcceptable: Claim<MmuLockAgingParams> = {
+const writeLockAcceptable = defineClaim(subject, {
   id: "write-lock-aging-fine-unless-pathological",
   who: "David Matlack",
-  statement:
-    "Write-lock aging costs eviction throughput only under pathological reclaim: with kswapd and 4 direct reclaimers pausing 1 ms " +
-    "between rounds it evicts at least 90% as many folios per second as lockless aging (paired ratio), while reclaiming back to back " +
-    "it evicts at most 80% as many; checked at guest fault intervals of 50, 200 and 1000 us per vCPU.",
-  expected: "fails",
-  async evaluate(ctx): Promise<ClaimOutcome> {
-    const rs = await ctx.run({
-      reclaimers: 4,
-      agingLock: ["write", "lockless"],
-      reclaimIdleUs: [...MATLACK_IDLE_US],
-      faultIntervalUs: [...MATLACK_FAULT_INTERVALS_US],
-      durationMs: 8,
-    });
-    const points = MATLACK_FAULT_INTERVALS_US.map((faultIntervalUs) => {
-      const at = (reclaimIdleUs: number) =>
-        pairedRatio(
-          rs,
-          "evictedPagesPerSec",
-          { faultIntervalUs, reclaimIdleUs, agingLock: "write" },
-          { faultIntervalUs, reclaimIdleUs, agingLock: "lockless" },
-        );
-      const light = at(1000);
-      const heavy = at(0);
-      return { faultIntervalUs, light, heavy, ok: light.mean >= 0.9 && heavy.mean <= 0.8 };
-    });
-    const holdsAt = points.filter((p) => p.ok);
-    const verdict = holdsAt.length === 0 ? "fails" : holdsAt.length === points.length ? "holds" : "depends";
-    return {
-      verdict,
-      detail:
-        (verdict === "depends"
-          ? `holds at faultIntervalUs ${holdsAt.map((p) => p.faultIntervalUs).join(", ")} only. `
-          : "") +
-        `Write/lockless eviction rate, pausing 1 ms vs back to back: ` +
-        points.map((p) => `${p.faultIntervalUs} us between faults: x${fmt(p.light)} vs x${fmt(p.heavy)}`).join("; ") +
-        ". Under the write lock every per-page aging call waits for the fault readers inside, so how much reclaim slows depends on how often the guest faults.",
-      evidence: points.map((p) => ({
-        faultIntervalUs: p.faultIntervalUs,
-        lightRatio: p.light.mean,
-        lightRatioCi95: p.light.ci95,
-        heavyRatio: p.heavy.mean,
-        heavyRatioCi95: p.heavy.ci95,
-      })),
-    };
+  values: {
+    reclaimers: 4,
+    faultIntervalsUs: MATLACK_FAULT_INTERVALS_US,
+    pausedIdleUs: MATLACK_IDLE_US[1],
+    backToBackIdleUs: MATLACK_IDLE_US[0],
+    /** Pausing reclaimers: write-lock aging evicts at least this share of lockless aging's rate. */
+    fineShare: 0.9,
+    /** Back-to-back reclaimers: at most this share. */
+    pathologicalShare: 0.8,
+    durationMs: 8,
   },
-};
+  statement: (v) =>
+    "Write-lock aging costs eviction throughput only under pathological reclaim: with kswapd and " +
+    `${v.reclaimers} direct reclaimers pausing ${nsToMs(usToNs(v.pausedIdleUs))} ms between rounds it evicts at least ` +
+    `${100 * v.fineShare}% as many folios per second as lockless aging, while reclaiming back to back it evicts at ` +
+    `most ${100 * v.pathologicalShare}% as many (paired ratios); checked at guest fault intervals of ` +
+    `${v.faultIntervalsUs.join(", ")} us per vCPU.`,
+  runs: (v) => ({
+    reclaim: {
+      reclaimers: v.reclaimers,
+      agingLock: ["write", "lockless"],
+      reclaimIdleUs: [v.backToBackIdleUs, v.pausedIdleUs],
+      faultIntervalUs: [...v.faultIntervalsUs],
+      durationMs: v.durationMs,
+    },
+  }),
+  test: (r, v) => {
+    const share = (faultIntervalUs: number, reclaimIdleUs: number) =>
+      pairedRatio(
+        r.reclaim,
+        "evictedPagesPerSec",
+        { faultIntervalUs, reclaimIdleUs, agingLock: "write" },
+        { faultIntervalUs, reclaimIdleUs, agingLock: "lockless" },
+      );
+    return overCases(
+      "each fault interval",
+      v.faultIntervalsUs,
+      (faultIntervalUs) =>
+        allOf(
+          atLeast(share(faultIntervalUs, v.pausedIdleUs), v.fineShare),
+          atMost(share(faultIntervalUs, v.backToBackIdleUs), v.pathologicalShare),
+        ),
+      { caseName: (f) => `faultIntervalUs=${f}`, caseValues: (f) => ({ faultIntervalUs: f }) },
+    );
+  },
+  expected: "fails",
+  note:
+    "First model: depends (held at 1000 us: x0.983 pausing vs x0.745 back to back). Now fails (seeds 1-5): at 1000 " +
+    "us x0.760 +- 0.11 vs x0.417; at 200 us x0.635 vs x0.406; at 50 us x0.342 vs x0.288. Cause: issue 11's rmap path, where a " +
+    "young folio costs 1 + up to 64 write acquisitions at eviction (lru_gen_look_around per PTE, commit " +
+    "1d4832becdc2); with youngFraction 0 the pausing case is x0.98-1.00. The legacy code compared means with 0.9 and " +
+    "0.8; the one rule asks the whole CI on the claimed side: the pausing case fails at every fault interval, the " +
+    "back-to-back case holds at every one.",
+});
 
-export const mmuLockAgingClaims: Array<Claim<MmuLockAgingParams>> = [
+export const mmuLockAgingClaims = [
   boundedWait,
+  notStarved,
   readLockSpeedup,
   inversion,
   agingStalls,

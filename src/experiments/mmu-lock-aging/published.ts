@@ -3,6 +3,7 @@
  * arithmetic that takes the model's scale-free per-page cost to the published 1 GiB-per-vCPU passes.
  */
 import { parsePublishedCsv } from "../published";
+import { nsToMs } from "../../sim/time";
 
 /** One row of the CSV. */
 export interface PublishedAnchor {
@@ -19,9 +20,9 @@ export interface PublishedAnchor {
 /** 1 GiB of 4 KiB pages: the memory per vCPU of the published aging runs. */
 export const PAGES_PER_GIB = 262_144;
 
-/** Aging pass time (ms) for `vcpus` x `pagesPerVcpu` pages at `nsPerPage`: pass = ns/page x pages / 1e6. */
+/** Aging pass time (ms) for `vcpus` x `pagesPerVcpu` pages at `nsPerPage`: pass = ns/page x pages, in ms. */
 export function passMsAt(nsPerPage: number, vcpus: number, pagesPerVcpu = PAGES_PER_GIB): number {
-  return (nsPerPage * vcpus * pagesPerVcpu) / 1e6;
+  return nsToMs(nsPerPage * vcpus * pagesPerVcpu);
 }
 
 /** Parses the CSV text (header first). */

@@ -3,6 +3,7 @@
  * unmap, invalidate-end), from the model's own trace (Trace.intervals()).
  */
 import { Trace } from "../../sim/trace";
+import { nsToMs } from "../../sim/time";
 import { defaults, checkInput, type ParamInput } from "../params";
 import { mmuLockAgingParams, type MmuLockAgingParams } from "./params";
 import { runMmuLockModel, type Params } from "./model";
@@ -47,7 +48,7 @@ export function lockTimeline(
     if ((v as unknown[]).length !== 1) throw new RangeError(`lockTimeline: '${k}' must be a single value, not a sweep`);
     p[k] = (v as unknown[])[0];
   }
-  const params = { ...(p as Params), warmupMs: 0, durationMs: toNs / 1e6 };
+  const params = { ...(p as Params), warmupMs: 0, durationMs: nsToMs(toNs) };
   const trace = new Trace(traceLimit);
   runMmuLockModel(params, seed, { trace });
   const side = (site: string): LockInterval["side"] =>

@@ -15,6 +15,7 @@ import { MmuNotifierSubscriptions, type MmuNotifierSubscriber, type NotifierOp }
 import { zap_page_range_single, type ZapScheme } from "../../kernel/mm/zap";
 import { Simulation } from "../../sim/simulation";
 import { Histogram } from "../../sim/stats/histogram";
+import { usToNs } from "../../sim/time";
 import type { Trace } from "../../sim/trace";
 import type { ParamValues } from "../params";
 import type { notifierCostParams } from "./params";
@@ -55,10 +56,10 @@ export function opsFor(scheme: NotifierCostParams["scheme"], invalidateRangeCall
 export function costDevice(sim: Simulation, p: NotifierCostParams): MmuNotifierSubscriber {
   const ops = opsFor(p.scheme, p.invalidateRangeCallback);
   if (p.device === "gru")
-    return new GruMmStruct(sim, "gru", { ops, holdOff: true, invalidateNs: p.gruInvalidateUs * 1000, tlb: null });
+    return new GruMmStruct(sim, "gru", { ops, holdOff: true, invalidateNs: usToNs(p.gruInvalidateUs), tlb: null });
   return new KvmMmuInvalidate(sim, "kvm", {
     ops,
-    calloutNs: p.kvmCalloutUs * 1000,
+    calloutNs: usToNs(p.kvmCalloutUs),
     perPageNs: p.kvmPerPageNs,
     sptes: null,
   });

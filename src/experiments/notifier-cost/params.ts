@@ -82,7 +82,7 @@ export const notifierCostParams = {
     choices: ["kvm", "gru"] as const,
     default: "gru",
     description:
-      "The secondary MMU: KVM (f per callback + c per page, under mmu_lock) or the SGI GRU (ceil(pages/1024) TGH invalidates per callback).",
+      "The secondary MMU: KVM (f per callback + c per page, under mmu_lock) or the SGI GRU (one TGH invalidate per callback: gru_flush_tlb_range).",
     source: "mechanisms file, Argument C section 4",
   }),
   mappingMiB: integer({

@@ -24,6 +24,7 @@ import type { Process, Yielded } from "../../sim/process";
 import { RandomStreams } from "../../sim/random";
 import { Simulation } from "../../sim/simulation";
 import { Histogram } from "../../sim/stats/histogram";
+import { meanGapNsOfRate, msToNs, usToNs } from "../../sim/time";
 import type { Trace } from "../../sim/trace";
 import { ParamError, type ParamValues } from "../params";
 import { PAGES_PER_MIB } from "../notifier-cost/model";
@@ -70,7 +71,7 @@ export function runNotifierRace(
   seed: number,
   options: { trace?: boolean | Trace } = {},
 ): NotifierRaceResult {
-  if (p.walkToInsertNs > p.fillUs * 1000) {
+  if (p.walkToInsertNs > usToNs(p.fillUs)) {
     throw new ParamError(
       "walkToInsertNs",
       `parameter 'walkToInsertNs': ${p.walkToInsertNs} ns is longer than the whole fill (fillUs = ${p.fillUs} us)`,
@@ -89,9 +90,9 @@ export function runNotifierRace(
   mm.strict = p.strict && SAFE_PROTOCOLS.has(p.protocol);
   const notifiers = new MmuNotifierSubscriptions(sim);
   const timing: SecondaryFaultTiming = {
-    preWalkNs: p.fillUs * 1000 - p.walkToInsertNs,
+    preWalkNs: usToNs(p.fillUs) - p.walkToInsertNs,
     walkToInsertNs: p.walkToInsertNs,
-    cpuFaultNs: p.cpuFaultUs * 1000,
+    cpuFaultNs: usToNs(p.cpuFaultUs),
   };
   const stats = new SecondaryFaultStats();
 
@@ -102,7 +103,7 @@ export function runNotifierRace(
     tlb = new SecondaryTlb("kvm sptes", pages, pages, streams.stream("kvm", "victim"), false);
     const kvm = new KvmMmuInvalidate(sim, "kvm", {
       ops: ["invalidate_range_start", "invalidate_range_end"],
-      calloutNs: p.kvmCalloutUs * 1000,
+      calloutNs: usToNs(p.kvmCalloutUs),
       perPageNs: p.kvmPerPageNs,
       sptes: tlb,
     });
@@ -112,13 +113,13 @@ export function runNotifierRace(
   } else if (p.protocol === "interval-notifier") {
     tlb = new SecondaryTlb("mirror pt", pages, p.tlbEntries, streams.stream("gru", "victim"), false);
     const itree = new MmuIntervalSubscriptions(sim);
-    const mirror = new HmmMirror(sim, itree, pages, { invalidateNs: p.gruInvalidateUs * 1000, tlb });
+    const mirror = new HmmMirror(sim, itree, pages, { invalidateNs: usToNs(p.gruInvalidateUs), tlb });
     const ctx = { mirror, tlb, mm, timing, stats };
     subscriber = itree;
     fault = (task, addr) => hmm_mirror_fault(ctx, task, addr);
   } else {
     tlb = new SecondaryTlb("gru tlb", pages, p.tlbEntries, streams.stream("gru", "victim"), p.fillDrainOnFlush);
-    const gms = new GruMmStruct(sim, "gru", { ...gruBuild(p.protocol), invalidateNs: p.gruInvalidateUs * 1000, tlb });
+    const gms = new GruMmStruct(sim, "gru", { ...gruBuild(p.protocol), invalidateNs: usToNs(p.gruInvalidateUs), tlb });
     const ctx = { gms, tlb, mm, timing, stats };
     subscriber = gms;
     fault = (task, addr) => gru_user_dropin(ctx, task, addr);
@@ -141,13 +142,13 @@ export function runNotifierRace(
     zapPteNs: p.zapPteNs,
     ptlHoldNs,
   };
-  const horizonNs = Math.round(p.durationMs * 1e6);
+  const horizonNs = Math.round(msToNs(p.durationMs));
   let zaps = 0;
 
   const gap = streams.stream("zapper", "gap");
   sim.spawn("madvise", function* (self) {
     for (;;) {
-      yield Math.round(gap.exponential(1e9 / p.zapRatePerSec));
+      yield Math.round(gap.exponential(meanGapNsOfRate(p.zapRatePerSec)));
       const t0 = sim.now;
       yield* zap_page_range_single(zap, self, 0, pages);
       zapNs.record(sim.now - t0);
@@ -161,7 +162,7 @@ export function runNotifierRace(
   let n = 0;
   sim.spawn("device", function* () {
     for (;;) {
-      yield Math.round(arrivals.exponential(1e9 / p.faultRatePerSec));
+      yield Math.round(arrivals.exponential(meanGapNsOfRate(p.faultRatePerSec)));
       // A miss: a page the device holds no translation for (a few draws; a stale entry would not miss).
       let addr = where.integer(pages);
       for (let k = 0; k < 8 && tlb.lookup(addr) !== 0; k++) addr = where.integer(pages);

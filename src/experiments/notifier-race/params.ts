@@ -5,6 +5,7 @@
 import { choice, flag, integer, real } from "../params";
 import { zapAndDeviceParams } from "../notifier-cost/params";
 import { paramRules } from "../rules";
+import { usToNs } from "../../sim/time";
 
 export const RACE_PROTOCOLS = [
   "flush-at-start",
@@ -127,7 +128,7 @@ export const notifierRaceParams = {
 export const notifierRaceRules = paramRules(notifierRaceParams, [
   {
     params: ["walkToInsertNs", "fillUs"],
-    holds: (p) => p.walkToInsertNs <= p.fillUs * 1000,
+    holds: (p) => p.walkToInsertNs <= usToNs(p.fillUs),
     rule:
       "walkToInsertNs must be at most fillUs x 1000: the window from reading the PTE to the translation being " +
       "usable is part of the fill",

@@ -3,6 +3,7 @@
  * chart can draw (the zapper's PT-lock holds and notifier calls; each device fault from miss to insert, with its
  * hold-off waits; stale translations as they are found).
  */
+import { nsToUs, usToNs } from "../../sim/time";
 import { Trace, type TraceEntry } from "../../sim/trace";
 import { runNotifierRace, type NotifierRaceParams } from "./model";
 
@@ -35,8 +36,6 @@ export interface RaceTimeline {
   faultsOmitted: number;
 }
 
-const us = (ns: number) => ns / 1000;
-
 /** Traces `p` on `seed` and returns the first zap, from `marginNs` before it to `marginNs` after it. */
 export function raceTimeline(
   p: NotifierRaceParams,
@@ -59,11 +58,17 @@ export function raceTimeline(
       faultsOmitted: 0,
     };
   const end = all.find((e) => e.what === "zap_end" && e.t >= begin.t) ?? all[all.length - 1];
-  const from = begin.t - marginNs;
-  const to = end.t + marginNs;
+  const fromNs = begin.t - marginNs;
+  const toNs = end.t + marginNs;
 
   const spans: TimelineSpan[] = [
-    { lane: "madvise", state: "zap", startUs: us(begin.t), endUs: us(end.t), label: `MADV_DONTNEED ${begin.on}` },
+    {
+      lane: "madvise",
+      state: "zap",
+      startUs: nsToUs(begin.t),
+      endUs: nsToUs(end.t),
+      label: `MADV_DONTNEED ${begin.on}`,
+    },
   ];
   const marks: TimelineMark[] = [];
   const ptlSince = new Map<string, number>();
@@ -83,29 +88,29 @@ export function raceTimeline(
     tlb_flush: "tlb_flush",
     free_pages: "free",
   };
-  const faultMark = (e: TraceEntry, what: string) => marks.push({ lane: e.who, what, tUs: us(e.t), label: e.on });
+  const faultMark = (e: TraceEntry, what: string) => marks.push({ lane: e.who, what, tUs: nsToUs(e.t), label: e.on });
 
   for (const e of all) {
-    if (e.t > to) break;
+    if (e.t > toNs) break;
     if (e.who === "madvise") {
-      if (e.t < from) continue;
+      if (e.t < fromNs) continue;
       if (e.what === "acquired" && e.on.startsWith("ptl")) ptlSince.set(e.on, e.t);
       else if (e.what === "release" && e.on.startsWith("ptl")) {
         const s = ptlSince.get(e.on);
         if (s !== undefined)
-          spans.push({ lane: "madvise", state: "ptl held", startUs: us(s), endUs: us(e.t), label: e.on });
+          spans.push({ lane: "madvise", state: "ptl held", startUs: nsToUs(s), endUs: nsToUs(e.t), label: e.on });
         ptlSince.delete(e.on);
       } else if (e.what in zapperMarks)
-        marks.push({ lane: "madvise", what: zapperMarks[e.what], tUs: us(e.t), label: e.on });
+        marks.push({ lane: "madvise", what: zapperMarks[e.what], tUs: nsToUs(e.t), label: e.on });
       continue;
     }
     if (e.who === "mm" && e.what === "STALE") {
-      if (e.t >= from) marks.push({ lane: "mm", what: "STALE", tUs: us(e.t), label: e.on });
+      if (e.t >= fromNs) marks.push({ lane: "mm", what: "STALE", tUs: nsToUs(e.t), label: e.on });
       continue;
     }
     if (!e.who.startsWith("fault")) continue;
     if (e.what === "miss") {
-      if (e.t < from) continue;
+      if (e.t < fromNs) continue;
       if (lanes.size >= maxFaults) {
         omitted++;
         continue;
@@ -126,7 +131,7 @@ export function raceTimeline(
       continue;
     }
     if (f.heldSince !== null && (e.what === "walk" || e.what === "pte_none")) {
-      spans.push({ lane: e.who, state: "held off", startUs: us(f.heldSince), endUs: us(e.t), label: e.on });
+      spans.push({ lane: e.who, state: "held off", startUs: nsToUs(f.heldSince), endUs: nsToUs(e.t), label: e.on });
       f.heldSince = null;
     }
     if (e.what === "walk" || e.what === "gup") faultMark(e, "walk");
@@ -137,22 +142,22 @@ export function raceTimeline(
         spans.push({
           lane: e.who,
           state: "retrying",
-          startUs: us(f.retrySince),
-          endUs: us(f.lastRetry),
+          startUs: nsToUs(f.retrySince),
+          endUs: nsToUs(f.lastRetry),
           label: p.protocol === "interval-notifier" ? "mmu_interval_read_retry" : "RET_PF_RETRY",
         });
-      spans.push({ lane: e.who, state: "fill", startUs: us(f.start), endUs: us(e.t), label: e.on });
+      spans.push({ lane: e.who, state: "fill", startUs: nsToUs(f.start), endUs: nsToUs(e.t), label: e.on });
       faultOpen.delete(e.who);
     }
   }
   for (const [lane, f] of faultOpen)
-    spans.push({ lane, state: "fill", startUs: us(f.start), endUs: us(to), label: "(unfinished)" });
+    spans.push({ lane, state: "fill", startUs: nsToUs(f.start), endUs: nsToUs(toNs), label: "(unfinished)" });
   // A fill whose translation was later found stale gets its own colour.
   const stale = new Set(marks.filter((m) => m.what === "STALE").map((m) => m.label.split(" ")[0]));
   for (const sp of spans) if (sp.state === "fill" && stale.has(sp.label)) sp.state = "fill, went stale";
   return {
     protocol: p.protocol,
-    fromUs: us(from),
+    fromUs: nsToUs(fromNs),
     spans,
     marks,
     staleTranslations: r.staleTranslations,
@@ -175,15 +180,17 @@ export interface TimelineBar {
  * the window.
  */
 export function timelineBars(t: RaceTimeline, markNs = 300): TimelineBar[] {
-  const o = t.fromUs * 1000;
+  const originNs = usToNs(t.fromUs);
   const bars: TimelineBar[] = t.spans.map((s) => ({
     who: s.lane,
     on: s.label,
     state: s.state,
-    start: s.startUs * 1000 - o,
-    end: s.endUs * 1000 - o,
+    start: usToNs(s.startUs) - originNs,
+    end: usToNs(s.endUs) - originNs,
   }));
-  for (const m of t.marks)
-    bars.push({ who: m.lane, on: m.label, state: m.what, start: m.tUs * 1000 - o, end: m.tUs * 1000 - o + markNs });
+  for (const m of t.marks) {
+    const atNs = usToNs(m.tUs) - originNs;
+    bars.push({ who: m.lane, on: m.label, state: m.what, start: atNs, end: atNs + markNs });
+  }
   return bars;
 }

@@ -21,6 +21,7 @@ import { Rcu, type RcuOptions } from "../../kernel/rcu/tree";
 import type { RandomStreams } from "../../sim/random";
 import { Histogram } from "../../sim/stats/histogram";
 import { Simulation } from "../../sim/simulation";
+import { msToNs } from "../../sim/time";
 
 export type GracePeriodProfile = "idle" | "busy";
 export const GRACE_PERIOD_PROFILES: readonly GracePeriodProfile[] = ["idle", "busy"];
@@ -54,7 +55,7 @@ export const GRACE_PERIOD_PROFILE_SPECS: Record<GracePeriodProfile, GracePeriodP
   idle: {
     machineCpus: 32,
     backgroundIdle: true,
-    backgroundQsIntervalNs: 1_000_000,
+    backgroundQsIntervalNs: msToNs(1),
     fqsIntervalNs: 3_000_000,
     gpStartDelayNs: 3_650_000,
     gpCleanupNs: 250_000,
@@ -65,7 +66,7 @@ export const GRACE_PERIOD_PROFILE_SPECS: Record<GracePeriodProfile, GracePeriodP
     backgroundIdle: false,
     backgroundQsIntervalNs: 5_600_000,
     fqsIntervalNs: 3_000_000,
-    gpStartDelayNs: 1_000_000,
+    gpStartDelayNs: msToNs(1),
     gpCleanupNs: 11_200_000,
     published: { statistic: "median", valueMs: 37, maxMs: 64, source: SOURCE + " (Rezki's data)" },
   },
@@ -85,7 +86,7 @@ export interface Machine {
  * jiffies_till_next_fqs: one jiffy (1 ms at HZ=1000) more per 256 CPUs. The model has one interval for both.
  */
 export function fqsIntervalFor(baseNs: number, nrCpuIds: number): number {
-  return baseNs + Math.floor(nrCpuIds / 256) * 1_000_000;
+  return baseNs + Math.floor(nrCpuIds / 256) * msToNs(1);
 }
 
 /**
@@ -148,7 +149,7 @@ export function measureSynchronizeRcu(
   const gap = rs.stream("caller", "gap");
   sim.spawn("caller", function* () {
     for (let i = 0; i < samples; i++) {
-      yield Math.round(gap.exponential(gapMs * 1e6));
+      yield Math.round(gap.exponential(msToNs(gapMs)));
       const t0 = sim.now;
       yield rcu.synchronize_rcu();
       latency.record(sim.now - t0);

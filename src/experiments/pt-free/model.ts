@@ -26,6 +26,7 @@ import { TlbShootdown } from "../../kernel/mm/tlb-shootdown";
 import type { ParamValues } from "../params";
 import { buildMachine } from "./grace-period-profiles";
 import type { PtFreeParams } from "./params";
+import { meanGapNsOfRate, msToNs, nsToMs, perSecond, roundNs, usToNs } from "../../sim/time";
 
 /** Mean pause between the probe's synchronize_rcu() calls: the calibration harness's `gapMs` (5 ms). */
 export const SYNCHRONIZE_RCU_PROBE_GAP_NS = 5_000_000;
@@ -73,7 +74,7 @@ export interface PtFreeRun {
 export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: PtFreeRunOptions = {}): PtFreeRun {
   const sim = new Simulation({ trace: options.trace });
   const rs = new RandomStreams(seed);
-  const { cpus: all, rcu } = buildMachine(sim, rs, p.gracePeriodProfile, p.cpus, p.qsIntervalUs * 1000);
+  const { cpus: all, rcu } = buildMachine(sim, rs, p.gracePeriodProfile, p.cpus, usToNs(p.qsIntervalUs));
   const mm = all.slice(0, p.cpus);
   const walkers = new PageTableWalkers(sim, rcu, all.length, options.strict ?? p.strict);
   const shootdown = new TlbShootdown(sim, {
@@ -115,7 +116,7 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
   let munmaps = 0;
   sim.spawn("munmap", function* (): Generator<Yielded, void, unknown> {
     for (;;) {
-      yield Math.round(pause.exponential(1e9 / p.munmapRatePerSec));
+      yield Math.round(pause.exponential(meanGapNsOfRate(p.munmapRatePerSec)));
       const t0 = sim.now;
       if (sim.trace) sim.record("munmap", "enter");
       if (p.munmapWorkNs > 0) yield Math.round(p.munmapWorkNs);
@@ -142,8 +143,8 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
 
   // One measurement window (sim.runMeasured): every statistic below forgets the warm-up at once; the bytes series
   // is sampled at fixed intervals from the window's start.
-  const warmupNs = Math.round(p.warmupMs * 1e6);
-  const measuredNs = Math.round(p.durationMs * 1e6);
+  const warmupNs = roundNs(msToNs(p.warmupMs));
+  const measuredNs = roundNs(msToNs(p.durationMs));
   sim.measure(munmapLatencyNs);
   sim.measure(shootdown.remoteWaitNs);
   sim.measure(synchronizeRcuNs);
@@ -160,7 +161,7 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
   if (points > 0) {
     const step = Math.max(1, Math.floor(measuredNs / points));
     const sample = () => {
-      series.tMs.push((sim.now - warmupNs) / 1e6);
+      series.tMs.push(nsToMs(sim.now - warmupNs));
       series.bytes.push(tableFree.bytesAwaitingGp.value);
       series.tables.push(tableFree.tablesAwaitingGp.value);
       if (series.tMs.length < points) sim.schedule(step, sample);
@@ -184,7 +185,7 @@ export function runPtFree(p: ParamValues<PtFreeParams>, seed: number, options: P
     tablesAwaitingGpPeak: tableFree.tablesAwaitingGp.peak,
     bytesAwaitingGpMean: tableFree.bytesAwaitingGp.mean(endNs),
     bytesAwaitingGpPeak: tableFree.bytesAwaitingGp.peak,
-    tablesQueuedPerSec: (tableFree.tablesQueued * 1e9) / measuredNs,
+    tablesQueuedPerSec: perSecond(tableFree.tablesQueued, measuredNs),
     tableWaitMeanNs: tableFree.tableWaitNs.count > 0 ? tableFree.tableWaitNs.mean : 0,
     allocFailures: tableFree.allocFailures,
     unsafeFrees: unsafeFreesIn.value,

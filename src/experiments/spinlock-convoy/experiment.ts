@@ -3,6 +3,7 @@ import { defineExperiment } from "../experiment";
 import { spinlockConvoyClaims } from "./claims";
 import { runSpinlockConvoy } from "./model";
 import { spinlockConvoyParams } from "./params";
+import { perSecond } from "../../sim/time";
 
 /** Chart data of one replication (structured-cloneable). */
 export interface SpinlockConvoyDetail {
@@ -34,7 +35,7 @@ export const spinlockConvoy = defineExperiment({
         lockWaitP50Ns: r.waitNs.quantile(0.5),
         lockWaitP99Ns: r.waitNs.quantile(0.99),
         lockWaitMeanNs: r.waitNs.mean,
-        acquisitionsPerSec: (r.acquisitions * 1e9) / r.measuredNs,
+        acquisitionsPerSec: perSecond(r.acquisitions, r.measuredNs),
         utilization: r.heldNs / r.measuredNs,
         spinCpuFraction: r.spinNs / (p.cpus * r.measuredNs),
       },

@@ -7,6 +7,7 @@ import type { ParamValues } from "../params";
 import { vmaLockParams, vmaLockRules, type VmaLockParamSpecs } from "./params";
 import { runPft, type PftResult } from "./model";
 import { vmaLockClaims } from "./claims";
+import { NS_PER_US, nsToUs } from "../../sim/time";
 
 /** Chart data of one replication (structured-cloneable). */
 export interface VmaLockDetail {
@@ -102,7 +103,7 @@ export const vmaLock = defineExperiment({
     const ref = p.threads === 1 ? r : runPft(pftParams(p, 1), seed);
     const detail: VmaLockDetail | undefined = options.detail
       ? {
-          writerLatencyCdfUs: cdf(r.writerLatencyNs, 1e-3),
+          writerLatencyCdfUs: cdf(r.writerLatencyNs, 1 / NS_PER_US),
           faultLatencyCdfNs: cdf(r.faultLatencyNs, 1),
           outcomes: {
             mmapLock: r.outcomes[0],
@@ -121,12 +122,12 @@ export const vmaLock = defineExperiment({
         speedupVs1Thread: r.faultsPerSec / ref.faultsPerSec,
         fallbackRate: r.fallbackRate,
         retryRate: r.retryRate,
-        writerLatencyP99Us: wrote ? r.writerLatencyNs.quantile(0.99) / 1e3 : 0,
+        writerLatencyP99Us: wrote ? nsToUs(r.writerLatencyNs.quantile(0.99)) : 0,
         elapsedS: p.pftFaults / p.threads / r.slowestThreadFaultsPerSec,
         elapsedAggregateS: p.pftFaults / r.faultsPerSec,
-        writerLatencyMeanUs: wrote ? r.writerLatencyNs.mean / 1e3 : 0,
+        writerLatencyMeanUs: wrote ? nsToUs(r.writerLatencyNs.mean) : 0,
         writerOpsPerSec: r.writerOpsPerSec,
-        faultLatencyP99Us: r.faultLatencyNs.quantile(0.99) / 1e3,
+        faultLatencyP99Us: nsToUs(r.faultLatencyNs.quantile(0.99)),
         mmapLockLineUtilization: r.mmapLockLineUtilization,
         mmapLockTransfersPerFault: r.mmapLockTransfersPerFault,
         cmpxchgRetriesPerFault: r.cmpxchgRetriesPerFault,

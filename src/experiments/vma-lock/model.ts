@@ -24,6 +24,7 @@ import {
   type SeqScope,
 } from "../../kernel/mm/fault";
 import { checkMachine, cpuOfThread, smtSlowdowns, type Machine } from "./placement";
+import { meanGapNsOfRate, msToNs, nsToS, roundNs } from "../../sim/time";
 
 export interface PftParams extends Machine {
   scheme: FaultScheme;
@@ -90,7 +91,7 @@ export interface PftResult {
 /** RCU timing for the grace periods that free replaced maple nodes (src/kernel/rcu/tree.ts). */
 const RCU_TIMING = {
   fqsIntervalNs: 3_000_000, // 3 jiffies at HZ=1000
-  qsIntervalNs: 1_000_000, // a busy user-mode CPU is seen quiescent at the scheduler tick (HZ=1000)
+  qsIntervalNs: msToNs(1), // a busy user-mode CPU is seen quiescent at the scheduler tick (HZ=1000)
   gpStartDelayNs: 10_000, // assumption: the GP kthread's wake-up
   gpCleanupNs: 10_000, // assumption
 };
@@ -156,8 +157,8 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     perPageNs: p.lruPageNs,
     lineModel: p.lineModel,
   });
-  const warmupNs = Math.round(p.warmupMs * 1e6);
-  const durationNs = Math.round(p.durationMs * 1e6);
+  const warmupNs = roundNs(msToNs(p.warmupMs));
+  const durationNs = roundNs(msToNs(p.durationMs));
   const outcomes = [0, 0, 0, 0, 0];
   const faultsByThread = new Array<number>(p.threads).fill(0);
   const faultLatencyNs = new Histogram("fault latency ns");
@@ -197,7 +198,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
   if (p.writerRatePerSec > 0) {
     const arrivals = rs.stream("writer", "arrivals");
     const pick = rs.stream("writer", "vmas");
-    const meanGapNs = 1e9 / p.writerRatePerSec;
+    const meanGapNs = meanGapNsOfRate(p.writerRatePerSec);
     const change = function* (self: Process) {
       const arrived = sim.now;
       yield* mmap_write_lock(mm, self, writerCpu);
@@ -246,7 +247,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
   const queuedRequests = queued.value;
 
   const faults = outcomes.reduce((a, b) => a + b, 0);
-  const measuredS = window.durationNs / 1e9;
+  const measuredS = nsToS(window.durationNs);
   const fallbacks = outcomes[FaultOutcome.VmaLockFallback] + outcomes[FaultOutcome.SpeculativeRetry];
   return {
     faults,

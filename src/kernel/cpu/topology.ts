@@ -2,6 +2,8 @@
  * Where CPUs sit: sockets of `cpusPerSocket` CPUs each, numbered socket-major. Line-transfer costs depend on
  * whether two CPUs share a socket. Defaults are secondary-source figures (mechanisms-notifiers-vma-rcu.md, E3):
  * local DRAM about 90 ns, remote about 140 ns; a contended line moved between sockets costs more, 100-300 ns.
+ * Follows no kernel file: a machine description (the kernel's own view is the topology_* and cpu_to_node() maps);
+ * socket-major numbering is this model's convention, not Linux's, which often interleaves sockets or SMT siblings.
  */
 export interface TopologyOptions {
   cpus: number;

@@ -1,6 +1,8 @@
 /**
  * What every lock records: how long tasks waited and held, per side (read / write), and the CPU time spent spinning
- * (a spinning waiter burns its CPU; a sleeping one does not).
+ * (a spinning waiter burns its CPU; a sleeping one does not). Follows no kernel file: the simulator's own
+ * instrumentation (the kernel's nearest analogue, CONFIG_LOCK_STAT's wait/hold times in kernel/locking/lockdep.c,
+ * is not modelled), plus the RwLock interface that lets a scenario swap lock kinds.
  */
 import { Histogram } from "../../sim/stats/histogram";
 

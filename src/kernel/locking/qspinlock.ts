@@ -1,8 +1,11 @@
 /**
- * A FIFO queued spinlock, after kernel/locking/qspinlock.c (Linux 6.6): queued_spin_lock() takes the lock word with
- * one cmpxchg when it is free; otherwise the task joins the MCS queue (the pending bit only changes who spins where,
- * not the order) and spins until it is at the head and the lock is released. Waiting spins, burning the waiter's
- * CPU. Hand-off to the next waiter can cost a cache-line transfer (`handoffNs`).
+ * A FIFO queued spinlock, after kernel/locking/qspinlock.c (Linux 6.6; queued_spin_lock_slowpath read at
+ * torvalds/linux @0200fbdd4315, a newer copy with the same algorithm) and include/asm-generic/qspinlock.h
+ * (queued_spin_lock, queued_spin_trylock; @035688290a74, a 4.2-era copy whose unlock is an atomic_sub where 6.6
+ * stores 0 to the locked byte): queued_spin_lock() takes the lock word with one cmpxchg (0 -> _Q_LOCKED_VAL) when it
+ * is free; otherwise the task joins the MCS queue (the pending bit only changes who spins where, not the order) and
+ * spins until it is at the head and the lock is released. Waiting spins, burning the waiter's CPU. Hand-off to the
+ * next waiter can cost a cache-line transfer (`handoffNs`).
  */
 import { CONTINUE, PARK, type Process, type Waitable } from "../../sim/process";
 import { RingQueue } from "../../sim/ring-queue";

@@ -1,14 +1,19 @@
 /**
- * A reader-preferring spinning rwlock, for contrast with qrwlock: the classic rwlock_t before queued rwlocks (e.g.
- * x86's arch_rwlock of Linux 3.x, arch/x86/include/asm/spinlock.h, which the stored torvalds/linux no longer has:
- * this is the textbook shape, not a line-by-line port), in which a reader gets in whenever no writer holds the lock
- * and a writer spins until the reader count drops to zero. Under a steady stream of overlapping readers a writer can
- * wait forever: writer starvation.
+ * A reader-preferring spinning rwlock, for contrast with qrwlock: the classic rwlock_t before queued rwlocks, x86's
+ * arch_rwlock as read at torvalds/linux arch/x86/include/asm/spinlock.h @dc731ca60954 (a 2.6.2x copy:
+ * __raw_read_lock = `lock subl $1` / jns, else __read_lock_failed; __raw_write_lock = `lock subl $RW_LOCK_BIAS` / jz,
+ * else __write_lock_failed; unlocks `lock incl` / `lock addl $RW_LOCK_BIAS`) and arch/x86/lib/rwlock.S
+ * @4625cd637919 (the slow paths: undo the subtraction, spin reading until the count allows, subtract again). The
+ * model keeps the shape, not every atomic: a reader gets in whenever no writer holds the lock, and a writer spins
+ * until the reader count drops to zero. Under a steady stream of overlapping readers a writer can wait forever:
+ * writer starvation.
  *
- * Its operations cost the same line atomics as qrwlock's fast paths (rwlock-timed.ts): a reader's atomic increment
- * (and, after spinning behind a writer, one more to retry), a writer's cmpxchg (and one per retry), one per unlock.
- * A released writer lets every spinning reader in at once (their retries queue on the line after it), which is the
- * preference; spinning writers are served in FIFO order so reruns are reproducible.
+ * Its operations cost the same line atomics as qrwlock's fast paths (rwlock-timed.ts): a reader's atomic (and,
+ * after spinning behind a writer, one more to retry; x86 also spends one undoing its failed decrement), a writer's
+ * atomic (and one per retry; x86 spends two, the undo and the new subtraction, which is a `lock subl`, not a
+ * cmpxchg), one per unlock. A released writer lets every spinning reader in at once (their retries queue on the line
+ * after it), which is the preference; spinning writers are served in FIFO order so reruns are reproducible (on x86
+ * they race). Not modelled: while a failing writer's subtraction is not yet undone, arriving readers fail too.
  */
 import { PARK, type Process, type Waitable, type Yielded } from "../../sim/process";
 import { RingQueue } from "../../sim/ring-queue";

@@ -1,8 +1,13 @@
 /**
- * A sequence count after include/linux/seqlock.h (Linux 6.6): writers make it odd while they change the protected
- * data and even again after; a reader samples it, reads, and retries if it changed. Writers must be serialised by
- * a lock of their own (write_seqcount_begin() asserts that; here a nested begin is an invariant violation). Readers
- * never block writers and never write the count's cache line.
+ * A sequence count after include/linux/seqlock.h (Linux 6.6), read at torvalds/linux @02b5a6031ba7, a 3.1x copy
+ * with the same core (__read_seqcount_begin spins while the count is odd; read_seqcount_retry is smp_rmb() then
+ * `sequence != start`; raw_write_seqcount_begin/end: sequence++ with smp_wmb()); 6.6 adds the seqcount_LOCKNAME_t
+ * variants whose write side asserts the associated lock, and raw_read_seqcount() (no spin, may return odd), used as
+ * GUP-fast does (mm/gup.c 6.6: `seq = raw_read_seqcount(&mm->write_protect_seq); if (seq & 1) return 0;`).
+ * Writers make it odd while they change the protected data and even again after; a reader samples it, reads, and
+ * retries if it changed. Writers must be serialised by a lock of their own (write_seqcount_begin() asserts that
+ * under lockdep; here a nested begin is an invariant violation). Readers never block writers and never write the
+ * count's cache line.
  */
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";

@@ -3,13 +3,16 @@
  * began before the table was unhooked is still inside.
  *
  * Two kinds, as in the 2021 thread:
- * - "irq-off": gup_fast() (mm/gup.c; lockless_pages_from_mm() in older kernels, renamed around 6.9, from memory):
- *   local_irq_save(), then gup_fast_pgd_range() walks pgd..pte, then local_irq_restore(). SPF v1 walked the same
- *   way. It is safe when the freeing side waits for an IPI (the IPI cannot be handled inside the section) or for an
- *   RCU grace period (interrupts-off regions are RCU readers since the v5.0 flavour consolidation).
+ * - "irq-off": GUP-fast (mm/gup.c read at GrapheneOS/kernel_common-6.6 @55dbf85d9283: lockless_pages_from_mm() does
+ *   local_irq_save(), gup_pgd_range() walks pgd..pte, local_irq_restore(), "we block page table pages from being
+ *   freed from under us"; a later patch renames them gup_fast() and gup_fast_pgd_range(), the names used here;
+ *   torvalds/linux's stored mm/gup.c @0005d20b2ff1 is a 4.x copy). SPF v1 walked the same way. It is safe when the
+ *   freeing side waits for an IPI (the IPI cannot be handled inside the section) or for an RCU grace period
+ *   (interrupts-off regions are RCU readers since the v5.0 flavour consolidation).
  * - "rcu": rcu_read_lock() only, as SPF v2's speculative_page_walk_begin() did under MMU_GATHER_RCU_TABLE_FREE and
- *   as pte_offset_map() does since Hugh Dickins' 6.5 series (from memory). It is safe only when tables wait for a
- *   grace period; an IPI does not wait for it.
+ *   as __pte_offset_map() does since Hugh Dickins' 6.5 series (its patches: "rcu_read_lock() to be added later",
+ *   then rcu_read_lock() before pmdp_get_lockless()). It is safe only when tables wait for a grace period; an IPI
+ *   does not wait for it.
  *
  * The registry records when each CPU's current walk began; the freeing code calls checkFree() at the moment a
  * table is really freed. In strict mode a violation throws InvariantViolation; otherwise it is counted, so an

@@ -1,16 +1,20 @@
 /**
- * The maple tree as the page-fault path sees it, after lib/maple_tree.c (Linux 6.4).
+ * The maple tree as the page-fault path sees it, after lib/maple_tree.c (Linux 6.4), read at torvalds/linux
+ * @002ebb925e2f (a 6.8+ copy: ma_state has a `status` field; ma_free_rcu and node death unchanged) with
+ * include/linux/maple_tree.h @02fdb25fb41c (6.4-era: MAS_START node markers; mas_walk, mas_store declared).
  *
  * - mas_walk(): descends from the root to the leaf that holds the address, one node per level, under RCU only (the
  *   tree is RCU-safe: readers never take a lock).
  * - mas_store() (under mmap_lock held for write): a modified node is copied, the copy is published by one pointer
- *   store, and the old node is marked dead and freed after a grace period (ma_free_rcu -> call_rcu); rebalancing
- *   also replaces the parent. We charge the whole root-to-leaf path as replaced.
+ *   store, and the old node is marked dead (mte_set_node_dead: parent = itself, smp_wmb) and freed after a grace
+ *   period (ma_free_rcu -> call_rcu(&node->rcu, mt_free_rcu)); rebalancing also replaces the parent. We charge the
+ *   whole root-to-leaf path as replaced.
  *
- * Cost model: depth = ceil(log_fanout(entries)) levels (fan-out 10 for internal nodes, 16 for leaves; the
- * mechanisms file counts "about log16(#VMAs) node reads"). Reading a node this CPU has cached costs `nodeReadNs`;
- * after a writer replaced the path, the new nodes are lines last written by the writer's CPU, so the first walk on
- * every other CPU pays one line transfer per level. Read-mostly nodes are shared by all readers: walks never write.
+ * Cost model: depth = ceil(log_fanout(entries)) levels (fan-out 10 for internal nodes, MAPLE_ARANGE64_SLOTS, since
+ * the mm's tree tracks gaps; 16 for leaves, MAPLE_RANGE64_SLOTS; the mechanisms file counts "about log16(#VMAs)
+ * node reads"). Reading a node this CPU has cached costs `nodeReadNs`; after a writer replaced the path, the new
+ * nodes are lines last written by the writer's CPU, so the first walk on every other CPU pays one line transfer per
+ * level. Read-mostly nodes are shared by all readers: walks never write.
  */
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";

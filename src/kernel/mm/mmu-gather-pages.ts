@@ -1,17 +1,22 @@
 /**
- * mmu_gather for data pages: the batching between clearing PTEs and freeing the pages they mapped (mm/mmu_gather.c,
- * include/asm-generic/tlb.h; Linux 6.6, from memory of that version). Page-table pages are not modelled here
- * (experiment 004 models their freeing).
+ * mmu_gather for data pages: the batching between clearing PTEs and freeing the pages they mapped (mm/mmu_gather.c
+ * read at torvalds/linux @06d074298583, include/asm-generic/tlb.h at @0758cd830494). The model follows Linux 6.6;
+ * mmu_gather.c's copy is newer (6.9-era: folio_remove_rmap_pte in tlb_flush_rmap_batch), the batching is the same;
+ * tlb.h's copy is older (5.0-era: HAVE_RCU_TABLE_FREE, tlb_flush_mmu_tlbonly still calls
+ * mmu_notifier_invalidate_range). Page-table pages are not modelled here (experiment 004 models their freeing).
  *
  * - __tlb_remove_page() adds a page to the active batch. The bundled local batch holds MMU_GATHER_BUNDLE (8) pages;
  *   tlb_next_batch() chains batch pages of MAX_GATHER_BATCH (510) pointers, at most MAX_GATHER_BATCH_COUNT
  *   (10000 / 510 = 19) of them. When the active batch is full and no other may be added, it returns true: the
  *   caller must flush (zap_pte_range's force_flush). So a forced flush comes every 8 + 19 x 510 = 9,698 pages, the
- *   "about 10,000" of the mechanisms file.
- * - tlb_flush_mmu_tlbonly(): flush the CPU TLB for [tlb->start, tlb->end), then the secondary TLBs
- *   (mmu_notifier_invalidate_range() in 4.14..6.5, arch_invalidate_secondary_tlbs() since 6.6); zap_pte_range calls
- *   it with the PT lock held on a forced flush.
- * - tlb_flush_mmu_free() (tlb_batch_pages_flush()): free the gathered pages; after the PT lock is dropped.
+ *   "about 10,000" of the mechanisms file. (tlb_next_batch also refuses a new batch while delayed rmaps are pending
+ *   outside the local batch; not modelled.)
+ * - tlb_flush_mmu_tlbonly(): flush the CPU TLB for [tlb->start, tlb->end) (tlb_flush), then the secondary TLBs:
+ *   mmu_notifier_invalidate_range() right after tlb_flush() in 4.14..6.5; since 6.6 that call is gone from tlb.h and
+ *   the arch flush itself ends with mmu_notifier_arch_invalidate_secondary_tlbs() (x86 flush_tlb_mm_range). Same
+ *   point in the sequence. zap_pte_range calls it with the PT lock held on a forced flush.
+ * - tlb_flush_mmu_free() (tlb_table_flush, then tlb_batch_pages_flush(): free_pages_and_swap_cache in chunks of 512
+ *   with cond_resched()): free the gathered pages; after the PT lock is dropped.
  * - tlb_finish_mmu(): tlb_flush_mmu() of whatever is left.
  *
  * With an AnonAddressSpace the gather tracks each page and frees it for real (page-lifetime and stale-translation

@@ -1,6 +1,11 @@
 /**
- * Freeing page tables through the mmu_gather: mm/mmu_gather.c and include/asm-generic/tlb.h (Linux 6.14; the
- * PT_RECLAIM variant of tlb_remove_table_one() as Qi Zheng's series left it, recalled from that version).
+ * Freeing page tables through the mmu_gather: mm/mmu_gather.c (tlb_remove_table, tlb_table_flush,
+ * tlb_table_invalidate, tlb_remove_table_free, tlb_remove_table_rcu, tlb_remove_table_one,
+ * tlb_remove_table_sync_one) read at torvalds/linux @06d074298583, a 6.9-era copy, older than the 6.14 this models:
+ * it has no CONFIG_PT_RECLAIM, so its tlb_remove_table_one() always does tlb_remove_table_sync_one() (IPI) then
+ * __tlb_remove_table(). The PT_RECLAIM variant ("rcu-ptdesc") follows Qi Zheng's series as read in its patches:
+ * __tlb_remove_table_one() = call_rcu(&ptdesc->pt_rcu_head, __tlb_remove_table_one_rcu), first in x86's asm/tlb.h,
+ * later moved to mm/mmu_gather.c; v3 of the series dropped tlb_remove_table_sync_one() under PT_RECLAIM.
  *
  * The ordering rule is: unhook the table (pmd_clear in free_pgtables), invalidate TLBs and paging-structure caches,
  * then free. What "then" must wait for is the whole argument:

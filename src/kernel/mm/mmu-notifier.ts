@@ -2,14 +2,19 @@
  * MMU-notifier call sites: how the primary MMU tells secondary MMUs (KVM, device TLBs such as SGI's GRU) that
  * translations are going away.
  *
- * Follows mm/mmu_notifier.c and include/linux/mmu_notifier.h across the versions the 2008 thread and its aftermath
- * span (from memory of those versions; the callback set is in ../shared/reference/mechanisms-notifiers-vma-rcu.md):
+ * Follows mm/mmu_notifier.c read at torvalds/linux @0980bd9cd32d (a 2.6.32-era copy: __mmu_notifier_invalidate_page,
+ * __mmu_notifier_invalidate_range_start/_end, each calling every registered mmu_notifier whose op is non-NULL, under
+ * rcu_read_lock); the 5.5+ form is cited in mmu-interval-notifier.ts (@c2818c9a). The callback set across versions is
+ * in ../shared/reference/mechanisms-notifiers-vma-rcu.md:
  * - invalidate_range_start / invalidate_range_end (merged in 2.6.27, still the main pair in 6.x): bracket an
  *   unmap; `__mmu_notifier_invalidate_range_start()` calls every subscription that registers the op.
  * - invalidate_page (2.6.27 to 4.12): one address, called per cleared PTE; removed by Jérôme Glisse in 2017.
  * - invalidate_pages (Andrea Arcangeli's #v5, never merged): once per page-table page on zap.
  * - invalidate_range (about 3.19 to 6.5; `arch_invalidate_secondary_tlbs` since 6.6): for secondary TLBs that
- *   share the CPU page tables; called from tlb_flush_mmu_tlbonly() at every mmu_gather flush, before pages are freed.
+ *   share the CPU page tables; called from tlb_flush_mmu_tlbonly() at every mmu_gather flush, before pages are freed
+ *   (since 6.6 from the arch TLB flush instead; see mmu-gather-pages.ts).
+ * Subscribers are called in registration order; the kernel adds each with hlist_add_head, so it calls the newest
+ * first (irrelevant with one subscriber, the usual case here).
  *
  * Addresses are page indexes within the mapping (4 KiB pages): a range is [start, end).
  */

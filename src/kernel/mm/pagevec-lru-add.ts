@@ -1,8 +1,12 @@
 /**
- * Adding new anonymous pages to the LRU, after mm/swap.c (folio_add_lru / lru_add_drain; 5.17 used
- * lru_cache_add with a pagevec; not re-read for issue 13): each CPU batches pages in a per-CPU vector of
- * PAGEVEC_SIZE (15) and drains the batch under the node's lruvec->lru_lock, a spinlock shared by every CPU that
- * allocates from that node (one memcg: one lruvec per node).
+ * Adding new anonymous pages to the LRU, after mm/swap.c (folio_add_lru / lru_add_drain, Linux 6.6: folio_get, then
+ * under local_lock(&cpu_fbatches.lock) folio_batch_add_and_move(&cpu_fbatches.lru_add, folio, lru_add), which moves
+ * the batch to the LRU under the folio's lruvec->lru_lock when it is full). The stored torvalds/linux mm/swap.c
+ * @00501b531c47 is a 3.1x copy (__lru_cache_add into the per-CPU lru_add_pvec, drained under zone->lru_lock) and
+ * include/linux/pagevec.h @00ed905ab8e5 a 4.x one (PAGEVEC_SIZE 14); the 6.6 form was read in patch context lines
+ * (PAGEVEC_SIZE 15, "15 pointers + header align the folio_batch structure"; a later patch raises it to 31). Each
+ * CPU batches pages in a per-CPU vector of PAGEVEC_SIZE (15) and drains the batch under the node's lruvec->lru_lock,
+ * a spinlock shared by every CPU that allocates from that node (one memcg: one lruvec per node).
  *
  * Per drain: an atomic on the lock word's line, the queued spinlock, then, under the lock, the writes to the
  * lruvec's own lines (the LRU list head and the per-zone LRU sizes that every add updates: one line transfer when

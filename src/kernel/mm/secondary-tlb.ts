@@ -2,6 +2,8 @@
  * The translations a secondary MMU holds for one mm: a device TLB (the GRU's, filled on demand from the Linux page
  * tables) or KVM's shadow/TDP page table (sptes). Keyed by page index within the mapping; each entry records which
  * page (by id) the translation points at, so a translation that outlives its page can be recognised.
+ * Follows no single kernel file: it is the device-side state that the driver models fill and purge (the GRU's
+ * drivers/misc/sgi-gru/grufault.c and grutlbpurge.c, cited in ../drivers/sgi-gru/; KVM's in ../kvm/).
  *
  * A device TLB has a finite number of entries; a fill into a full TLB evicts a random victim (hardware TLBs use
  * pseudo-random or not-recently-used replacement; which one does not matter for the race). KVM's sptes are a page

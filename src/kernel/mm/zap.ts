@@ -2,14 +2,19 @@
  * The zap loop: clearing a range of PTEs (munmap, exit, MADV_DONTNEED) with the MMU-notifier call sites of each
  * scheme the 2008 thread argued about.
  *
- * Follows zap_page_range_single() / unmap_single_vma() / zap_pte_range() in mm/memory.c (Linux 6.6, from memory of
- * that version): per page-table page, take the PT lock, clear up to PTRS_PER_PTE PTEs, gathering each page into the
- * mmu_gather; when the gather is full, break out (force_flush), flush the TLB under the lock
- * (tlb_flush_mmu_tlbonly), drop the lock, free the batch (tlb_flush_mmu), and resume ("goto again").
+ * Follows zap_page_range_single() / unmap_single_vma() / zap_pte_range() in mm/memory.c, read at
+ * GrapheneOS/kernel_common-6.6 @55dbf85d9283 (Android's 6.6 with later backports: zap_present_ptes batches folio
+ * PTEs, swap_pte_batch); torvalds/linux's stored mm/memory.c @0014bd990e69 is a 2.6.3x copy (ZAP_BLOCK_SIZE,
+ * zap_work), too old to use. Per page-table page: pte_offset_map_lock, clear up to PTRS_PER_PTE PTEs, gathering each
+ * page into the mmu_gather; when the gather is full, break out (force_flush), flush the TLB under the lock
+ * (tlb_flush_mmu_tlbonly, with tlb_flush_rmaps), drop the lock, free the batch (tlb_flush_mmu), and return; the
+ * caller zap_pmd_range sees addr != next and calls zap_pte_range again on the same PMD ("pmd--"). Not modelled: the
+ * loop also breaks on need_resched(), and zap_pmd_range calls cond_resched() between PMDs.
  *
  * Notifier call sites per scheme:
  * - `range`: mmu_notifier_invalidate_range_start() before the walk and _end() after it (one pair for the range, as
- *   unmap_vmas() does per VMA), plus mmu_notifier_invalidate_range() at every mmu_gather TLB flush (4.14..6.5).
+ *   zap_page_range_single() and unmap_vmas() do), plus mmu_notifier_invalidate_range() at every mmu_gather TLB flush
+ *   (4.14..6.5; since 6.6 the arch TLB flush calls mmu_notifier_arch_invalidate_secondary_tlbs instead).
  * - `per-page`: invalidate_page for every cleared PTE, inside the PT lock (Andrea Arcangeli's #v5 and 2.6.27's
  *   ptep_clear_flush_notify()).
  * - `per-page-after-ptl`: the same call made after the PT lock is dropped (where try_to_unmap_one() made it from

@@ -1,9 +1,13 @@
 /**
- * Tree RCU as far as callers can tell, following kernel/rcu/tree.c (Linux 6.6).
+ * Tree RCU as far as callers can tell, following kernel/rcu/tree.c (Linux 6.6), read at torvalds/linux
+ * @7051309819b2 (a 6.5/6.6-era copy: rcu_do_batch_check_time, CONFIG_RCU_DOUBLE_CHECK_CB_TIME): rcu_gp_kthread
+ * (rcu_gp_init, rcu_gp_fqs_loop, rcu_gp_cleanup), rcu_report_qs_rdp -> rcu_report_qs_rnp -> rcu_report_qs_rsp,
+ * rcu_do_batch. rcu_read_unlock_special is in kernel/rcu/tree_plugin.h (not re-read).
  *
  * - rcu_read_lock()/rcu_read_unlock() nest per CPU. Since the flavour consolidation (v5.0), interrupt-disabled
- *   regions are read-side critical sections too (Paul McKenney, lore:20210429155250.GV975577@paulmck-ThinkPad-P17-Gen-1):
- *   with `irqOffIsReader` every attached CPU's local_irq_save()..restore() counts.
+ *   regions are read-side critical sections too (Paul McKenney,
+ *   lore:20210429155250.GV975577@paulmck-ThinkPad-P17-Gen-1): with `irqOffIsReader` every attached CPU's
+ *   local_irq_save()..restore() counts.
  * - A grace period (rcu_gp_kthread: rcu_gp_init, rcu_gp_fqs_loop, rcu_gp_cleanup) starts when callbacks or
  *   synchronize_rcu() callers wait and none is in progress, after the kthread's wake-up and init delay. Each busy
  *   CPU reports a quiescent state at its next quiescent point (context switch, user return, idle entry: a Poisson

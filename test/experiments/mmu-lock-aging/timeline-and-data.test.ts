@@ -47,6 +47,8 @@ test("data/published/mmu-lock-aging.csv holds the anchors the claims and charts 
     "model",
     "match",
     "matchWhy",
+    "agreement",
+    "agreementWhy",
   ]);
   const rows = text.slice(1);
   assert.ok(rows.length >= 20);

@@ -6,8 +6,27 @@ import { notifierCostParams } from "../../../src/experiments/notifier-cost/param
 import { defaults, ParamError } from "../../../src/experiments/params";
 import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { testClaims } from "../../helpers/claims";
+import { CLAIM_TEST_SEED_BASE, evaluateClaim } from "../../../src/experiments/claims";
 
+// Deterministic: every seed gives the same numbers, so two seeds decide (a zero-width CI).
 testClaims(notifierCost, { seeds: 2 });
+
+test("the claims can fail: with no CPU zap work per-PT batching is far from range for the GRU", async () => {
+  const claim = notifierCost.claims.find((c) => c.id === "per-pt-batching-suffices-for-gru")!;
+  const v = await evaluateClaim(notifierCost, claim, {
+    seeds: 2,
+    seedBase: CLAIM_TEST_SEED_BASE,
+    base: { zapPteNs: 0, freePageNs: 0, tlbFlushNs: 0 },
+  });
+  assert.equal(v.verdict, "fails", v.detail);
+  const slow = notifierCost.claims.find((c) => c.id === "gru-per-page-teardown-orders-slower")!;
+  const cheapGru = await evaluateClaim(notifierCost, slow, {
+    seeds: 2,
+    seedBase: CLAIM_TEST_SEED_BASE,
+    base: { gruInvalidateUs: 0.01 },
+  });
+  assert.equal(cheapGru.verdict, "fails", cheapGru.detail);
+});
 
 const base = defaults(notifierCostParams);
 

@@ -7,8 +7,22 @@ import { defaults, ParamError } from "../../../src/experiments/params";
 import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { InvariantViolation } from "../../../src/sim/invariant";
 import { testClaims } from "../../helpers/claims";
+import { CLAIM_TEST_SEED_BASE, evaluateClaim, findingRows } from "../../../src/experiments/claims";
 
-testClaims(notifierRace, { seeds: 5 });
+testClaims(notifierRace, { seeds: 3 });
+
+test("the stale-translation claim can fail: without draining fills in flight start-end-block leaks", async () => {
+  const claim = notifierRace.claims.find((c) => c.id === "only-fill-windows-leave-stale")!;
+  const v = await evaluateClaim(notifierRace, claim, {
+    seeds: 2,
+    seedBase: CLAIM_TEST_SEED_BASE,
+    base: { fillDrainOnFlush: false, walkToInsertNs: 5000, bufferMiB: 16 },
+  });
+  // start-end-block fails (the others still hold), so the claim over the protocols no longer holds.
+  assert.notEqual(v.verdict, "holds", v.detail);
+  const seb = findingRows(v.finding!).filter((r) => r.protocol === "start-end-block");
+  assert.ok(seb.length > 0 && seb.some((r) => r.verdict === "fails"), v.detail);
+});
 
 const base = defaults(notifierRaceParams);
 /** Short, busy runs: many zaps, many faults. */
