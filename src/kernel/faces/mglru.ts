@@ -1,4 +1,8 @@
-/** The MGLRU pieces (src/kernel/mm/mglru/), as the `mglru` namespace of mmsim/kernel. */
+/**
+ * The MGLRU pieces (src/kernel/mm/mglru/), as the `mglru` namespace of mmsim/kernel. Follows no kernel file: a
+ * re-export face; each re-exported module cites the mm/vmscan.c (and mm/rmap.c, include/linux/mmzone.h) text it
+ * follows.
+ */
 export * from "../mm/mglru/address-space";
 export * from "../mm/mglru/aging";
 export * from "../mm/mglru/bloom-filter";

@@ -2,7 +2,13 @@
  * KVM's side of page aging: the Accessed bits of the SPTEs (x86 TDP/EPT entries, arm64 stage-2 entries) that map
  * guest memory, reached from core mm through the MMU notifier (virt/kvm/kvm_main.c, Linux 6.6:
  * kvm_mmu_notifier_clear_young -> kvm_age_gfn, kvm_mmu_notifier_clear_flush_young -> kvm_age_gfn plus a remote TLB
- * flush if young, kvm_mmu_notifier_invalidate_range_start -> kvm_unmap_gfn_range).
+ * flush if young, kvm_mmu_notifier_invalidate_range_start -> kvm_unmap_gfn_range). Read at torvalds/linux
+ * @00116795aa87, a 5.x copy that is older than 6.6 with the same three behaviours: clear_flush_young calls
+ * kvm_age_hva and kvm_flush_remote_tlbs() if young, clear_young calls kvm_age_hva with no flush, invalidate_range_start
+ * calls kvm_unmap_hva_range, all under spin_lock(&kvm->mmu_lock); later kernels, 6.6 included, route them through
+ * kvm_handle_hva_range with gfn handlers under KVM_MMU_LOCK (see mmu-notifier-aging.ts).
+ * CONFIG_KVM_ELIDE_TLB_FLUSH_IF_YOUNG (x86 skips the flush) is post-6.6, seen only in 2024 patches; this model counts
+ * the 6.6 flush on every young clear_flush_young.
  *
  * One memslot covers the VMM's guest-memory VMA, so the gfn of a host PTE slot is the slot itself.
  * Columns per slot: whether an SPTE maps it and its A bit. A guest access through a present SPTE sets the A bit

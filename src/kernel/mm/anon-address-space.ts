@@ -1,12 +1,16 @@
 /**
  * An anonymous mapping's pages, their PTEs and page-table locks, and the lifetime of each page, so that a page freed
- * while a secondary MMU still translates to it can be caught.
+ * while a secondary MMU still translates to it can be caught. Mostly bookkeeping (ids, pins, staleness checks: no
+ * kernel counterpart); handle_mm_fault() follows do_anonymous_page() in mm/memory.c, read at
+ * GrapheneOS/kernel_common-6.6 @55dbf85d9283 (torvalds/linux's stored mm/memory.c @0014bd990e69 is a 2.6.3x copy).
  *
  * - Page indexes 0..pages-1 are the mapping's 4 KiB pages; PTRS_PER_PTE (512) of them share one page-table page and
  *   its split PT lock (pte_lockptr(), a spinlock per PTE page with USE_SPLIT_PTE_PTLOCKS).
  * - Each allocated page gets a fresh id (never reused), so "the page this translation points at" is exact.
  * - A page is live while a PTE maps it, while an mmu_gather holds it between the PTE clear and the free, or while
  *   someone pins it (get_user_pages(), as KVM's fault path does); put_page() of the last reference frees it.
+ * - A fault allocates and zeroes the page outside the PT lock (alloc_anon_folio), then takes the lock
+ *   (pte_offset_map_lock) and installs it only if the PTE is still none (vmf_pte_changed: else the page is released).
  * - A stale translation: a secondary MMU caching a page that has been freed (a device DMA-ing into memory the kernel
  *   has reused). Counted at the free, and at an insert of a page already freed. With `strict`, it is an invariant
  *   violation instead: for protocols that must never leave one.

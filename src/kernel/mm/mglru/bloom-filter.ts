@@ -1,11 +1,15 @@
 /**
- * The walk's Bloom filters (lru_gen_mm_state.filters in mm/vmscan.c, Linux 6.6): which PTE tables (PMD entries) the
- * next aging walk should visit. Two filters of 2^15 bits alternate by seq: the walk of seq tests filters[seq % 2]
- * and fills filters[(seq + 1) % 2]; lru_gen_look_around adds to max_seq's. A filter never allocated passes
- * everything (the first walk visits every table).
+ * The walk's Bloom filters (lru_gen_mm_state.filters in mm/vmscan.c: get_item_key, test_bloom_filter,
+ * update_bloom_filter, reset_bloom_filter, read at torvalds/linux @538d5baacd8a; Linux 6.6 has the same functions,
+ * the stored copy is newer and unchanged here): which PTE tables (PMD entries) the next aging walk should visit.
+ * Two filters of 2^15 bits alternate by seq: the walk of seq tests filters[seq % 2] and fills
+ * filters[(seq + 1) % 2]; lru_gen_look_around adds to max_seq's. A filter never allocated passes everything (the
+ * first walk visits every table); iterate_mm_list resets filters[(seq + 1) % 2] when it hands out the first mm.
  *
  * Keys: get_item_key splits hash_ptr(pmd, 30) into two 15-bit keys. The item here is the PTE table's index; we
- * hash an address-like value (index * 8, as a pmd_t pointer would step) with hash_32's golden-ratio multiply.
+ * hash an address-like value (index * 8, as a pmd_t pointer would step) with hash_32's golden-ratio multiply (the
+ * kernel's hash_ptr is hash_long, i.e. hash_64 on 64-bit: a different but equally arbitrary spread). Not modelled:
+ * reset_bloom_filter's bitmap_zalloc(__GFP_HIGH | __GFP_NOMEMALLOC | __GFP_NOWARN) may fail, leaving no filter.
  */
 import { BLOOM_FILTER_SHIFT, NR_BLOOM_FILTERS } from "./constants";
 
