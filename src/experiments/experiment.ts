@@ -6,7 +6,7 @@ import type { Claim } from "./claims/claim";
 import type { ParamSpecs, ParamValues } from "./params";
 
 export type { Verdict } from "./claims/rule";
-export type { Claim, ClaimOutcome, ClaimContext, LegacyClaim, RuleClaim } from "./claims/claim";
+export type { Claim, RuleClaim } from "./claims/claim";
 
 /** One number a replication reports. */
 export interface ObservableSpec {
@@ -100,6 +100,11 @@ export function defineExperiment<S extends ParamSpecs, D = unknown, O extends st
   for (const c of e.claims) {
     if (ids.has(c.id)) throw new Error(`${e.id}: two claims are called '${c.id}'`);
     ids.add(c.id);
+    // A claim is data decided by the one rule; the old form that decided by its own evaluate() is no longer run.
+    if (typeof (c as { test?: unknown }).test !== "function" || typeof c.runs !== "object" || c.runs === null)
+      throw new Error(
+        `${e.id}: claim '${c.id}' has no runs and test; state it with defineClaim (see src/experiments/claims/vocabulary.ts)`,
+      );
   }
   return e;
 }

@@ -40,7 +40,7 @@ test("records and danfojs DataFrames work too; text is escaped", () => {
 });
 
 test("the verdict table colours each verdict and carries the text and JSON forms", () => {
-  const common = { experiment: "x", rule: "legacy" as const, seeds: [1, 2, 3], evidence: {} };
+  const common = { experiment: "x", rule: "one-rule" as const, seeds: [1, 2, 3], evidence: {} };
   const b = verdictBundle([
     { ...common, id: "c1", who: "Upton", statement: "s1", expected: "holds", verdict: "holds", detail: "d1" },
     { ...common, id: "c2", who: "Yu", statement: "s2", expected: "holds", verdict: "fails", detail: "d2" },

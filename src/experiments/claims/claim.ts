@@ -2,17 +2,15 @@
  * A claim as data: who made it, the statement, the named values its statement and its test share, the runs it
  * needs, and the test that decides it from those runs by the one rule. `defineClaim` builds the statement from the
  * values, so a threshold is written once.
- *
- * Claims written before the vocabulary (`LegacyClaim`: an `evaluate(ctx)` function that decides by its own rule)
- * still run through the same evaluator; their verdicts are marked `rule: "legacy"`.
+ * There is no other form: a claim that decided by its own `evaluate()` code is refused by defineExperiment.
  */
 import type { ParamInput, ParamSpecs } from "../params";
 import type { ResultSet } from "../results";
 import type { Finding } from "./checks";
 import type { Verdict } from "./rule";
 
-/** How a claim is decided: by the one rule, by the free-form escape somewhere in its test, or by legacy code. */
-export type ClaimRule = "one-rule" | "free-form" | "legacy";
+/** How a claim is decided: by the one rule, or by the free-form escape somewhere in its test (marked as such). */
+export type ClaimRule = "one-rule" | "free-form";
 
 /** The runs a claim needs, by name: each a parameter input of its experiment (lists sweep). */
 export type ClaimRuns<S extends ParamSpecs, R extends string> = { readonly [K in R]: ParamInput<S> };
@@ -112,45 +110,5 @@ export function defineClaim<S extends ParamSpecs, O extends string, V, R extends
   };
 }
 
-/** What a legacy claim's evaluate() returns. */
-export interface ClaimOutcome {
-  verdict: Verdict;
-  /** What the numbers were, in one or two sentences with the confidence intervals. */
-  detail: string;
-  /** The rows the decision rests on. */
-  evidence?: Array<Record<string, unknown>>;
-}
-
-/** What a legacy claim's evaluate() gets: a runner on the evaluation's seeds. */
-export interface ClaimContext<S extends ParamSpecs> {
-  /** Runs the experiment with these overrides on the context's seeds (cached like declared runs). */
-  run(input: ParamInput<S>): Promise<ResultSet<S>>;
-  /** Replications per sweep point. */
-  seeds: number;
-}
-
-/**
- * A claim in the form before the vocabulary: it runs what it needs and decides by its own code. Kept, unchanged,
- * until it is restated with `defineClaim` (see the guide in vocabulary.ts); its verdict carries `rule: "legacy"`.
- */
-export interface LegacyClaim<S extends ParamSpecs = ParamSpecs> {
-  id: string;
-  who: string;
-  statement: string;
-  expected: Verdict;
-  evaluate(ctx: ClaimContext<S>): Promise<ClaimOutcome>;
-}
-
 /** Any claim an experiment lists. */
-export type Claim<S extends ParamSpecs = ParamSpecs, O extends string = string> =
-  RuleClaim<S, O, any, any> | LegacyClaim<S>;
-
-/**
- * True for a claim still in the legacy form (an `evaluate(ctx)` function).
- *
- * @example
- * exp.claims.filter(isLegacyClaim).map((c) => c.id); // the claims still to restate
- */
-export function isLegacyClaim<S extends ParamSpecs>(c: Claim<S, any>): c is LegacyClaim<S> {
-  return typeof (c as LegacyClaim<S>).evaluate === "function";
-}
+export type Claim<S extends ParamSpecs = ParamSpecs, O extends string = string> = RuleClaim<S, O, any, any>;

@@ -12,13 +12,13 @@ import type { ResultSet } from "../results";
 import { checkPlan } from "../rules";
 import { runExperiment, seedList, type RunOptions } from "../runner";
 import { usesFreeForm, type Finding } from "./checks";
-import { isLegacyClaim, type Claim, type ClaimRule, type LegacyClaim, type RuleClaim } from "./claim";
+import { type Claim, type ClaimRule, type RuleClaim } from "./claim";
 import type { Verdict } from "./rule";
 import { findingSentence } from "./sentences";
 
 export const CLAIM_TEST_SEED_BASE = 1_000_001;
 
-/** What a claim's evidence is: the result sets of its runs (chart them), or rows a legacy claim returned. */
+/** What a claim's evidence is: the result sets of its runs (chart them). */
 export type Evidence = ResultSet<any, any, any> | ReadonlyArray<Record<string, unknown>>;
 
 /** One decided claim. */
@@ -47,7 +47,7 @@ export interface ClaimVerdict {
   only?: string[];
   /** The module a notebook-defined experiment lives in (`Experiment.module`). */
   module?: string;
-  /** The claim's runs by name, as result sets (legacy claims: run1, run2, ... and their own rows as "rows"). */
+  /** The claim's runs by name, as result sets. */
   evidence: Record<string, Evidence>;
 }
 
@@ -122,7 +122,7 @@ export function clearRunCache(exp?: AnyExperiment): void {
   else for (const e of cachedExperiments) runCache.delete(e);
 }
 
-/** One progress count over many runs whose sizes are known (declared) or learnt as they start (legacy). */
+/** One progress count over many runs whose sizes are known when they are planned. */
 class ProgressTotal {
   private readonly done = new Map<string, number>();
   private total = 0;
@@ -168,37 +168,9 @@ async function decideRuleClaim(
   };
 }
 
-async function decideLegacyClaim(
-  exp: AnyExperiment,
-  claim: LegacyClaim<any>,
-  run: (input: Record<string, unknown>) => Promise<ResultSet<any, any, any>>,
-  seeds: number,
-  common: Common,
-): Promise<ClaimVerdict> {
-  const evidence: Record<string, Evidence> = {};
-  let n = 0;
-  const outcome = await claim.evaluate({
-    seeds,
-    run: async (input) => {
-      const rs = await run(input as Record<string, unknown>);
-      evidence[`run${++n}`] = rs;
-      return rs;
-    },
-  });
-  if (outcome.evidence) evidence.rows = outcome.evidence;
-  return {
-    ...common,
-    ...claimFields(claim),
-    verdict: outcome.verdict,
-    rule: "legacy",
-    detail: outcome.detail,
-    evidence,
-  };
-}
-
 /**
  * Decides an experiment's claims, in their order, on the given seeds. Each declared run is run once, all side by
- * side; `onProgress(done, total)` counts replications across all of them (legacy claims add theirs as they start).
+ * side; `onProgress(done, total)` counts replications across all of them.
  *
  * @example
  * const list = await evaluateClaims(exp, { seeds: 5, onProgress: progress("claims") });
@@ -238,7 +210,6 @@ export async function evaluateClaims<S extends ParamSpecs>(
   const planned = new Map<string, PlannedRun>();
   const claimKeys = new Map<Claim<S, any>, Record<string, string>>();
   for (const claim of claims) {
-    if (isLegacyClaim(claim)) continue;
     const keys: Record<string, string> = {};
     for (const [name, input] of Object.entries(claim.runs as Record<string, Record<string, unknown>>)) {
       const p = plan(exp, { ...base, ...input }, seeds);
@@ -256,22 +227,10 @@ export async function evaluateClaims<S extends ParamSpecs>(
       p.key,
       runCached(exp, p.input as ParamInput<S>, { ...runOptions, onProgress: progress.reporter(p.key) }),
     );
-  await Promise.all(results.values()); // a failed run fails the evaluation before any legacy claim runs
-
-  let legacyRuns = 0;
-  const legacyRun = async (input: Record<string, unknown>) => {
-    const p = plan(exp, { ...base, ...input }, seeds);
-    const id = `legacy-${legacyRuns++}`;
-    progress.add(p.jobs);
-    return runCached(exp, p.input as ParamInput<S>, { ...runOptions, onProgress: progress.reporter(id) });
-  };
+  await Promise.all(results.values()); // a failed run fails the evaluation before any claim is decided
 
   const out: ClaimVerdict[] = [];
   for (const claim of claims) {
-    if (isLegacyClaim(claim)) {
-      out.push(await decideLegacyClaim(exp, claim, legacyRun, seeds.length, common));
-      continue;
-    }
     const byName: Record<string, ResultSet<any, any, any>> = {};
     for (const [name, key] of Object.entries(claimKeys.get(claim)!)) byName[name] = await results.get(key)!;
     out.push(await decideRuleClaim(exp, claim, byName, common));

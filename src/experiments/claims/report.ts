@@ -410,7 +410,7 @@ export function claimsMarkdown(list: readonly ClaimVerdict[], options: ClaimsTex
             .concat(c.crossovers.map((x) => `crossover: ${crossoverText(x)}`))
             .map(mdEscape)
             .join("<br>")
-        : mdEscape(`${c.detail} (rule: legacy)`);
+        : mdEscape(c.detail);
     const recorded = c.verdict === c.expected ? "" : ` (recorded: ${c.expected})`;
     return `| **${mdEscape(c.id)}**<br>${mdEscape(c.statement)} | ${mdEscape(c.who)} | **${c.verdict}**${recorded} | ${numbers} |`;
   });

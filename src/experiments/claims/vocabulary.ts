@@ -13,10 +13,11 @@
  * Import this module, not ./index: the evaluator imports the runner, which imports the registry, which imports every
  * experiment and its claims.
  *
- * ## Restating a legacy claim (the guide for Phase B)
+ * ## Stating a claim that was decided by its own code
  *
- * A legacy claim is `{ id, who, statement, expected, evaluate(ctx) }`: it runs what it needs, compares by its own
- * rule and writes its detail by hand. It still runs (its verdict says `rule: "legacy"`). To restate it:
+ * Before the vocabulary, a claim was `{ id, who, statement, expected, evaluate(ctx) }`: it ran what it needed,
+ * compared by its own rule and wrote its detail by hand. Every built-in claim has been restated, and the adapter
+ * that ran such claims is gone: a claim is decided by the one rule (or marked free-form). To restate one of yours:
  *
  * 1. Keep its `id` and `who`. Collect every number of the statement and the code (thresholds, swept values, fixed
  *    parameters) into `values`, each under a name that says what it is (`highCpus`, `pileUpFactor`).

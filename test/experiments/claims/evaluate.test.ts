@@ -1,4 +1,4 @@
-// Deciding claims: declared runs run once and are shared, one progress count, legacy claims through the adapter,
+// Deciding claims: declared runs run once and are shared, one progress count, the old claim form refused,
 // the statement built from the values, evidence as result sets.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +9,6 @@ import {
   freeForm,
   observable,
   pairedDifference,
-  type Claim,
 } from "../../../src/experiments/claims/vocabulary";
 import { defineExperiment } from "../../../src/experiments/experiment";
 import type { ResultSet } from "../../../src/experiments/results";
@@ -48,20 +47,7 @@ const freeClaim = defineClaim(subject, {
   expected: "holds",
 });
 
-let legacyCtxSeeds = 0;
-const legacyClaim: Claim<typeof toyParams> = {
-  id: "legacy-one",
-  who: "old code",
-  statement: "The value at level 2 is positive.",
-  expected: "holds",
-  async evaluate(ctx) {
-    legacyCtxSeeds = ctx.seeds;
-    const rs = await ctx.run({ level: 2 });
-    return { verdict: rs.stat("value", {}).mean > 0 ? "holds" : "fails", detail: "by hand", evidence: rs.rows };
-  },
-};
-
-const exp = defineExperiment({ ...toy, id: "toy-claims", claims: [gainClaim, sameRunClaim, freeClaim, legacyClaim] });
+const exp = defineExperiment({ ...toy, id: "toy-claims", claims: [gainClaim, sameRunClaim, freeClaim] });
 
 test("defineClaim builds the statement from the values, keeps them, and rejects unknown parameters", () => {
   assert.equal(gainClaim.statement, "Variant b adds at least 4 to the value at level 10.");
@@ -99,25 +85,31 @@ test("claims decide by the rule; runs with the same input and seeds run once; pr
       ["b-adds-half", "holds", "one-rule"],
       ["b-not-double", "fails", "one-rule"],
       ["free", "holds", "free-form"],
-      ["legacy-one", "holds", "legacy"],
     ],
   );
-  // 2 points x 3 seeds shared by two claims, 1 x 3 for the free-form claim, 1 x 3 for the legacy claim.
-  assert.equal(calls.n, 12);
-  assert.deepEqual(progress[progress.length - 1], [12, 12]);
+  // 2 points x 3 seeds shared by two claims, 1 x 3 for the free-form claim.
+  assert.equal(calls.n, 9);
+  assert.deepEqual(progress[progress.length - 1], [9, 9]);
   assert.ok(
     progress.every(([d, t]) => d <= t),
     "never more done than the total",
   );
-  assert.equal(legacyCtxSeeds, 3);
   const v = list[0];
   assert.deepEqual(v.seeds, [7, 8, 9]);
   assert.equal(v.experiment, "toy-claims");
   assert.match(v.detail, /^b - a >= 4: 5 ± 0 ns, 3 seeds: holds$/);
   assert.ok((v.evidence.variants as ResultSet).rows.length === 2, "evidence is the run's result set");
   assert.equal(list[1].evidence.variants, v.evidence.variants, "the shared run is one result set");
-  assert.ok(Array.isArray(list[3].evidence.rows), "a legacy claim's own rows are kept");
-  assert.ok(list[3].evidence.run1, "and the runs it made");
+  // The old form (a claim deciding by its own evaluate()) is refused when the experiment is declared.
+  assert.throws(
+    () =>
+      defineExperiment({
+        ...toy,
+        id: "toy-old-claim",
+        claims: [{ id: "old", who: "x", statement: "s", expected: "holds", evaluate: async () => ({}) } as never],
+      }),
+    /claim 'old' has no runs and test; state it with defineClaim/,
+  );
 
   // A second evaluation on the same seeds is served from the cache; other seeds run again.
   calls.n = 0;
