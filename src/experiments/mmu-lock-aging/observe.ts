@@ -14,10 +14,12 @@ export const mmuLockAgingObservables: Record<string, ObservableSpec> = {
     description:
       "Median wait of the eviction writers (write_lock in invalidate_range_start and in invalidate_range_end: every eviction " +
       "writer site counts since issue 20), waits still running at the end included.",
+    samples: "writerWaits",
   },
   writerWaitP99Ns: {
     unit: "ns",
     description: "99th percentile of the eviction writers' wait (streaming histogram, within 0.4%).",
+    samples: "writerWaits",
   },
   writerWaitMaxNs: {
     unit: "ns",
@@ -34,6 +36,7 @@ export const mmuLockAgingObservables: Record<string, ObservableSpec> = {
   faultLatencyP99Ns: {
     unit: "ns",
     description: "99th percentile of a stage-2 fault's time under mmu_lock: wait plus hold.",
+    samples: "faultSamples",
   },
   spinCpuFraction: {
     unit: "fraction",
@@ -152,6 +155,9 @@ export function observe(p: Params, r: ModelResult): Record<string, number> {
     writerWaitP50Ns: w.quantile(0.5),
     writerWaitP99Ns: w.quantile(0.99),
     writerWaitMaxNs: w.count > 0 ? w.max : NaN,
+    // Sample counts behind the quantiles (declared with `samples`), not observables.
+    writerWaits: w.count,
+    faultSamples: r.vcpu.faultLatencyNs.count,
     evictedPagesPerSec: perSecond(r.reclaim.evictedPages, measured),
     agingPassMs: nsToMs(agingNsPerPage * p.vcpus * p.pagesPerVcpu),
     faultLatencyP99Ns: r.vcpu.faultLatencyNs.quantile(0.99),

@@ -32,9 +32,13 @@ export const ptFree = defineExperiment({
     "arch/x86/mm/tlb.c flush_tlb_mm_range / native_flush_tlb_multi -> kernel/smp.c smp_call_function_many_cond (CSDs, IPIs, local flush, wait), mm/gup.c gup_fast, kernel/rcu/tree.c grace periods (jiffies_till_first_fqs = 3 + nr_cpu_ids / 256)",
   params: ptFreeParams,
   observables: {
-    munmapLatencyP50Us: { unit: "us", description: "Median munmap latency (syscall entry to return)." },
-    munmapLatencyP99Us: { unit: "us", description: "99th percentile of munmap latency." },
-    munmapLatencyP999Us: { unit: "us", description: "99.9th percentile of munmap latency." },
+    munmapLatencyP50Us: {
+      unit: "us",
+      description: "Median munmap latency (syscall entry to return).",
+      samples: "munmaps",
+    },
+    munmapLatencyP99Us: { unit: "us", description: "99th percentile of munmap latency.", samples: "munmaps" },
+    munmapLatencyP999Us: { unit: "us", description: "99.9th percentile of munmap latency.", samples: "munmaps" },
     munmapLatencyMaxUs: { unit: "us", description: "Longest munmap in the run." },
     ipisSent: {
       unit: "count",
@@ -49,6 +53,7 @@ export const ptFree = defineExperiment({
       unit: "ms",
       description:
         "Median latency of synchronize_rcu() on this machine under this load: a probe caller sleeps ~Exp(5 ms) between calls, as the profiles' calibration harness does (NaN when no call completed).",
+      samples: "synchronizeRcuCalls",
     },
     synchronizeRcuMeanMs: {
       unit: "ms",
@@ -58,12 +63,17 @@ export const ptFree = defineExperiment({
     synchronizeRcuP99Ms: {
       unit: "ms",
       description: "99th percentile of that latency (about 20 calls in 300 ms: read it as the tail of a small sample).",
+      samples: "synchronizeRcuCalls",
     },
     ipiDelayMeanUs: {
       unit: "us",
       description: "Mean wait of an IPI for its target to re-enable interrupts (0 when no IPI was sent).",
     },
-    ipiDelayP99Us: { unit: "us", description: "99th percentile of that wait (0 when no IPI was sent)." },
+    ipiDelayP99Us: {
+      unit: "us",
+      description: "99th percentile of that wait (0 when no IPI was sent).",
+      samples: "ipiDelays",
+    },
     shootdownShare: {
       unit: "fraction",
       description:
@@ -126,6 +136,9 @@ export const ptFree = defineExperiment({
         allocFailures: r.allocFailures,
         unsafeFrees: r.unsafeFrees,
         munmaps: r.munmaps,
+        // Sample counts behind quantiles (declared with `samples`), not observables.
+        ipiDelays: r.ipiDelayNs.count,
+        synchronizeRcuCalls: r.synchronizeRcuNs.count,
       },
       detail: options.detail
         ? ({

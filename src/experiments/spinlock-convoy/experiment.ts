@@ -21,8 +21,9 @@ export const spinlockConvoy = defineExperiment({
     lockWaitP50Ns: {
       unit: "ns",
       description: "Median wait from queued_spin_lock() to ownership (0 when the lock was free).",
+      samples: "lockWaits",
     },
-    lockWaitP99Ns: { unit: "ns", description: "99th percentile of that wait." },
+    lockWaitP99Ns: { unit: "ns", description: "99th percentile of that wait.", samples: "lockWaits" },
     lockWaitMeanNs: { unit: "ns", description: "Mean wait." },
     acquisitionsPerSec: { unit: "per-s", description: "Acquisitions per simulated second." },
     utilization: { unit: "fraction", description: "Fraction of time the lock is held." },
@@ -38,6 +39,7 @@ export const spinlockConvoy = defineExperiment({
         acquisitionsPerSec: perSecond(r.acquisitions, r.measuredNs),
         utilization: r.heldNs / r.measuredNs,
         spinCpuFraction: r.spinNs / (p.cpus * r.measuredNs),
+        lockWaits: r.waitNs.count, // the sample behind the quantiles
       },
       detail: options.detail ? ({ waitCdfNs: r.waitNs.cdf() } satisfies SpinlockConvoyDetail) : undefined,
     };

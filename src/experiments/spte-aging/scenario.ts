@@ -23,13 +23,14 @@ export const spteAgingObservables = {
     description:
       "Median host tab-open latency: the time the open took (swap-ins x swapInUs, page-cache reads x fileReadUs, " +
       "direct-reclaim stalls, a reload after an OOM kill) plus tabOpenBaseMs.",
+    samples: "tabOpens",
   },
-  tabOpenP95Ms: { unit: "ms", description: "95th percentile of host tab-open latency." },
+  tabOpenP95Ms: { unit: "ms", description: "95th percentile of host tab-open latency.", samples: "tabOpens" },
   tabOpenMeanMs: {
     unit: "ms",
     description: "Mean host tab-open latency (ChromeOS published the mean beside the quantiles).",
   },
-  tabOpenP99Ms: { unit: "ms", description: "99th percentile of host tab-open latency." },
+  tabOpenP99Ms: { unit: "ms", description: "99th percentile of host tab-open latency.", samples: "tabOpens" },
   guestMeanGen: {
     unit: "generations",
     description: "Mean generation age of resident guest pages (max_seq - seq: 0 = youngest, 3 = oldest), sampled.",
@@ -43,7 +44,11 @@ export const spteAgingObservables = {
     description: "Secondary-MMU notifier calls made by the aging walk per aging pass (0 before the fix).",
   },
   guestRefaultsPerSec: { unit: "per-s", description: "Refaults of guest pages per simulated second." },
-  guestOpenP95Ms: { unit: "ms", description: "95th percentile of guest app-open latency (same cost model as tabs)." },
+  guestOpenP95Ms: {
+    unit: "ms",
+    description: "95th percentile of guest app-open latency (same cost model as tabs).",
+    samples: "guestOpens",
+  },
   hostEvictIdleS: {
     unit: "s",
     description: "Mean true idle time of host anon pages when evicted (like with like: guest RAM is anon).",

@@ -64,6 +64,7 @@ export const vmaLock = defineExperiment({
       unit: "us",
       description:
         "99th percentile of a change's latency, arrival to mmap_write_unlock (streaming histogram); 0 when no change ran.",
+      samples: "writerOps",
     },
     elapsedS: {
       unit: "s",
@@ -81,7 +82,7 @@ export const vmaLock = defineExperiment({
       description:
         "Changes that arrived after the warm-up and completed; below writerRatePerSec when the writers' queue grows (then their latency depends on durationMs).",
     },
-    faultLatencyP99Us: { unit: "us", description: "99th percentile of one fault's latency." },
+    faultLatencyP99Us: { unit: "us", description: "99th percentile of one fault's latency.", samples: "faultSamples" },
     mmapLockLineUtilization: {
       unit: "fraction",
       description: "Share of time mmap_lock's cache line was busy serving atomics.",
@@ -132,6 +133,9 @@ export const vmaLock = defineExperiment({
         mmapLockTransfersPerFault: r.mmapLockTransfersPerFault,
         cmpxchgRetriesPerFault: r.cmpxchgRetriesPerFault,
         lineQueueMeanNs: r.lineQueueMeanNs,
+        // Sample counts behind the quantiles (declared with `samples`), not observables.
+        writerOps: r.writerLatencyNs.count,
+        faultSamples: r.faultLatencyNs.count,
       },
       detail,
     };
