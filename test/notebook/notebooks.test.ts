@@ -74,6 +74,16 @@ test("notebooks/ has notebooks, all run by the main job", () => {
   );
 });
 
+test("every notebook has one cell tagged 'parameters' (what mmsim run -p and papermill override)", () => {
+  const untagged = NOTEBOOKS.filter(
+    (file) =>
+      readNotebook(path.join(NOTEBOOKS_DIR, file)).cells.filter(
+        (c) => c.cell_type === "code" && (c.metadata?.tags ?? []).includes("parameters"),
+      ).length !== 1,
+  );
+  assert.deepEqual(untagged, [], "notebooks without exactly one parameters cell");
+});
+
 for (const file of NOTEBOOKS) {
   test(`${file}: executes headlessly in the tslab kernel, no error outputs, expected outputs present`, () => {
     const status = job.statuses.find((s) => s.file === file)!;
