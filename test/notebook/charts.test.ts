@@ -24,6 +24,7 @@ import {
   assertLegendsReadable,
   assertLoadableSvg,
   legendEntries,
+  JUPYTERLAB_VEGA_LITE,
   renderWith,
   PROJECT_VEGA_LITE,
   versionDifferences,
@@ -549,4 +550,29 @@ test("a Vega-Lite bundle holds the spec, the SVG (with alt text) and the caption
     bundle["image/svg+xml"] as string,
     /^<svg[^>]*aria-label="A title\. CDF of value: a"><title>A title\. CDF of value: a<\/title>/,
   );
+});
+
+test("a sweep whose every series is dashed (published targets) beside reference points draws with no warning", async () => {
+  const rows = [
+    { guestShare: 0.3, target: 3, none: 1 },
+    { guestShare: 0.6, target: 3, none: 1 },
+  ];
+  const chart = sweepChart({
+    title: "targets and a model's points",
+    rows,
+    x: "guestShare",
+    y: [
+      { y: "target", label: "published ratio", dashed: true },
+      { y: "none", label: "no regression", dashed: true },
+    ],
+    reference: {
+      label: "model, one setup",
+      points: [
+        { x: 0.4, y: 1.2, source: "search", note: "a" },
+        { x: 0.5, y: 1.1, source: "search", note: "b" },
+      ],
+    },
+  });
+  for (const vl of [PROJECT_VEGA_LITE, JUPYTERLAB_VEGA_LITE])
+    assert.deepEqual((await renderWith(vl, chart.spec)).warnings, [], `vega-lite ${vl.version}`);
 });

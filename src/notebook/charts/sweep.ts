@@ -453,12 +453,15 @@ export function sweepChart(options: SweepChartOptions): VegaLiteChart {
       });
     }
   }
-  const solidFilter = dashByMeasure || exactNames.size === 0 ? sim : `${sim} && !datum.exact`;
-  layers.push({
-    transform: [{ filter: solidFilter }],
-    mark: { type: "line", strokeWidth: 2 },
-    encoding: { x: xEnc, y: yEnc("y"), ...colorEnc, ...dashEnc, detail: { field: "key" } },
-  });
+  const solidAll = dashByMeasure || exactNames.size === 0;
+  const solidFilter = solidAll ? sim : `${sim} && !datum.exact`;
+  // A layer with no rows makes vega warn (an infinite extent): drawn only when some series is solid.
+  if (data.some((d) => d.kind === "sim" && (solidAll || !d.exact)))
+    layers.push({
+      transform: [{ filter: solidFilter }],
+      mark: { type: "line", strokeWidth: 2 },
+      encoding: { x: xEnc, y: yEnc("y"), ...colorEnc, ...dashEnc, detail: { field: "key" } },
+    });
   if (exactNames.size > 0 && !dashByMeasure) {
     layers.push({
       transform: [{ filter: `${sim} && datum.exact` }],
