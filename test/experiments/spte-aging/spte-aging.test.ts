@@ -11,6 +11,8 @@ import { runExperiment, unchecked } from "../../../src/experiments/runner";
 import { defaults, ParamError } from "../../../src/experiments/params";
 import { findExperiment } from "../../../src/experiments/registry";
 import { testClaims } from "../../helpers/claims";
+import { latinHypercube, MAGNITUDE_SPACE, runSetup } from "../../../src/experiments/spte-aging/magnitude-search";
+import { RECORDED_MAGNITUDE_SEARCH } from "../../../src/experiments/spte-aging/magnitude-recorded";
 import { CLAIM_TEST_SEED_BASE, evaluateClaim } from "../../../src/experiments/claims";
 
 testClaims(spteAging, { seeds: 5 });
@@ -214,4 +216,20 @@ test("data/published/spte-aging.csv holds the ChromeOS table of published.ts, wi
   assert.equal(p95.role, "prediction");
   assert.equal(p95.recordedAgreement, "further");
   assert.ok(Math.abs(Number(p95.row.fields.value) - publishedP95Ratio) < 0.001);
+});
+
+test("the recorded magnitude search is what today's model computes: search 40's setups and a coarse point re-run", async () => {
+  // Search 40 was a Latin hypercube of 40 setups from seed 2, each on paired seeds 2-3, 600 s runs with 120 s of
+  // warm-up and aging left to reclaim; the notebook charts the recording at its defaults, so a change to the model
+  // that moves it must show here.
+  const recorded = RECORDED_MAGNITUDE_SEARCH.filter((r) => r.search === 40 && r.stage === "coarse");
+  assert.equal(recorded.length, 40);
+  assert.deepEqual(
+    latinHypercube(MAGNITUDE_SPACE, 40, 2),
+    recorded.map((r) => r.setup),
+  );
+  const rerun = await runSetup(recorded[0].setup, { durationS: 600, warmupS: 120, agingMode: "reclaim" }, 2, 2);
+  assert.equal(Number(rerun.p95Ratio.mean.toFixed(4)), recorded[0].p95);
+  assert.equal(Number(rerun.p99Ratio.mean.toFixed(4)), recorded[0].p99);
+  assert.equal(Number(rerun.hostRefaultRatio.toFixed(4)), recorded[0].hostRefaultRatio);
 });
