@@ -6,7 +6,8 @@
  * costs several CPU-minutes; its `searchPoints` parameter runs a new search instead), and `published-magnitude`
  * is decided again at the best of them. Recorded with the phase-A model (agingMode reclaim, durationS 600, warmupS
  * 120); the one later change to the model (inc_min_seq in one pass) leaves results bit-identical. The 24-setup
- * search recorded no CI for its coarse setups (null).
+ * search recorded no CI for its coarse setups (null). Search 24 is `magnitudeSearch` with seedBase 1 (hypercube seed
+ * 1, paired seeds 1-2), search 40 with seedBase 2 (seeds 2-3); a test re-runs a recorded point and gets its numbers.
  */
 import type { ParamValues } from "../params";
 import type { SpteAgingParams } from "./params";
