@@ -1,7 +1,8 @@
 /**
  * mmsim's kernel pieces, as `import { QueuedSpinlock, CacheLine, Topology, Rcu } from "mmsim/kernel"`: every
  * primitive and model piece a user would compose into an experiment of their own. Each file follows one kernel
- * source file and names it (and the commit it was checked against) in its first lines.
+ * source file and names it (and the commit it was checked against) in its first lines, e.g. qrwlock.ts:
+ * kernel/locking/qrwlock.c at torvalds/linux @0d3001e2690a.
  *
  * MGLRU is a namespace (`mglru.Mglru`, `mglru.walk_mm`, ...): its files reuse names of the flat exports
  * (MmStruct, PTRS_PER_PTE, evict_folios). A kernel file that is not exported here fails test/kernel/face.test.ts.

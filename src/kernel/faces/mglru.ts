@@ -1,7 +1,7 @@
 /**
  * The MGLRU pieces (src/kernel/mm/mglru/), as the `mglru` namespace of mmsim/kernel. Follows no kernel file: a
  * re-export face; each re-exported module cites the mm/vmscan.c (and mm/rmap.c, include/linux/mmzone.h) text it
- * follows.
+ * follows (mm/vmscan.c read at torvalds/linux @538d5baacd8a, see bloom-filter.ts).
  */
 export * from "../mm/mglru/address-space";
 export * from "../mm/mglru/aging";

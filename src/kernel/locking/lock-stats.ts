@@ -2,7 +2,9 @@
  * What every lock records: how long tasks waited and held, per side (read / write), and the CPU time spent spinning
  * (a spinning waiter burns its CPU; a sleeping one does not). Follows no kernel file: the simulator's own
  * instrumentation (the kernel's nearest analogue, CONFIG_LOCK_STAT's wait/hold times in kernel/locking/lockdep.c,
- * is not modelled), plus the RwLock interface that lets a scenario swap lock kinds.
+ * is not modelled), plus the RwLock interface that lets a scenario swap lock kinds. lockdep.c read at torvalds/linux
+ * @0006ebb4cad2 (a 4.x-era copy): lock_class_stats keeps read_waittime/write_waittime and read_holdtime/
+ * write_holdtime per class (lock_time_inc, lock_release_holdtime), the same split by side as here.
  */
 import { Histogram } from "../../sim/stats/histogram";
 

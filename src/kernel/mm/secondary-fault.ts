@@ -1,7 +1,8 @@
 /**
  * What a secondary MMU's fault path costs and records, shared by the GRU's TLB dropin and KVM's page fault so that
  * the protocols are compared on the same fill timing. Follows no single kernel file: a timing and statistics record
- * shared by ../drivers/sgi-gru/grufault.ts (gru_try_dropin) and the KVM fault models in ../kvm/, which cite theirs.
+ * shared by ../drivers/sgi-gru/grufault.ts (gru_try_dropin; drivers/misc/sgi-gru/grufault.c at torvalds/linux
+ * @07c7b547) and the KVM fault models in ../kvm/ (virt/kvm/kvm_main.c @00116795aa87), which cite theirs in full.
  *
  * A fill (device fault service) takes `preWalkNs` to get going (the device's miss interrupt or the VM exit, the
  * handler's entry), walks the Linux page table reading the PTE, and inserts the translation `walkToInsertNs` after

@@ -3,7 +3,8 @@
  * tables) or KVM's shadow/TDP page table (sptes). Keyed by page index within the mapping; each entry records which
  * page (by id) the translation points at, so a translation that outlives its page can be recognised.
  * Follows no single kernel file: it is the device-side state that the driver models fill and purge (the GRU's
- * drivers/misc/sgi-gru/grufault.c and grutlbpurge.c, cited in ../drivers/sgi-gru/; KVM's in ../kvm/).
+ * drivers/misc/sgi-gru/grufault.c @07c7b547 and grutlbpurge.c @1913c7f3 at torvalds/linux, cited in full in
+ * ../drivers/sgi-gru/; KVM's in ../kvm/).
  *
  * A device TLB has a finite number of entries; a fill into a full TLB evicts a random victim (hardware TLBs use
  * pseudo-random or not-recently-used replacement; which one does not matter for the race). KVM's sptes are a page
