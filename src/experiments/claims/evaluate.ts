@@ -19,7 +19,7 @@ import { findingSentence } from "./sentences";
 export const CLAIM_TEST_SEED_BASE = 1_000_001;
 
 /** What a claim's evidence is: the result sets of its runs (chart them). */
-export type Evidence = ResultSet<any, any, any> | ReadonlyArray<Record<string, unknown>>;
+export type Evidence = ResultSet<any, any, any>;
 
 /** One decided claim. */
 export interface ClaimVerdict {
