@@ -16,6 +16,7 @@ import { MapleTree } from "../../kernel/mm/maple-tree";
 import { MmStruct, mmap_write_lock, mmap_write_unlock } from "../../kernel/mm/mmap-lock";
 import { VmAreaStruct, vma_begin_change, vma_start_write } from "../../kernel/mm/vma-lock";
 import { LruAddBatches } from "../../kernel/mm/pagevec-lru-add";
+import { PcpLists } from "../../kernel/mm/page-alloc-pcplist";
 import {
   do_user_addr_fault,
   FaultOutcome,
@@ -23,7 +24,7 @@ import {
   type FaultScheme,
   type SeqScope,
 } from "../../kernel/mm/fault";
-import { checkMachine, cpuOfThread, smtSlowdowns, type Machine } from "./placement";
+import { checkMachine, cpuOfThread, smtSlowdowns, turboSlowdowns, type Machine } from "./placement";
 import { meanGapNsOfRate, msToNs, nsToS, roundNs } from "../../sim/time";
 
 export interface PftParams extends Machine {
@@ -49,6 +50,9 @@ export interface PftParams extends Machine {
   lineCrossSocketNs: number;
   lruBatchPages: number;
   lruPageNs: number;
+  pcpBatchPages: number;
+  zoneLockPageNs: number;
+  turboAllCoreRatio: number;
   mapleFanout: number;
   mapleNodeReadNs: number;
 }
@@ -109,6 +113,8 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
 
   const threadCpus = Array.from({ length: p.threads }, (_, i) => cpuOfThread(p, i));
   const slow = smtSlowdowns(p, threadCpus);
+  const turbo = turboSlowdowns(p, threadCpus, p.turboAllCoreRatio);
+  for (let i = 0; i < slow.length; i++) slow[i] *= turbo[i];
   // The writer is the process's next thread: the next CPU in placement order (shared when every CPU is taken).
   const writerCpu = cpuOfThread(p, p.threads % topology.cpus);
 
@@ -157,6 +163,11 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     perPageNs: p.lruPageNs,
     lineModel: p.lineModel,
   });
+  const pcp = new PcpLists(sim, topology, costs, {
+    batchPages: p.pcpBatchPages,
+    perPageNs: p.zoneLockPageNs,
+    lineModel: p.lineModel,
+  });
   const warmupNs = roundNs(msToNs(p.warmupMs));
   const durationNs = roundNs(msToNs(p.durationMs));
   const outcomes = [0, 0, 0, 0, 0];
@@ -172,6 +183,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
       mm,
       rcu,
       lru,
+      pcp,
       scheme: p.scheme,
       seqScope: p.seqScope,
       vmaAtomics: p.vmaAtomics,

@@ -254,6 +254,35 @@ export const vmaLockParams = {
       "Time under the node's lru_lock per page: a lump for the fault's per-node shared costs (lru_lock drain, and the page-allocator and memcg work the model does not resolve).",
     source: "calibrated: Mel's SPF 2.13 s at 80 threads (CALIBRATION 3)",
   }),
+  pcpBatchPages: integer({
+    unit: "pages",
+    default: 63,
+    min: 1,
+    max: 4096,
+    description:
+      "Pages per refill of a CPU's page list from the buddy lists under the node's zone->lock (pcp->batch; rmqueue_bulk).",
+    source:
+      "mm/page_alloc.c zone_batchsize() and __rmqueue_pcplist() (torvalds/linux @dac22531): 63 for zones of 1 GiB or more",
+  }),
+  zoneLockPageNs: real({
+    unit: "ns",
+    default: 0,
+    min: 0,
+    max: 1e6,
+    description:
+      "Time under the node's zone->lock per page a refill moves (__rmqueue and the pcp list add); 0 leaves zone->lock out (its cost is then inside lruPageNs' lump).",
+    source: "assumption (no published cost); swept in the notebook",
+  }),
+  turboAllCoreRatio: real({
+    unit: "fraction",
+    default: 1,
+    min: 0.5,
+    max: 1,
+    description:
+      "A core's clock with every core of its socket busy, relative to one busy core (turbo bins by active cores); in between, linear in the socket's busy cores. Stretches the fault's CPU work, not the time under the per-node locks or line transfers. 1: no turbo.",
+    source:
+      "assumption (Mel's CPU and its turbo bins are not stated; Intel documents turbo bins by active cores: intel.com support article 000056901); swept in the notebook",
+  }),
   mapleFanout: integer({
     unit: "count",
     default: 10,

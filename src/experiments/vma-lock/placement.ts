@@ -60,3 +60,23 @@ export function smtSlowdowns(m: Machine, cpus: number[]): Float64Array {
   });
   return out;
 }
+
+/**
+ * How much each thread's CPU work stretches because its socket's clock falls as more of its cores are busy (turbo
+ * bins by active cores): with a busy cores of c, the clock is 1 - (1 - allCoreRatio) * (a - 1) / (c - 1) of the
+ * one-core clock. The writer thread is not counted (it is mostly idle).
+ */
+export function turboSlowdowns(m: Machine, cpus: number[], allCoreRatio: number): Float64Array {
+  const out = new Float64Array(cpus.length).fill(1);
+  if (allCoreRatio >= 1) return out;
+  const cores = m.cpusPerSocket / m.smtWays;
+  const coreOf = (cpu: number) => (cpu % m.cpusPerSocket) % cores;
+  const busyCores = Array.from({ length: m.sockets }, () => new Set<number>());
+  for (const c of cpus) busyCores[Math.floor(c / m.cpusPerSocket)].add(coreOf(c));
+  cpus.forEach((c, i) => {
+    const active = busyCores[Math.floor(c / m.cpusPerSocket)].size;
+    const clock = cores === 1 ? 1 : 1 - ((1 - allCoreRatio) * (active - 1)) / (cores - 1);
+    out[i] = 1 / clock;
+  });
+  return out;
+}

@@ -30,6 +30,7 @@ import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
 import type { Rcu } from "../rcu/tree";
 import type { LruAddBatches } from "./pagevec-lru-add";
+import type { PcpLists } from "./page-alloc-pcplist";
 import { mmap_prefetchw, mmap_read_lock, mmap_read_trylock, mmap_read_unlock, type MmStruct } from "./mmap-lock";
 import { vma_end_read, vma_start_read, type VmAreaStruct } from "./vma-lock";
 
@@ -56,6 +57,8 @@ export interface FaultEnv {
   mm: MmStruct;
   rcu: Rcu;
   lru: LruAddBatches;
+  /** The per-CPU page lists and their refill under zone->lock (src/kernel/mm/page-alloc-pcplist.ts); absent: not modelled. */
+  pcp?: PcpLists;
   scheme: FaultScheme;
   seqScope: SeqScope;
   /** Atomics per fault on the VMA's line in rcu-fault-vma-atomic (1: one RMW; 2: a reference get and put). */
@@ -88,6 +91,8 @@ export function* handle_mm_fault(
   /** Work already spent before the locks (exception entry), taken off this call's draw. */
   entryPaidNs = 0,
 ): Generator<Yielded, boolean, unknown> {
+  // do_anonymous_page() -> vma_alloc_zeroed_movable_folio() -> rmqueue_pcplist(): the page first, then its work.
+  if (env.pcp?.enabled) yield* env.pcp.rmqueue_pcplist(task, cpu);
   yield Math.max(1, Math.round(env.workNs() * slowdown) - entryPaidNs);
   if (spec) {
     // pte_map_lock(): re-check the sequence before installing the PTE.
@@ -95,6 +100,7 @@ export function* handle_mm_fault(
     yield (env.seqScope === "mm" ? env.mm.lockSeqLine : vma.lockLine).read(cpu);
     if (seqcount.read_seqcount_retry(spec.seq)) {
       if (env.sim.trace) env.sim.record(task.name, "spf_abort", vma.name);
+      env.pcp?.free_unref_page(cpu);
       return false;
     }
     if (vma.changes !== spec.vmaChanges || vma.modifying !== null) {

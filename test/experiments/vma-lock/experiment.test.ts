@@ -140,3 +140,24 @@ test("elapsedS is pft's wall time: the slowest kind of thread's share, not the a
     mixed.r.faults,
   );
 });
+
+test("zone->lock: a refill cost per page caps each node at 1 / zoneLockPageNs pages per second; 0 leaves it out", () => {
+  // Past the start, when every CPU's list is empty at once (40 refills of 126 us queue on each node).
+  const base = { ...defaults(vmaLockParams), durationMs: 20, warmupMs: 8, scheme: "rcu-fault" as const, threads: 80 };
+  const off = runPft(base, 3);
+  assert.equal(off.faultsPerSec, runPft({ ...base, pcpBatchPages: 7 }, 3).faultsPerSec, "no zone lock: batch is moot");
+  // 2 us per page under zone->lock: at most 2 nodes x 0.5M pages/s, far below the lru_lock's limit
+  const capped = runPft({ ...base, zoneLockPageNs: 2000 }, 3);
+  assert.ok(capped.faultsPerSec <= 1.0e6 * 1.02, `capped at ${capped.faultsPerSec}`);
+  assert.ok(capped.faultsPerSec > 0.9e6, `near the cap: ${capped.faultsPerSec}`);
+});
+
+test("turbo: a lower all-core clock slows the faults that are not lock-bound and leaves one thread alone", () => {
+  const base = { ...defaults(vmaLockParams), ...quick, scheme: "rcu-fault" as const };
+  const one = runPft({ ...base, threads: 1 }, 3).faultsPerSec;
+  assert.equal(runPft({ ...base, threads: 1, turboAllCoreRatio: 0.7 }, 3).faultsPerSec, one);
+  const at12 = runPft({ ...base, threads: 12 }, 3).faultsPerSec;
+  const slowed = runPft({ ...base, threads: 12, turboAllCoreRatio: 0.7 }, 3).faultsPerSec;
+  // 6 of 20 cores per socket busy: clock 1 - 0.3 * 5 / 19 = 0.92 of one core's; the lru_lock queue gives some back
+  assert.ok(slowed < at12 * 0.97 && slowed > at12 * 0.88, `${slowed} vs ${at12}`);
+});

@@ -1,6 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkMachine, cpuOfThread, smtSlowdowns, type Machine } from "../../../src/experiments/vma-lock/placement";
+import {
+  checkMachine,
+  cpuOfThread,
+  smtSlowdowns,
+  turboSlowdowns,
+  type Machine,
+} from "../../../src/experiments/vma-lock/placement";
 
 const mel: Machine = { sockets: 2, cpusPerSocket: 40, smtWays: 2, smtThroughput: 1.25, placement: "spread" };
 
@@ -36,4 +42,23 @@ test("a machine that cannot hold the threads is rejected, naming the parameters"
     () => checkMachine({ ...mel, cpusPerSocket: 41 }, 4),
     /cpusPerSocket \(41\) must be a multiple of smtWays \(2\)/,
   );
+});
+
+test("turbo: a socket's clock falls linearly from one busy core to all of them; SMT siblings do not count twice", () => {
+  const at = (threads: number, ratio: number) =>
+    turboSlowdowns(
+      mel,
+      Array.from({ length: threads }, (_, i) => cpuOfThread(mel, i)),
+      ratio,
+    );
+  assert.deepEqual([...at(1, 0.8)], [1]); // one busy core: the one-core clock
+  assert.deepEqual([...at(4, 1)], [1, 1, 1, 1]); // ratio 1: no turbo, nothing changes
+  // 12 threads, 6 busy cores per socket of 20: clock 1 - 0.2 * 5 / 19
+  for (const x of at(12, 0.8)) assert.ok(Math.abs(x - 1 / (1 - (0.2 * 5) / 19)) < 1e-12);
+  // 80 threads: every core of both sockets busy (with its sibling): the all-core clock
+  for (const x of at(80, 0.8)) assert.ok(Math.abs(x - 1 / 0.8) < 1e-12);
+  // 21 threads: 11 busy cores on socket 0, 10 on socket 1
+  const s21 = at(21, 0.8);
+  assert.ok(Math.abs(s21[0] - 1 / (1 - (0.2 * 10) / 19)) < 1e-12);
+  assert.ok(Math.abs(s21[1] - 1 / (1 - (0.2 * 9) / 19)) < 1e-12);
 });
