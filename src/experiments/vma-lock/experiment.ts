@@ -6,6 +6,7 @@ import { defineExperiment } from "../experiment";
 import type { ParamValues } from "../params";
 import { vmaLockParams, vmaLockRules, type VmaLockParamSpecs } from "./params";
 import { runPft, type PftResult } from "./model";
+import { pftElapsedOverMoves } from "./pft-timeline";
 import { vmaLockClaims } from "./claims";
 import { NS_PER_US, nsToUs } from "../../sim/time";
 
@@ -69,7 +70,7 @@ export const vmaLock = defineExperiment({
     elapsedS: {
       unit: "s",
       description:
-        "pft's elapsed (wall) time, comparable to Mel's table: every thread faults pftFaults / threads pages and pft times the last one to finish (pft.c: bytes_per_test = bytes / nr_tests; WallTime = last wall_end - first wall_start), so (pftFaults / threads) / the slowest kind of thread's rate (threads on one socket with the same SMT sharing are alike).",
+        "pft's elapsed (wall) time, comparable to Mel's table: every thread faults pftFaults / threads pages and pft times the last one to finish (pft.c: bytes_per_test = bytes / nr_tests; WallTime = last wall_end - first wall_start), so (pftFaults / threads) / the slowest kind of thread's rate (threads on one socket with the same SMT sharing are alike). Under placement numa-5.17 with numaMoveIntervalMs > 0, each thread's progress is followed through the balancer's moves (src/experiments/vma-lock/pft-timeline.ts).",
     },
     elapsedAggregateS: {
       unit: "s",
@@ -124,7 +125,10 @@ export const vmaLock = defineExperiment({
         fallbackRate: r.fallbackRate,
         retryRate: r.retryRate,
         writerLatencyP99Us: wrote ? nsToUs(r.writerLatencyNs.quantile(0.99)) : 0,
-        elapsedS: p.pftFaults / p.threads / r.slowestThreadFaultsPerSec,
+        elapsedS:
+          p.placement === "numa-5.17" && p.numaMoveIntervalMs > 0 && p.threads > 1
+            ? pftElapsedOverMoves(p, seed, p.pftFaults).elapsedS
+            : p.pftFaults / p.threads / r.slowestThreadFaultsPerSec,
         elapsedAggregateS: p.pftFaults / r.faultsPerSec,
         writerLatencyMeanUs: wrote ? nsToUs(r.writerLatencyNs.mean) : 0,
         writerOpsPerSec: r.writerOpsPerSec,

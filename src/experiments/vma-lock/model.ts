@@ -24,7 +24,14 @@ import {
   type FaultScheme,
   type SeqScope,
 } from "../../kernel/mm/fault";
-import { checkMachine, cpuOfThread, smtSlowdowns, turboSlowdowns, type Machine } from "./placement";
+import {
+  checkMachine,
+  cpuOfThread,
+  smtSlowdowns,
+  threadCpus as placeThreads,
+  turboSlowdowns,
+  type Machine,
+} from "./placement";
 import { meanGapNsOfRate, msToNs, nsToS, roundNs } from "../../sim/time";
 
 export interface PftParams extends Machine {
@@ -53,6 +60,7 @@ export interface PftParams extends Machine {
   pcpBatchPages: number;
   zoneLockPageNs: number;
   turboAllCoreRatio: number;
+  numaMoveIntervalMs: number;
   mapleFanout: number;
   mapleNodeReadNs: number;
 }
@@ -71,6 +79,8 @@ export interface PftResult {
   outcomes: number[];
   /** Faults each thread began in the window (pft gives every thread the same share: the slowest sets the elapsed). */
   faultsByThread: number[];
+  /** The CPU each thread ran on. */
+  threadCpus: number[];
   /** Faults that ran (or were redone) under mmap_lock because the fast path failed, over all faults. */
   fallbackRate: number;
   /** Speculative attempts discarded because a sequence changed, over all faults. */
@@ -100,7 +110,14 @@ const RCU_TIMING = {
   gpCleanupNs: 10_000, // assumption
 };
 
-export function runPft(p: PftParams, seed: number, options: { trace?: boolean } = {}): PftResult & { sim: Simulation } {
+export function runPft(
+  p: PftParams,
+  seed: number,
+  options: {
+    trace?: boolean;
+    /** numa-5.17: threads per node instead of where the balancer settles. */ nodeThreads?: readonly number[];
+  } = {},
+): PftResult & { sim: Simulation } {
   checkMachine(p, p.threads);
   const sim = new Simulation({ trace: options.trace });
   const rs = new RandomStreams(seed);
@@ -111,7 +128,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     crossSocketNs: p.lineCrossSocketNs,
   };
 
-  const threadCpus = Array.from({ length: p.threads }, (_, i) => cpuOfThread(p, i));
+  const threadCpus = placeThreads(p, p.threads, options.nodeThreads);
   const slow = smtSlowdowns(p, threadCpus);
   const turbo = turboSlowdowns(p, threadCpus, p.turboAllCoreRatio);
   for (let i = 0; i < slow.length; i++) slow[i] *= turbo[i];
@@ -267,6 +284,7 @@ export function runPft(p: PftParams, seed: number, options: { trace?: boolean } 
     slowestThreadFaultsPerSec: slowestKindRate(p, threadCpus, slow, faultsByThread) / measuredS,
     outcomes,
     faultsByThread,
+    threadCpus,
     fallbackRate: faults > 0 ? fallbacks / faults : 0,
     retryRate: faults > 0 ? outcomes[FaultOutcome.SpeculativeRetry] / faults : 0,
     writerOps,

@@ -164,11 +164,22 @@ export const vmaLockParams = {
     source: "assumption (typical Intel Hyper-Threading gain); swept in the notebook",
   }),
   placement: choice({
-    choices: ["spread", "packed"] as const,
+    choices: ["spread", "packed", "numa-5.17"] as const,
     default: "spread",
     description:
-      "spread: threads alternate sockets and take a whole core each before SMT siblings (the load balancer's spreading); packed: fill socket 0 first.",
-    source: "assumption (kernel/sched/fair.c spreads busy tasks across NUMA nodes)",
+      "spread: threads alternate sockets and take a whole core each before SMT siblings (the load balancer's spreading); packed: fill socket 0 first; numa-5.17: where 5.11-5.17's NUMA rules put pft's threads (kept on the main thread's node at fork while under a quarter of the machine's CPUs run, a 2-task imbalance tolerated while the busier node runs under a quarter of its CPUs: 4 threads 4/0, 12 threads 12/0 settling at 8/4, 21 threads 20/1 settling at 11/10), cores before siblings in each node.",
+    source:
+      "assumption for spread and packed; numa-5.17: kernel/sched/fair.c find_idlest_group / calculate_imbalance / adjust_numa_imbalance as of 5.11-5.17 (src/kernel/sched/numa-imbalance.ts)",
+  }),
+  numaMoveIntervalMs: real({
+    unit: "ms",
+    default: 0,
+    min: 0,
+    max: 1e5,
+    description:
+      "For placement numa-5.17: time between two moves of a running thread by the balancer (a busy thread alone on its CPU moves only by active balancing). 0: the placement has settled before the faults start. Otherwise the moves begin when the threads are created, pft's main thread waits 0.5 s before the go (pft.c launch()), and elapsedS follows every thread's progress through the moves.",
+    source:
+      "assumption (no published rate; the NUMA level balances every 80-160 ms and kicks active balancing after failed attempts); swept in the notebook",
   }),
   faultWorkNs: real({
     unit: "ns",

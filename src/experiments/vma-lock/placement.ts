@@ -3,13 +3,15 @@
  * [s * cpusPerSocket, (s + 1) * cpusPerSocket); inside a socket, CPU core + k * coresPerSocket is the k-th
  * hardware thread of `core`. Thread i runs on placement order position i.
  */
+import { numaPlacement } from "../../kernel/sched/numa-imbalance";
+
 export interface Machine {
   sockets: number;
   cpusPerSocket: number;
   smtWays: number;
   /** A core's throughput with all its hardware threads busy, relative to one thread alone. */
   smtThroughput: number;
-  placement: "spread" | "packed";
+  placement: "spread" | "packed" | "numa-5.17";
 }
 
 export function checkMachine(m: Machine, threads: number): void {
@@ -23,7 +25,7 @@ export function checkMachine(m: Machine, threads: number): void {
 /**
  * The CPU of the i-th thread. spread: sockets alternate, and every core of a socket gets one thread before any
  * gets a second (the scheduler prefers idle cores, then idle siblings); packed: socket 0 fills first, cores before
- * siblings.
+ * siblings. numa-5.17 places by node counts (threadCpus); alone, a thread's CPU is taken as under spread.
  */
 export function cpuOfThread(m: Machine, i: number): number {
   const cores = m.cpusPerSocket / m.smtWays;
@@ -31,7 +33,7 @@ export function cpuOfThread(m: Machine, i: number): number {
   const j = i % total;
   let socket: number;
   let k: number;
-  if (m.placement === "spread") {
+  if (m.placement !== "packed") {
     socket = j % m.sockets;
     k = Math.floor(j / m.sockets);
   } else {
@@ -41,6 +43,24 @@ export function cpuOfThread(m: Machine, i: number): number {
   const core = k % cores;
   const sibling = Math.floor(k / cores);
   return socket * m.cpusPerSocket + sibling * cores + core;
+}
+
+/**
+ * The CPUs of `threads` threads. Under numa-5.17 `nodeThreads` (default: where the balancer settles,
+ * src/kernel/sched/numa-imbalance.ts) gives each node's count; node n's threads come after node n-1's, each node's
+ * take its cores before their siblings (the node-level balancer and select_idle_sibling prefer idle cores).
+ */
+export function threadCpus(m: Machine, threads: number, nodeThreads?: readonly number[]): number[] {
+  if (m.placement !== "numa-5.17") return Array.from({ length: threads }, (_, i) => cpuOfThread(m, i));
+  const counts = nodeThreads ?? numaPlacement(threads, m.sockets, m.cpusPerSocket).settled;
+  if (counts.length !== m.sockets || counts.reduce((a, b) => a + b, 0) !== threads)
+    throw new RangeError(`nodeThreads [${counts.join(", ")}] must give ${m.sockets} nodes ${threads} threads in all`);
+  const cores = m.cpusPerSocket / m.smtWays;
+  const out: number[] = [];
+  counts.forEach((n, node) => {
+    for (let k = 0; k < n; k++) out.push(node * m.cpusPerSocket + Math.floor(k / cores) * cores + (k % cores));
+  });
+  return out;
 }
 
 /**

@@ -161,3 +161,36 @@ test("turbo: a lower all-core clock slows the faults that are not lock-bound and
   // 6 of 20 cores per socket busy: clock 1 - 0.3 * 5 / 19 = 0.92 of one core's; the lru_lock queue gives some back
   assert.ok(slowed < at12 * 0.97 && slowed > at12 * 0.88, `${slowed} vs ${at12}`);
 });
+
+test("numa-5.17 moves: all before the go give the settled placement's elapsed, none during the run the fork placement's; in between lies between", async () => {
+  const { pftElapsedOverMoves } = await import("../../../src/experiments/vma-lock/pft-timeline");
+  const p = {
+    ...defaults(vmaLockParams),
+    ...quick,
+    scheme: "rcu-fault" as const,
+    threads: 12,
+    placement: "numa-5.17" as const,
+  };
+  const steady = (nodeThreads?: number[]) => {
+    const r = runPft(p, 5, { nodeThreads });
+    return p.pftFaults / p.threads / r.slowestThreadFaultsPerSec;
+  };
+  const settled = steady(); // 8/4
+  const forked = steady([12, 0]);
+  assert.ok(forked > settled * 1.2, `12 threads on one node's lru_lock are slower: ${forked} vs ${settled}`);
+  const allBefore = pftElapsedOverMoves({ ...p, numaMoveIntervalMs: 1 }, 5, p.pftFaults);
+  assert.deepEqual([allBefore.atGo, allBefore.movesDuringRun], [[8, 4], 0]);
+  assert.ok(Math.abs(allBefore.elapsedS / settled - 1) < 1e-9, `${allBefore.elapsedS} vs ${settled}`);
+  const never = pftElapsedOverMoves({ ...p, numaMoveIntervalMs: 1e5 }, 5, p.pftFaults);
+  assert.deepEqual(
+    [never.atGo, never.atEnd],
+    [
+      [12, 0],
+      [12, 0],
+    ],
+  );
+  assert.ok(Math.abs(never.elapsedS / forked - 1) < 1e-9, `${never.elapsedS} vs ${forked}`);
+  const some = pftElapsedOverMoves({ ...p, numaMoveIntervalMs: 400 }, 5, p.pftFaults);
+  assert.deepEqual([some.atGo, some.movesDuringRun], [[11, 1], 3], "one move in the 0.5 s wait, three while faulting");
+  assert.ok(some.elapsedS > settled && some.elapsedS < forked, `${some.elapsedS}`);
+});

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   checkMachine,
   cpuOfThread,
+  threadCpus,
   smtSlowdowns,
   turboSlowdowns,
   type Machine,
@@ -61,4 +62,14 @@ test("turbo: a socket's clock falls linearly from one busy core to all of them; 
   const s21 = at(21, 0.8);
   assert.ok(Math.abs(s21[0] - 1 / (1 - (0.2 * 10) / 19)) < 1e-12);
   assert.ok(Math.abs(s21[1] - 1 / (1 - (0.2 * 9) / 19)) < 1e-12);
+});
+
+test("numa-5.17: node counts from the balancer's settled placement (or given), cores before siblings in each node", () => {
+  const m: Machine = { ...mel, placement: "numa-5.17" };
+  assert.deepEqual(threadCpus(m, 12), [0, 1, 2, 3, 4, 5, 6, 7, 40, 41, 42, 43]);
+  assert.deepEqual(threadCpus(m, 3, [1, 2]), [0, 40, 41]);
+  const t48 = threadCpus(m, 48);
+  assert.equal(t48.filter((c) => c < 40).length, 24);
+  assert.deepEqual(t48.slice(19, 24), [19, 20, 21, 22, 23], "the 21st-24th threads of a node on SMT siblings");
+  assert.throws(() => threadCpus(m, 4, [1, 2]), /must give 2 nodes 4 threads/);
 });
