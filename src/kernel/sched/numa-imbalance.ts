@@ -1,10 +1,14 @@
 /**
  * Where the NUMA level of the CFS scheduler puts the threads of one process, after kernel/sched/fair.c as it stood in
- * 5.11-5.17 (commit 7d2b5dd0bcc4, "sched/numa: Allow a floating imbalance between NUMA nodes", read in its patch mail
- * lore:20201120090630.3286-5-mgorman@techsingularity.net; the 5.16-5.17 calculate_imbalance() call read in the context
- * lines of lore:20211201151844.20488-2-mgorman@techsingularity.net). The stored torvalds/linux kernel/sched/fair.c
- * @04026c23c8d8 is later: from 5.18 (e496132ebedd) the threshold is sd->imb_numa_nr, and a 2022 fix ("sched/numa:
- * Apply imbalance limitations consistently") counts the task being placed (+1) and the local group's weight.
+ * 5.11-5.17. Read in 0day-ci/linux kernel/sched/fair.c @00f0e270f61d (a v5.14-rc tree; the functions below are as
+ * 7d2b5dd0bcc4 "sched/numa: Allow a floating imbalance between NUMA nodes" and 23e6082a522e "sched: Limit the amount
+ * of NUMA imbalance that can exist at fork time" left them in v5.11), and checked against the "-" lines of the
+ * Feb 2022 patches posted on 5.17-rc tip (2cfb7a1b031b, e496132ebedd, both merged for v5.18). The stored
+ * torvalds/linux copies are older: fair.c @04026c23c8d8 is an Android 4.x tree and @000619680c37 about v5.6
+ * (calculate_imbalance's inline `imbalance_min = 2` block; find_idlest_group keeps a task local while its node has
+ * any idle CPU). Later kernels changed all three rules: 5.18 counts the task being placed (+1) against the local
+ * group's weight and then sd->imb_numa_nr; v6.0's cb29a5c19d2d ("sched/numa: Apply imbalance limitations
+ * consistently") made fork and balancing agree.
  *
  * - allow_numa_imbalance(dst_running, dst_weight): dst_running < dst_weight >> 2 (a quarter of the CPUs busy).
  * - find_idlest_group(), the group_has_spare case of an SD_NUMA domain, for a task being forked: stay on the local
@@ -17,9 +21,14 @@
  *   NUMA_IMBALANCE_MIN (2) is left alone while the busiest node runs fewer than a quarter of its own CPUs.
  *
  * So the fork rule (a quarter of the domain) and the balancing rule (a quarter of a node) differ, which is what the
- * 2022 fix made consistent. What this file does not model is how fast the balancer moves a task that is running (a
- * busy thread alone on its CPU can only be moved by active balancing, after repeated failed attempts): the caller
- * takes the moves one at a time at an interval it is given.
+ * 2022 fix made consistent. How fast the balancer moves a task that is running is left to the caller (one move per
+ * interval): can_migrate_task() refuses a running task and load_balance() offers detach_tasks() no CPU with a single
+ * task, so a busy thread alone on its CPU moves only when need_active_balance() -> imbalanced_active_balance() sees
+ * nr_balance_failed > cache_nice_tries + 2, the 5th failed attempt at the NUMA level (cache_nice_tries 2, attempts
+ * every min_interval = sd_weight = 80 ms of the 80-CPU domain, kernel/sched/topology.c sd_init() in 0day-ci/linux
+ * @035814a878b0, a 5.16/5.17 tree; only one idle CPU of the node balances, should_we_balance()): about 0.4-0.5 s per
+ * move. Not modelled: automatic NUMA balancing (task_numa_migrate) and a preferred node of the main thread, which
+ * would keep every new thread on it.
  */
 
 /** kernel/sched/fair.c NUMA_IMBALANCE_MIN: a pair of communicating tasks may stay on one node. */
