@@ -151,9 +151,10 @@ const rcuKeepsScaling = defineClaim(subject, {
     ),
   expected: "holds",
   note:
-    "The model's knee is sharper than Mel's SPF curve: its RCU fault is flat from about 21 threads (one shared " +
-    "per-node limit, lruPageNs, fitted to the 80-thread point), while SPF v2 keeps improving to 80 " +
-    "(docs/fidelity/003-vma-lock.md, 'the SPF curve').",
+    "With the threads spread evenly the model's knee is sharper than Mel's SPF curve: its RCU fault is flat from " +
+    "about 21 threads (one shared per-node limit, lruPageNs, fitted to the 80-thread point). Most of the difference " +
+    "at 12-21 threads is where 5.17-rc3 ran pft's threads (placement numa-5.17: they start on one node and move one " +
+    "at a time), which the claim leaves out (docs/fidelity/003-vma-lock.md, 'the SPF curve').",
 });
 
 const perVmaRecovers = defineClaim(subject, {
