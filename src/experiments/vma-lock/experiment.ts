@@ -41,7 +41,7 @@ export const vmaLock = defineExperiment({
   title: "mmap_lock vs per-VMA locks vs the whole fault under RCU: page-fault scalability over the maple tree",
   thread: "003-maple-tree-mmap-lock-scalability-2022.txt",
   kernel:
-    "Linux 6.4 per-VMA locks (include/linux/mm.h vma_start_read/vma_start_write, include/linux/mmap_lock.h vma_end_write_all/mmap_write_unlock, mm/memory.c lock_vma_under_rcu, arch/x86/mm/fault.c do_user_addr_fault, lib/maple_tree.c mas_walk/mas_store, mm/swap.c folio_add_lru); kernel/locking/rwsem.c for mmap_lock; Michel Lespinasse's SPF v2 mmap_seq for rcu-fault (from memory)",
+    "Linux 6.4 per-VMA locks (include/linux/mm.h vma_start_read/vma_start_write, include/linux/mmap_lock.h vma_end_write_all/mmap_write_unlock, mm/memory.c lock_vma_under_rcu, arch/x86/mm/fault.c do_user_addr_fault, lib/maple_tree.c mas_walk/mas_store, mm/swap.c folio_add_lru, mm/page_alloc.c rmqueue_pcplist/rmqueue_bulk); kernel/locking/rwsem.c for mmap_lock; kernel/sched/fair.c 5.11-5.17 find_idlest_group/calculate_imbalance for placement numa-5.17; Michel Lespinasse's SPF v2 mmap_seq for rcu-fault (from memory)",
   params: vmaLockParams,
   rules: vmaLockRules,
   observables: {

@@ -32,8 +32,9 @@ import { CONTINUE, PARK, type Process, type Waitable, type Yielded } from "../..
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
-import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
+import { selfDeadlock } from "../../sim/ownership";
 import { LockStats } from "./lock-stats";
+import { ReaderHolds } from "./reader-holds";
 import { NO_LINE, type LockWordLine, type RwLockObserver, type TimedRwLock } from "./rwlock-timed";
 
 export const _QW_LOCKED = 0x0ff;
@@ -60,7 +61,7 @@ export class Qrwlock implements TimedRwLock, Waitable {
   private inside = 0;
   private writer: Process<any> | null = null;
   private writerSinceNs = 0;
-  private readonly readerSinceNs = new Map<Process<any>, number>();
+  private readonly readHolds: ReaderHolds;
   /** wait_lock: its holder, and the tasks whose enqueue atomic has landed, in FIFO order (the front claims next). */
   private waitLockHolder: Process<any> | null = null;
   private readonly waitQueue = new RingQueue<Process<any>>();
@@ -81,12 +82,13 @@ export class Qrwlock implements TimedRwLock, Waitable {
     options: QrwlockOptions = {},
   ) {
     this.stats = new LockStats(name);
+    this.readHolds = new ReaderHolds(this, this.stats, "read_lock");
     sim.registerLock(this);
     this.line = options.line ?? NO_LINE;
   }
 
   isHeldBy(task: Process<any>): boolean {
-    return this.writer === task || this.readerSinceNs.has(task);
+    return this.writer === task || this.readHolds.has(task);
   }
 
   /** The lock word as the kernel would hold it. */
@@ -195,17 +197,13 @@ export class Qrwlock implements TimedRwLock, Waitable {
 
   /** read_unlock() = queued_read_unlock(): atomic_sub_return_release(_QR_BIAS). */
   *read_unlock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
-    const since = this.readerSinceNs.get(task);
-    if (since === undefined) {
+    if (!this.readHolds.leave(task, this.sim.now)) {
       throw new InvariantViolation(
         `qrwlock ${this.name}`,
         this.sim.now,
         `'${task.name}' read-unlocked without holding the read lock`,
       );
     }
-    this.readerSinceNs.delete(task);
-    task.locksHeld--;
-    this.stats.read.holdNs.record(this.sim.now - since);
     const d = this.line.atomic(cpu);
     if (d > 0) yield d;
     this.inside--;
@@ -403,11 +401,7 @@ export class Qrwlock implements TimedRwLock, Waitable {
       );
     }
     this.inside++;
-    const readers = this.readerSinceNs.size;
-    this.readerSinceNs.set(task, this.sim.now);
-    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "read_lock", RECURSIVE_READ);
-    task.locksHeld++;
-    this.stats.read.granted(this.sim.now - askNs);
+    this.readHolds.enter(task, this.sim.now, this.sim.now - askNs);
     if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
     this.observer?.readerEntered(task, fast);
   }

@@ -19,8 +19,9 @@ import { PARK, type Process, type Waitable, type Yielded } from "../../sim/proce
 import { RingQueue } from "../../sim/ring-queue";
 import type { Simulation } from "../../sim/simulation";
 import { InvariantViolation } from "../../sim/invariant";
-import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
+import { selfDeadlock } from "../../sim/ownership";
 import { LockStats } from "./lock-stats";
+import { ReaderHolds } from "./reader-holds";
 import { NO_LINE, type LockWordLine, type RwLockObserver, type TimedRwLock } from "./rwlock-timed";
 
 export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
@@ -28,7 +29,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
   private inside = 0;
   private writer: Process<any> | null = null;
   private writerSinceNs = 0;
-  private readonly readerSinceNs = new Map<Process<any>, number>();
+  private readonly readHolds: ReaderHolds;
   private readonly spinningReaders: Array<Process<any>> = [];
   private readonly spinningWriters = new RingQueue<Process<any>>();
   /** The first spinning writer: the one that retries its cmpxchg whenever the lock looks free. */
@@ -44,6 +45,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
     options: { line?: LockWordLine } = {},
   ) {
     this.stats = new LockStats(name);
+    this.readHolds = new ReaderHolds(this, this.stats, "read_lock");
     sim.registerLock(this);
     this.line = options.line ?? NO_LINE;
   }
@@ -69,7 +71,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
   }
 
   isHeldBy(task: Process<any>): boolean {
-    return this.writer === task || this.readerSinceNs.has(task);
+    return this.writer === task || this.readHolds.has(task);
   }
 
   *read_lock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
@@ -89,24 +91,18 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
     yield PARK;
     const r = this.line.atomic(cpu);
     if (r > 0) yield r;
-    this.stats.read.granted(this.sim.now - askNs);
-    this.readerSinceNs.set(task, this.sim.now);
-    task.locksHeld++;
+    this.readHolds.enter(task, this.sim.now, this.sim.now - askNs);
     if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
     this.observer?.readerEntered(task, false);
   }
 
   *read_unlock(task: Process<any>, cpu: number): Generator<Yielded, void, unknown> {
-    const since = this.readerSinceNs.get(task);
-    if (since === undefined)
+    if (!this.readHolds.leave(task, this.sim.now))
       throw new InvariantViolation(
         `rwlock ${this.name}`,
         this.sim.now,
         `'${task.name}' read-unlocked without holding it`,
       );
-    this.readerSinceNs.delete(task);
-    task.locksHeld--;
-    this.stats.read.holdNs.record(this.sim.now - since);
     const d = this.line.atomic(cpu);
     if (d > 0) yield d;
     this.inside--;
@@ -185,11 +181,7 @@ export class ReaderPreferringRwlock implements TimedRwLock, Waitable {
         `reader '${task.name}' entered while a writer holds the lock`,
       );
     this.inside++;
-    const readers = this.readerSinceNs.size;
-    this.readerSinceNs.set(task, this.sim.now);
-    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "read_lock", RECURSIVE_READ);
-    task.locksHeld++;
-    this.stats.read.granted(this.sim.now - askNs);
+    this.readHolds.enter(task, this.sim.now, this.sim.now - askNs);
     if (this.sim.trace) this.sim.record(task.name, "acquired-read", this.name);
     this.observer?.readerEntered(task, fast);
   }

@@ -34,6 +34,7 @@ import { InvariantViolation } from "../../sim/invariant";
 import { RECURSIVE_READ, selfDeadlock } from "../../sim/ownership";
 import type { CacheLine } from "../cpu/cacheline";
 import { LockStats } from "./lock-stats";
+import { ReaderHolds } from "./reader-holds";
 
 export const MAX_READERS_WAKEUP = 0x100;
 
@@ -59,7 +60,7 @@ export class Rwsem implements Waitable {
   private readers = 0;
   private writer: Process<any> | null = null;
   private writerSinceNs = 0;
-  private readonly readerSinceNs = new Map<Process<any>, number>();
+  private readonly readHolds: ReaderHolds;
   private readonly waitList = new RingQueue<Waiter>();
   readonly stats: LockStats;
   private readonly line?: CacheLine;
@@ -75,6 +76,7 @@ export class Rwsem implements Waitable {
     options: RwsemOptions = {},
   ) {
     this.stats = new LockStats(name);
+    this.readHolds = new ReaderHolds(this, this.stats, "down_read");
     this.line = options.line;
     this.ownerLine = options.ownerLine;
     this.wakeupNs = options.wakeupNs ?? 0;
@@ -82,7 +84,7 @@ export class Rwsem implements Waitable {
   }
 
   isHeldBy(task: Process<any>): boolean {
-    return this.writer === task || this.readerSinceNs.has(task);
+    return this.writer === task || this.readHolds.has(task);
   }
 
   get readersInside(): number {
@@ -172,12 +174,8 @@ export class Rwsem implements Waitable {
   }
 
   up_read(task: Process<any>, cpu = 0): number {
-    const since = this.readerSinceNs.get(task);
-    if (since === undefined)
+    if (!this.readHolds.leave(task, this.sim.now))
       throw new InvariantViolation(`rwsem ${this.name}`, this.sim.now, `'${task.name}' up_read without holding it`);
-    this.readerSinceNs.delete(task);
-    task.locksHeld--;
-    this.stats.read.holdNs.record(this.sim.now - since);
     this.readers--;
     if (this.sim.trace) this.sim.record(task.name, "release", this.name);
     const cost = this.atomicCost(cpu);
@@ -230,8 +228,7 @@ export class Rwsem implements Waitable {
     this.stats.write.holdNs.record(this.sim.now - this.writerSinceNs);
     this.writer = null;
     this.readers++;
-    this.readerSinceNs.set(task, this.sim.now);
-    this.stats.read.granted(0, false);
+    this.readHolds.fromWrite(task, this.sim.now);
     const first = this.waitList.peek();
     if (first && !first.write) this.wakeReaders();
   }
@@ -278,11 +275,7 @@ export class Rwsem implements Waitable {
         `reader '${task.name}' entered while '${this.writer.name}' holds it for write`,
       );
     this.readers++;
-    const readers = this.readerSinceNs.size;
-    this.readerSinceNs.set(task, atNs);
-    if (this.readerSinceNs.size === readers) throw selfDeadlock(task, this, "down_read", RECURSIVE_READ);
-    task.locksHeld++;
-    this.stats.read.granted(Math.max(0, atNs - arrivedNs), false);
+    this.readHolds.enter(task, atNs, Math.max(0, atNs - arrivedNs), false);
     if (this.sim.trace) this.sim.trace.record(atNs, task.name, "acquired-read", this.name);
   }
 
