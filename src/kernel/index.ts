@@ -12,6 +12,7 @@
 export * from "./locking/lock-stats";
 export * from "./locking/qrwlock";
 export * from "./locking/qspinlock";
+export * from "./locking/reader-holds";
 export * from "./locking/rwlock-reader-pref";
 export * from "./locking/rwlock-timed";
 export * from "./locking/rwsem";
@@ -25,8 +26,9 @@ export * from "./cpu/topology";
 // RCU: read-side sections, grace periods, call_rcu, synchronize_rcu
 export * from "./rcu/tree";
 
-// the scheduler: cond_resched
+// the scheduler: cond_resched, the NUMA level's placement of a process's threads (5.11-5.17)
 export * from "./sched/cond-resched";
+export * from "./sched/numa-imbalance";
 
 // mm: the zap loop, MMU notifiers, mmu_gather, gup_fast, TLB shootdown, maple tree, mmap/VMA locks, faults, reclaim
 export * from "./mm/anon-address-space";
@@ -41,6 +43,7 @@ export * from "./mm/mmu-gather-pages";
 export * from "./mm/mmu-gather-table-free";
 export * from "./mm/mmu-notifier";
 export * from "./mm/mmu-interval-notifier";
+export * from "./mm/page-alloc-pcplist";
 export * from "./mm/page-alloc-slowpath";
 export * from "./mm/page-alloc-watermarks";
 export * from "./mm/pagevec-lru-add";

@@ -7,5 +7,6 @@ export * from "../vma-lock/claims";
 export * from "../vma-lock/experiment";
 export * from "../vma-lock/model";
 export * from "../vma-lock/params";
+export * from "../vma-lock/pft-timeline";
 export * from "../vma-lock/placement";
 export * from "../vma-lock/published";
