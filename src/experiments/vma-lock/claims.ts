@@ -152,7 +152,7 @@ const rcuKeepsScaling = defineClaim(subject, {
   expected: "holds",
   note:
     "With the threads spread evenly the model's knee is sharper than Mel's SPF curve: its RCU fault is flat from " +
-    "about 21 threads (one shared per-node limit, lruPageNs, fitted to the 80-thread point). Most of the difference " +
+    "about 21 threads (one shared per-node limit, lruPageNs, fitted to the 80-thread point). Part of the difference " +
     "at 12-21 threads is where 5.17-rc3 ran pft's threads (placement numa-5.17: they start on one node and move one " +
     "at a time), which the claim leaves out (docs/fidelity/003-vma-lock.md, 'the SPF curve').",
 });

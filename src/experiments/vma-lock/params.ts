@@ -177,9 +177,9 @@ export const vmaLockParams = {
     min: 0,
     max: 1e5,
     description:
-      "For placement numa-5.17: time between two moves of a running thread by the balancer (a busy thread alone on its CPU moves only by active balancing). 0: the placement has settled before the faults start. Otherwise the moves begin when the threads are created, pft's main thread waits 0.5 s before the go (pft.c launch()), and elapsedS follows every thread's progress through the moves; the other observables are those of the settled placement.",
+      "For placement numa-5.17: time between two moves of a running thread by the balancer (a busy thread alone on its CPU moves only by active balancing). 0: the placement has settled before the faults start. Otherwise the moves begin when the threads are created, pft's main thread waits 0.5 ms before the go (pft.c launch()), and elapsedS follows every thread's progress through the moves; the other observables are those of the settled placement.",
     source:
-      "estimate from source (no published rate): 5 failed NUMA-level attempts 80 ms apart before active balancing moves a running thread (kernel/sched/fair.c need_active_balance, kernel/sched/topology.c sd_init; src/kernel/sched/numa-imbalance.ts), 0.4-0.5 s; swept in the notebook",
+      "estimate from source (no published rate): 5 failed NUMA-level attempts 80 ms apart before active balancing moves a running thread (kernel/sched/fair.c need_active_balance, kernel/sched/topology.c sd_init; src/kernel/sched/numa-imbalance.ts), 0.32-0.48 s; swept in the notebook",
   }),
   faultWorkNs: real({
     unit: "ns",

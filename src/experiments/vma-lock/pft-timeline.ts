@@ -1,12 +1,13 @@
 /**
  * pft's elapsed time when the scheduler moves its threads between nodes while they fault (placement numa-5.17 with
  * numaMoveIntervalMs > 0). pft creates its workers, which spin on comm->go from the moment they exist; its main
- * thread sleeps 0.5 s, sets go and runs as worker 0 (gormanm/pft pft.c: test_main, launch()). Each worker faults
- * bytes / nr_tests; the elapsed time is the first start to the last end.
+ * thread sleeps 0.5 ms (`struct timespec sleepfor = { 0, 500000L }`, whose comment says "0.5 sec"), waits for every
+ * worker to be ready, sets go and runs as worker 0 (gormanm/pft pft.c @55a9be78: test_main, launch()). Each worker
+ * faults bytes / nr_tests; the elapsed time is the first start to the last end.
  *
  * The placement starts where fork put the threads and takes the balancer's moves (src/kernel/sched/numa-imbalance.ts)
- * one every `numaMoveIntervalMs`, counted from the threads' creation, so the moves that fall in the 0.5 s wait happen
- * before any fault. Between two moves every thread faults at its node's rate in that placement, measured by one run of
+ * one every `numaMoveIntervalMs`, counted from the threads' creation (a move that fell in the wait before the go would
+ * happen before any fault; at 0.5 ms none does). Between two moves every thread faults at its node's rate in that placement, measured by one run of
  * the model at that placement (same seed); a moved thread keeps what it has done and goes on at its new node's rate.
  * The elapsed time is when the last thread has done its share. Threads that finish early are taken as still faulting
  * (their node's rate does not rise as they leave): pft's elapsed is set by the slowest, as in elapsedS.
@@ -16,8 +17,8 @@ import { msToNs, nsToS } from "../../sim/time";
 import { runPft, type PftParams } from "./model";
 import { smtSlowdowns } from "./placement";
 
-/** pft.c launch(): nanosleep of 0.5 s between creating the workers and the go. */
-export const PFT_GO_DELAY_MS = 500;
+/** pft.c launch(): nanosleep of 0.5 ms (tv_nsec 500000) between creating the workers and the go. */
+export const PFT_GO_DELAY_MS = 0.5;
 
 /**
  * Faults per second of the thread at each position of each node, from one run of the model with `nodeThreads` per
@@ -46,7 +47,7 @@ function positionRates(p: PftParams, seed: number, nodeThreads: readonly number[
 export interface PftTimeline {
   /** pft's elapsed time, s. */
   elapsedS: number;
-  /** Threads per node when the faults begin (after the moves of the 0.5 s wait). */
+  /** Threads per node when the faults begin (after any move of the wait before the go). */
   atGo: number[];
   /** Threads per node at the end. */
   atEnd: number[];

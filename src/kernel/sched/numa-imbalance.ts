@@ -26,9 +26,12 @@
  * task, so a busy thread alone on its CPU moves only when need_active_balance() -> imbalanced_active_balance() sees
  * nr_balance_failed > cache_nice_tries + 2, the 5th failed attempt at the NUMA level (cache_nice_tries 2, attempts
  * every min_interval = sd_weight = 80 ms of the 80-CPU domain, kernel/sched/topology.c sd_init() in 0day-ci/linux
- * @035814a878b0, a 5.16/5.17 tree; only one idle CPU of the node balances, should_we_balance()): about 0.4-0.5 s per
- * move. Not modelled: automatic NUMA balancing (task_numa_migrate) and a preferred node of the main thread, which
- * would keep every new thread on it.
+ * @035814a878b0, a 5.16/5.17 tree). Only the first idle CPU of the node balances (should_we_balance()); after a move
+ * active_load_balance_cpu_stop() resets nr_balance_failed, and a CPU that had been turned away by should_we_balance()
+ * has doubled its balance_interval up to max_interval (160 ms), so a move takes 4 x 80 ms plus 0-160 ms: 0.32-0.48 s.
+ * Inert for pft, so not modelled: automatic NUMA balancing. pft's launch() runs in a fork()ed child, so
+ * init_numa_balancing() starts it with no preferred node (a new address space), its threads share that, and pft
+ * writes each page once, so no NUMA hinting fault gives them one during the run.
  */
 
 /** kernel/sched/fair.c NUMA_IMBALANCE_MIN: a pair of communicating tasks may stay on one node. */
