@@ -6,7 +6,7 @@
  * Feb 2022 patches posted on 5.17-rc tip (2cfb7a1b031b, e496132ebedd, both merged for v5.18). The stored
  * torvalds/linux copies are older: fair.c @04026c23c8d8 is an Android 4.x tree and @000619680c37 about v5.6
  * (calculate_imbalance's inline `imbalance_min = 2` block; find_idlest_group keeps a task local while its node has
- * any idle CPU). Later kernels changed all three rules: 5.18 counts the task being placed (+1) against the local
+ * any idle CPU). Later kernels changed both rules: 5.18 counts the task being placed (+1) against the local
  * group's weight and then sd->imb_numa_nr; v6.0's cb29a5c19d2d ("sched/numa: Apply imbalance limitations
  * consistently") made fork and balancing agree.
  *
