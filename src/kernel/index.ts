@@ -10,6 +10,7 @@
 
 // locks: queued spinlock, queued rwlock, reader-preferring rwlock, rwsem, seqcount
 export * from "./locking/lock-stats";
+export * from "./locking/per-node-spinlock";
 export * from "./locking/qrwlock";
 export * from "./locking/qspinlock";
 export * from "./locking/reader-holds";

@@ -23,9 +23,10 @@
  */
 import type { Process, Yielded } from "../../sim/process";
 import type { Simulation } from "../../sim/simulation";
-import { CacheLine, type CacheLineCosts, type LineModel } from "../cpu/cacheline";
+import type { CacheLine, CacheLineCosts, LineModel } from "../cpu/cacheline";
 import type { Topology } from "../cpu/topology";
-import { QueuedSpinlock } from "../locking/qspinlock";
+import { PerNodeSpinlock } from "../locking/per-node-spinlock";
+import type { QueuedSpinlock } from "../locking/qspinlock";
 
 export interface PcpListOptions {
   /** Pages per refill: pcp->batch (zone_batchsize(): 63 for zones of 1 GiB or more). */
@@ -37,6 +38,8 @@ export interface PcpListOptions {
 }
 
 export class PcpLists {
+  /** zone->lock of each node's ZONE_NORMAL, its lock word's line and the zone's free-area lines. */
+  private readonly nodes: PerNodeSpinlock;
   /** zone->lock of each node's ZONE_NORMAL. */
   readonly zone_lock: QueuedSpinlock[];
   readonly lockLines: CacheLine[];
@@ -52,20 +55,10 @@ export class PcpLists {
     lineCosts: CacheLineCosts,
     readonly options: PcpListOptions,
   ) {
-    const nodes = topology.sockets;
-    const model = options.lineModel ?? "fixed";
-    this.zone_lock = Array.from(
-      { length: nodes },
-      (_, n) => new QueuedSpinlock(sim, `node${n}.zone_lock`, { handoffNs: lineCosts.sameSocketNs }),
-    );
-    this.lockLines = Array.from(
-      { length: nodes },
-      (_, n) => new CacheLine(sim, `node${n}.zone_lock`, topology, lineCosts, { model }),
-    );
-    this.freeAreaLines = Array.from(
-      { length: nodes },
-      (_, n) => new CacheLine(sim, `node${n}.free_area`, topology, lineCosts, { model }),
-    );
+    this.nodes = new PerNodeSpinlock(sim, topology, lineCosts, "zone_lock", "free_area", options.lineModel);
+    this.zone_lock = this.nodes.locks;
+    this.lockLines = this.nodes.lockLines;
+    this.freeAreaLines = this.nodes.dataLines;
     this.count = new Int32Array(topology.cpus);
   }
 
@@ -85,13 +78,7 @@ export class PcpLists {
       return;
     }
     this.refills++;
-    const node = this.topology.socketOf(cpu);
-    const lock = this.zone_lock[node];
-    yield this.lockLines[node].atomic(cpu);
-    yield lock.queued_spin_lock(task);
-    yield this.freeAreaLines[node].atomic(cpu);
-    yield Math.round(this.options.batchPages * this.options.perPageNs);
-    lock.queued_spin_unlock(task);
+    yield* this.nodes.batch(task, cpu, Math.round(this.options.batchPages * this.options.perPageNs));
     this.count[cpu] = this.options.batchPages - 1;
   }
 

@@ -16,9 +16,10 @@
  */
 import type { Process, Yielded } from "../../sim/process";
 import type { Simulation } from "../../sim/simulation";
-import { CacheLine, type CacheLineCosts, type LineModel } from "../cpu/cacheline";
+import type { CacheLine, CacheLineCosts, LineModel } from "../cpu/cacheline";
 import type { Topology } from "../cpu/topology";
-import { QueuedSpinlock } from "../locking/qspinlock";
+import { PerNodeSpinlock } from "../locking/per-node-spinlock";
+import type { QueuedSpinlock } from "../locking/qspinlock";
 
 export interface LruAddOptions {
   /** Pages per per-CPU batch (PAGEVEC_SIZE = 15, include/linux/pagevec.h). */
@@ -30,6 +31,8 @@ export interface LruAddOptions {
 }
 
 export class LruAddBatches {
+  /** lruvec->lru_lock of each node, its lock word's line and the lruvec's lines. */
+  private readonly nodes: PerNodeSpinlock;
   /** lruvec->lru_lock of each node. */
   readonly lru_lock: QueuedSpinlock[];
   readonly lockLines: CacheLine[];
@@ -44,19 +47,10 @@ export class LruAddBatches {
     lineCosts: CacheLineCosts,
     readonly options: LruAddOptions,
   ) {
-    const nodes = topology.sockets;
-    this.lru_lock = Array.from(
-      { length: nodes },
-      (_, n) => new QueuedSpinlock(sim, `node${n}.lru_lock`, { handoffNs: lineCosts.sameSocketNs }),
-    );
-    this.lockLines = Array.from(
-      { length: nodes },
-      (_, n) => new CacheLine(sim, `node${n}.lru_lock`, topology, lineCosts, { model: options.lineModel ?? "fixed" }),
-    );
-    this.lruvecLines = Array.from(
-      { length: nodes },
-      (_, n) => new CacheLine(sim, `node${n}.lruvec`, topology, lineCosts, { model: options.lineModel ?? "fixed" }),
-    );
+    this.nodes = new PerNodeSpinlock(sim, topology, lineCosts, "lru_lock", "lruvec", options.lineModel);
+    this.lru_lock = this.nodes.locks;
+    this.lockLines = this.nodes.lockLines;
+    this.lruvecLines = this.nodes.dataLines;
     this.pending = new Int32Array(topology.cpus);
   }
 
@@ -69,12 +63,6 @@ export class LruAddBatches {
     if (++this.pending[cpu] < this.options.batchPages) return;
     this.pending[cpu] = 0;
     this.drains++;
-    const node = this.topology.socketOf(cpu);
-    const lock = this.lru_lock[node];
-    yield this.lockLines[node].atomic(cpu);
-    yield lock.queued_spin_lock(task);
-    yield this.lruvecLines[node].atomic(cpu);
-    yield Math.round(this.options.batchPages * this.options.perPageNs);
-    lock.queued_spin_unlock(task);
+    yield* this.nodes.batch(task, cpu, Math.round(this.options.batchPages * this.options.perPageNs));
   }
 }
