@@ -198,3 +198,24 @@ test("numa-5.17 moves: all before the go give the settled placement's elapsed, n
   );
   assert.ok(some.elapsedS > settled && some.elapsedS < forked, `${some.elapsedS}`);
 });
+
+test("notebook 003 Run 1b: 5.17's placement moves SPF at 12 threads onto Mel's and past it at 21; no one pace of moves fits both", async () => {
+  const { pftElapsedOverMoves } = await import("../../../src/experiments/vma-lock/pft-timeline");
+  const mel = { 12: 3.5, 21: 2.79 } as const;
+  const p = { ...defaults(vmaLockParams), durationMs: 2, scheme: "rcu-fault" as const };
+  const seeds = [1, 2];
+  const mean = (f: (seed: number) => number) => seeds.reduce((a, s) => a + f(s), 0) / seeds.length;
+  const spread = (threads: 12 | 21) =>
+    mean((s) => p.pftFaults / threads / runPft({ ...p, threads }, s).slowestThreadFaultsPerSec) / mel[threads];
+  const placed = (threads: 12 | 21, numaMoveIntervalMs: number) =>
+    mean(
+      (s) =>
+        pftElapsedOverMoves({ ...p, threads, placement: "numa-5.17", numaMoveIntervalMs }, s, p.pftFaults).elapsedS,
+    ) / mel[threads];
+  assert.ok(spread(12) < 0.85 && spread(21) < 0.85, "spread evenly, both points are well under Mel's");
+  const at400 = [placed(12, 400), placed(21, 400)];
+  assert.ok(at400[0] > 0.88 && at400[0] < 0.98, `12 threads at 400 ms: x${at400[0]}`);
+  assert.ok(at400[1] > 1.08 && at400[1] < 1.28, `21 threads at 400 ms: x${at400[1]}`);
+  const at200 = [placed(12, 200), placed(21, 200)];
+  assert.ok(Math.abs(at200[1] - 1) < 0.05 && at200[0] < 0.92, `200 ms fits 21 (x${at200[1]}), not 12 (x${at200[0]})`);
+});
